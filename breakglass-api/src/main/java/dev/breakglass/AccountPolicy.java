@@ -1,0 +1,163 @@
+package dev.breakglass;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The rules for one break-glass account: who may request it, what a request must carry, how many
+ * custodians must approve, and for how long it may be granted. Immutable; built and validated by
+ * {@link #builder(String)}.
+ *
+ * @param name the account name (as the vault and the guard know it)
+ * @param requesters who may request it
+ * @param custodians who may approve requests for it
+ * @param approvalsRequired how many distinct custodians must approve (0: none); never the requester
+ * @param maxDuration the longest grant allowed
+ * @param reasonRequired whether a request must give a reason
+ * @param ticketRequired whether a request must reference a ticket
+ * @param identificationRequired kinds of identification evidence a request must carry
+ * @param emergencyRequired whether requests and use need an open emergency (the safe default: true)
+ * @param backupAccount an account to request instead while this one is tainted, if any
+ */
+public record AccountPolicy(
+    String name,
+    Set<String> requesters,
+    Set<String> custodians,
+    int approvalsRequired,
+    Duration maxDuration,
+    boolean reasonRequired,
+    boolean ticketRequired,
+    Set<String> identificationRequired,
+    boolean emergencyRequired,
+    @Nullable String backupAccount) {
+
+  public AccountPolicy {
+    String prefix = "accounts." + name + ".";
+    requireName(prefix + "name", name);
+    requesters = copy(prefix + "requesters", requesters);
+    custodians = copy(prefix + "custodians", custodians);
+    identificationRequired = copy(prefix + "identification", identificationRequired);
+    Objects.requireNonNull(maxDuration, "maxDuration");
+    if (requesters.isEmpty()) {
+      throw new PolicyException(null, -1, prefix + "requesters", "must name at least one requester");
+    }
+    if (approvalsRequired < 0) {
+      throw new PolicyException(null, -1, prefix + "approvals", "must be 0 or more, was " + approvalsRequired);
+    }
+    if (approvalsRequired > 0 && custodians.isEmpty()) {
+      throw new PolicyException(null, -1, prefix + "custodians",
+          "must name custodians because approvals is " + approvalsRequired);
+    }
+    if (approvalsRequired > custodians.size()) {
+      throw new PolicyException(null, -1, prefix + "approvals",
+          "requires " + approvalsRequired + " approvals but only " + custodians.size() + " custodians are named");
+    }
+    if (maxDuration.isZero() || maxDuration.isNegative()) {
+      throw new PolicyException(null, -1, prefix + "maxDuration", "must be positive, was " + maxDuration);
+    }
+    if (maxDuration.compareTo(Duration.ofDays(7)) > 0) {
+      throw new PolicyException(null, -1, prefix + "maxDuration", "must be at most 7 days, was " + maxDuration);
+    }
+    if (backupAccount != null && backupAccount.equals(name)) {
+      throw new PolicyException(null, -1, prefix + "backupAccount", "must name another account");
+    }
+  }
+
+  private static void requireName(String field, @Nullable String value) {
+    if (value == null || value.isBlank()) {
+      throw new PolicyException(null, -1, field, "must not be blank");
+    }
+  }
+
+  private static Set<String> copy(String field, @Nullable Set<String> values) {
+    Objects.requireNonNull(values, field);
+    for (String v : values) {
+      requireName(field, v);
+    }
+    return Collections.unmodifiableSet(new LinkedHashSet<>(values));
+  }
+
+  /** Whether a requester may approve: a custodian who is not the requester. */
+  public boolean mayApprove(String custodian, String requester) {
+    return custodians.contains(custodian) && !custodian.equals(requester);
+  }
+
+  public static Builder builder(String name) {
+    return new Builder(name);
+  }
+
+  /** Builds an {@link AccountPolicy}. Defaults: one hour maximum, reason required, emergency required. */
+  public static final class Builder {
+    private final String name;
+    private final Set<String> requesters = new LinkedHashSet<>();
+    private final Set<String> custodians = new LinkedHashSet<>();
+    private int approvalsRequired;
+    private Duration maxDuration = Duration.ofHours(1);
+    private boolean reasonRequired = true;
+    private boolean ticketRequired;
+    private final Set<String> identificationRequired = new LinkedHashSet<>();
+    private boolean emergencyRequired = true;
+    private @Nullable String backupAccount;
+
+    private Builder(String name) {
+      this.name = name;
+    }
+
+    public Builder requesters(String... names) {
+      requesters.addAll(List.of(names));
+      return this;
+    }
+
+    public Builder custodians(String... names) {
+      custodians.addAll(List.of(names));
+      return this;
+    }
+
+    /** Requires {@code m} approvals from the named custodians. */
+    public Builder approvals(int m) {
+      this.approvalsRequired = m;
+      return this;
+    }
+
+    public Builder maxDuration(Duration maxDuration) {
+      this.maxDuration = maxDuration;
+      return this;
+    }
+
+    public Builder reasonRequired(boolean required) {
+      this.reasonRequired = required;
+      return this;
+    }
+
+    public Builder ticketRequired(boolean required) {
+      this.ticketRequired = required;
+      return this;
+    }
+
+    public Builder identificationRequired(String... kinds) {
+      identificationRequired.addAll(List.of(kinds));
+      return this;
+    }
+
+    public Builder emergencyRequired(boolean required) {
+      this.emergencyRequired = required;
+      return this;
+    }
+
+    public Builder backupAccount(@Nullable String account) {
+      this.backupAccount = account;
+      return this;
+    }
+
+    /** @throws PolicyException naming the invalid field */
+    public AccountPolicy build() {
+      return new AccountPolicy(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired,
+          ticketRequired, identificationRequired, emergencyRequired, backupAccount);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.breakglass;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Who an {@link Authenticator} authenticated. A principal produced by the break-glass path is
+ * marked {@link #isEmergencyAccess()} and carries its grant, so the host can restrict, label and
+ * log what it does.
+ */
+public final class AuthenticatedPrincipal {
+  private final String name;
+  private final @Nullable EmergencyAccessGrant grant;
+
+  private AuthenticatedPrincipal(String name, @Nullable EmergencyAccessGrant grant) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.grant = grant;
+  }
+
+  /** A principal authenticated by the primary identity provider. */
+  public static AuthenticatedPrincipal of(String name) {
+    return new AuthenticatedPrincipal(name, null);
+  }
+
+  /** A principal authenticated through an emergency-access grant. */
+  public static AuthenticatedPrincipal emergency(String name, EmergencyAccessGrant grant) {
+    return new AuthenticatedPrincipal(name, Objects.requireNonNull(grant, "grant"));
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Whether this principal came through the break-glass path. */
+  public boolean isEmergencyAccess() {
+    return grant != null;
+  }
+
+  /** The grant behind an emergency principal; {@code null} for a normal one. */
+  public @Nullable EmergencyAccessGrant grant() {
+    return grant;
+  }
+
+  @Override
+  public String toString() {
+    return grant == null
+        ? "AuthenticatedPrincipal[" + name + "]"
+        : "AuthenticatedPrincipal[" + name + ", emergency grant " + grant.id() + " for " + grant.requester() + "]";
+  }
+}

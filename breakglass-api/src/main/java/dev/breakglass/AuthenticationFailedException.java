@@ -1,0 +1,14 @@
+package dev.breakglass;
+
+/** The presented credentials were rejected. The message never contains the secret. */
+public class AuthenticationFailedException extends BreakGlassException {
+  private static final long serialVersionUID = 1L;
+
+  public AuthenticationFailedException(String message) {
+    super(ReasonCode.INVALID_CREDENTIALS, message);
+  }
+
+  protected AuthenticationFailedException(ReasonCode code, String message) {
+    super(code, message);
+  }
+}

@@ -1,0 +1,156 @@
+package dev.breakglass;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The break-glass procedure for one application: emergency state, requests, approvals, grants,
+ * credential release, the authentication guard, and the audit trail behind every step.
+ *
+ * <h2>Build one instance and share it</h2>
+ * An instance owns a health monitor, an expiry sweep and open files. Build it once at start-up and
+ * close it at shutdown. It is thread-safe; its configuration is immutable once built.
+ *
+ * <pre>{@code
+ * BreakGlass breakGlass = BreakGlass.builder()
+ *     .policyFile(Path.of("breakglass-policy.yaml"))
+ *     .dataDirectory(Path.of("/var/lib/myapp/breakglass"))
+ *     .property("probe.oidc.issuer", "https://login.example.com")
+ *     .build();
+ * }</pre>
+ *
+ * <h2>Wrap the login path</h2>
+ * While the primary identity provider is healthy, the guard costs one volatile read and passes the
+ * call straight through; a break-glass account presented then is refused and raises a critical
+ * alert. During an emergency, the credential of an active grant authenticates a principal marked as
+ * emergency access.
+ *
+ * <pre>{@code
+ * Authenticator login = breakGlass.guard(myIdpAuthenticator);
+ * AuthenticatedPrincipal who = login.authenticate(LoginAttempt.of(user, password));
+ * }</pre>
+ *
+ * <h2>Request, approve, release</h2>
+ * <pre>{@code
+ * EmergencyAccessGrant grant = breakGlass.requestAccess(request);   // PENDING_APPROVAL or ACTIVE
+ * breakGlass.approve(Approval.of(grant, "carol"));                  // by custodians, never the requester
+ * try (Credential credential = grant.releaseCredential()) {         // once, audited
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Every refusal is an {@link AccessDeniedException} (or another {@link BreakGlassException}) with a
+ * {@link ReasonCode}. Every step is written to the {@link AuditSink} before it takes effect; if the
+ * sink cannot write, the step does not happen.
+ */
+public interface BreakGlass extends AutoCloseable {
+
+  /**
+   * A builder for the engine found on the class path or module path (breakglass-core).
+   *
+   * @throws ProviderException if no engine is present
+   */
+  static Builder builder() {
+    return BreakGlassFactory.load().newBuilder();
+  }
+
+  /**
+   * Asks for emergency access. The request is checked against the policy, rate-limited and
+   * audited. If the account needs no approvals the returned grant is already {@link GrantStatus#ACTIVE};
+   * otherwise it is {@link GrantStatus#PENDING_APPROVAL}.
+   *
+   * @throws AccessDeniedException with the reason the policy refused the request
+   * @throws AuditUnavailableException if the request could not be audited (nothing was recorded)
+   */
+  EmergencyAccessGrant requestAccess(AccessRequest request);
+
+  /**
+   * Records a custodian's approval. When the last required approval arrives the grant is issued.
+   *
+   * @throws AccessDeniedException for self-approval, a non-custodian, a duplicate, a mismatched
+   *     request digest, or an expired request
+   */
+  EmergencyAccessGrant approve(Approval approval);
+
+  /** A custodian refuses a pending request; it can no longer be approved. */
+  EmergencyAccessGrant deny(String grantId, String custodian, String reason);
+
+  /** Ends a pending or active grant immediately. */
+  EmergencyAccessGrant revoke(String grantId, String actor, String reason);
+
+  /** Closes an active grant because the work is done. */
+  EmergencyAccessGrant close(String grantId, String actor);
+
+  /** A grant by id. */
+  Optional<EmergencyAccessGrant> grant(String grantId);
+
+  /** Grants that are pending or active now. */
+  List<EmergencyAccessGrant> openGrants();
+
+  /** Whether the emergency path is open, and why. */
+  EmergencyState emergencyState();
+
+  /**
+   * Opens the emergency path by hand. Only the policy's incident declarers may do this.
+   *
+   * @return the incident
+   * @throws AccessDeniedException with {@link ReasonCode#NOT_AUTHORIZED} for anyone else
+   */
+  EmergencyState.Incident declareIncident(String actor, String reason);
+
+  /** Closes the declared incident; the emergency ends unless the primary is still unhealthy. */
+  void closeIncident(String actor, String reason);
+
+  /**
+   * Runs the expiry sweep now: ends grants past their expiry, expires stale requests, and rotates
+   * the credentials of ended grants. The engine also runs it on a schedule.
+   */
+  void sweep();
+
+  /** Wraps the host's authenticator with the break-glass path (see the class documentation). */
+  Authenticator guard(Authenticator primary);
+
+  /** The policy in force. */
+  BreakGlassPolicy policy();
+
+  /** Stops the monitor and sweep and closes the providers. Idempotent. */
+  @Override
+  void close();
+
+  /**
+   * Configures a {@link BreakGlass}. Everything not set has an embedded default that needs no
+   * server: an audit log, an encrypted file vault and grant state under {@link #dataDirectory}, and
+   * alerts to the log.
+   */
+  interface Builder {
+    /** The policy, built in code. */
+    Builder policy(BreakGlassPolicy policy);
+
+    /** Loads the policy from a YAML ({@code .yaml}, {@code .yml}) or JSON file when {@link #build()} runs. */
+    Builder policyFile(Path file);
+
+    /** Where the embedded defaults keep their files. */
+    Builder dataDirectory(Path directory);
+
+    /** Replaces the default audit sink. */
+    Builder auditSink(AuditSink sink);
+
+    /** The clock for every time decision; default the system UTC clock. */
+    Builder clock(Clock clock);
+
+    /**
+     * Sets a configuration property: provider selection by name ({@code vault}, {@code grant-store},
+     * {@code alert.channels}, {@code probes}, {@code rotator}) and provider settings (for example
+     * {@code probe.oidc.issuer}).
+     */
+    Builder property(String key, String value);
+
+    /**
+     * @throws PolicyException if the policy is missing or invalid
+     * @throws ProviderException if a named provider is missing or cannot start
+     */
+    BreakGlass build();
+  }
+}

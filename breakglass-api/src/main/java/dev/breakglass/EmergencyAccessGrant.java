@@ -1,0 +1,79 @@
+package dev.breakglass;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One request for emergency access and, once approved, the time-boxed grant it became.
+ *
+ * <p>A grant is a live handle: {@link #status()} and the other accessors read the current state, so
+ * a grant past its {@link #expiresAt()} reports {@link GrantStatus#EXPIRED} at once, whether or not
+ * the engine's sweep has run. Implementations are thread-safe.
+ *
+ * <p>The credential of the account is released at most once per grant ({@link #releaseCredential()}),
+ * only while the grant is active, and only after the release is durably audited.
+ */
+public interface EmergencyAccessGrant {
+  /** A unique, unguessable identifier. */
+  String id();
+
+  /** Who asked. */
+  String requester();
+
+  /** The break-glass account the grant is for. */
+  String account();
+
+  /** The reason given; empty if none. */
+  String reason();
+
+  /** The ticket reference, if any. */
+  Optional<String> ticket();
+
+  /** The lifetime the grant has (or will have) once issued. */
+  Duration duration();
+
+  /**
+   * A hex SHA-256 digest over the request's content (id, requester, account, reason, ticket,
+   * duration, requested-at). Custodians approve this exact digest.
+   */
+  String requestDigest();
+
+  /** When the request was made. */
+  Instant requestedAt();
+
+  /** Approvals accepted so far, in order. */
+  List<ApprovalRecord> approvals();
+
+  /** How many distinct custodian approvals the policy requires (0 for none). */
+  int approvalsRequired();
+
+  /** When the grant was issued; empty while pending or if it was never issued. */
+  Optional<Instant> issuedAt();
+
+  /** The absolute end of the grant; empty until issued. */
+  Optional<Instant> expiresAt();
+
+  /** The current status, computed against the engine's clock. */
+  GrantStatus status();
+
+  /** Whether the credential has been released. */
+  boolean credentialReleased();
+
+  /**
+   * Releases the account's credential, once. The caller owns the returned {@link Credential} and
+   * must close it.
+   *
+   * @throws AccessDeniedException with {@link ReasonCode#GRANT_NOT_ACTIVE} or
+   *     {@link ReasonCode#ALREADY_RELEASED}
+   * @throws AuditUnavailableException if the release could not be audited (nothing is released)
+   */
+  Credential releaseCredential();
+
+  /** Ends the grant now. Takes effect immediately for every later check and login. */
+  void revoke(String actor, String reason);
+
+  /** Ends the grant now because the work is done. */
+  void close(String actor);
+}

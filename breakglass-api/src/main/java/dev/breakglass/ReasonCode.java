@@ -1,0 +1,64 @@
+package dev.breakglass;
+
+/**
+ * Why an operation was refused or failed, in a form a program can act on without parsing messages.
+ * Every {@link BreakGlassException} carries one.
+ */
+public enum ReasonCode {
+  /** The primary identity provider is healthy and no incident is declared. */
+  NOT_IN_EMERGENCY,
+  /** The requester is not named by the account's policy. */
+  REQUESTER_NOT_ALLOWED,
+  /** The account is not a break-glass account under the policy. */
+  UNKNOWN_ACCOUNT,
+  /** The policy requires a reason and none was given. */
+  MISSING_REASON,
+  /** The policy requires a ticket reference and none was given. */
+  MISSING_TICKET,
+  /** The policy requires identification evidence that the request does not carry. */
+  MISSING_IDENTIFICATION,
+  /** The requested duration exceeds the account's maximum. */
+  DURATION_TOO_LONG,
+  /** The request itself is malformed (blank fields, negative duration, and so on). */
+  INVALID_REQUEST,
+  /** A requester tried to approve their own request. */
+  SELF_APPROVAL,
+  /** The approver is not a custodian of the account. */
+  NOT_A_CUSTODIAN,
+  /** This custodian has already approved this request. */
+  DUPLICATE_APPROVAL,
+  /** The approval was made for a different request (its digest does not match). */
+  APPROVAL_MISMATCH,
+  /** The request waited longer than the approval timeout. */
+  APPROVAL_EXPIRED,
+  /** The account's credential has not been rotated since its last grant ended. */
+  ACCOUNT_TAINTED,
+  /** Another grant for this account is pending or active. */
+  ACCOUNT_IN_USE,
+  /** Too many requests from this requester; retry later. */
+  RATE_LIMITED,
+  /** The audit sink could not make the record durable, so the operation did not happen. */
+  AUDIT_UNAVAILABLE,
+  /** The grant does not exist. */
+  GRANT_NOT_FOUND,
+  /** The grant is not in a state that allows the operation (pending, ended, denied). */
+  GRANT_NOT_ACTIVE,
+  /** The grant's credential has already been released once. */
+  ALREADY_RELEASED,
+  /** The actor is not allowed to perform this operation. */
+  NOT_AUTHORIZED,
+  /** The credential vault could not produce or store the credential. */
+  VAULT_UNAVAILABLE,
+  /** A pluggable provider is missing, misconfigured or broken. */
+  PROVIDER_FAILURE,
+  /** A policy file or policy definition is invalid. */
+  INVALID_POLICY,
+  /** The credentials presented to the guard were rejected. */
+  INVALID_CREDENTIALS,
+  /** The primary identity provider could not be reached (timeout, refused connection, 5xx). */
+  PRIMARY_UNAVAILABLE,
+  /** Rotating a credential failed; the account stays tainted. */
+  ROTATION_FAILED,
+  /** The engine has been closed. */
+  CLOSED
+}

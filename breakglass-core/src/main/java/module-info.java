@@ -1,0 +1,28 @@
+/**
+ * The breakglass engine and its embedded defaults: policy files, health monitor, emergency state,
+ * approvals, grants, the tamper-evident audit log, the encrypted file vault, custodian shares and
+ * alert dispatch. Host code needs only {@code dev.breakglass.api}; the exported packages here are for
+ * operators' tools (log verification, share handling) and for configuring the defaults in code.
+ */
+module dev.breakglass.core {
+  requires transitive dev.breakglass.spi;
+  requires static org.jspecify;
+  requires org.slf4j;
+  requires tools.jackson.core;
+  requires tools.jackson.databind;
+  requires tools.jackson.dataformat.yaml;
+  requires com.github.benmanes.caffeine;
+  requires org.bouncycastle.provider;
+  requires java.net.http;
+  requires jdk.httpserver;
+
+  exports dev.breakglass.core;
+  exports dev.breakglass.core.audit;
+  exports dev.breakglass.core.vault;
+  exports dev.breakglass.core.alert;
+  exports dev.breakglass.core.health;
+
+  opens dev.breakglass.core.internal to tools.jackson.databind;
+
+  provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
+}

@@ -1,0 +1,39 @@
+package dev.breakglass.spi;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The stored state of one break-glass account, versioned like {@link GrantRecord}.
+ *
+ * @param account the account name
+ * @param holder the pending or active grant that holds the account, if any
+ * @param tainted whether a grant has ended and the credential has not been rotated since
+ * @param taintedBy the grant whose end tainted the account, if tainted
+ * @param version optimistic-concurrency version, starting at 0
+ */
+public record AccountState(String account, @Nullable String holder, boolean tainted, @Nullable String taintedBy,
+    long version) {
+
+  public AccountState {
+    Objects.requireNonNull(account, "account");
+  }
+
+  /** The state of an account never seen before. */
+  public static AccountState initial(String account) {
+    return new AccountState(account, null, false, null, 0);
+  }
+
+  public AccountState heldBy(@Nullable String grantId) {
+    return new AccountState(account, grantId, tainted, taintedBy, version + 1);
+  }
+
+  /** Released by its holder and tainted by it, in one step. */
+  public AccountState releasedAndTainted(String grantId) {
+    return new AccountState(account, null, true, grantId, version + 1);
+  }
+
+  public AccountState rotated() {
+    return new AccountState(account, holder, false, null, version + 1);
+  }
+}

@@ -1,0 +1,4 @@
+package dev.breakglass.spi;
+
+/** Creates {@link AlertChannel} instances; registered for {@link java.util.ServiceLoader}. */
+public interface AlertChannelProvider extends Provider<AlertChannel> {}

@@ -1,0 +1,16 @@
+/**
+ * Extension points for plugin authors: credential vaults, alert channels, health probes, credential
+ * rotators and grant stores, each with a provider discovered through {@link java.util.ServiceLoader}.
+ */
+module dev.breakglass.spi {
+  requires transitive dev.breakglass.api;
+  requires static org.jspecify;
+
+  exports dev.breakglass.spi;
+
+  uses dev.breakglass.spi.CredentialVaultProvider;
+  uses dev.breakglass.spi.AlertChannelProvider;
+  uses dev.breakglass.spi.HealthProbeProvider;
+  uses dev.breakglass.spi.CredentialRotatorProvider;
+  uses dev.breakglass.spi.GrantStoreProvider;
+}
