@@ -18,9 +18,7 @@ module dev.breakglass.core {
 
   exports dev.breakglass.core;
   exports dev.breakglass.core.audit;
-  exports dev.breakglass.core.vault;
   exports dev.breakglass.core.alert;
-  exports dev.breakglass.core.health;
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 

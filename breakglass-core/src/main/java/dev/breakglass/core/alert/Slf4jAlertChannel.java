@@ -1,0 +1,46 @@
+package dev.breakglass.core.alert;
+
+import dev.breakglass.spi.Alert;
+import dev.breakglass.spi.AlertChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes alerts to SLF4J: {@code INFO} and {@code HIGH} at WARN level, {@code CRITICAL} at ERROR, on
+ * the logger {@code dev.breakglass.alert} (or one you name). Always on in the embedded defaults so
+ * that an alert reaches at least the application log. Thread-safe.
+ */
+public final class Slf4jAlertChannel implements AlertChannel {
+  /** The provider name. */
+  public static final String NAME = "slf4j";
+
+  private final Logger log;
+
+  public Slf4jAlertChannel() {
+    this("dev.breakglass.alert");
+  }
+
+  public Slf4jAlertChannel(String loggerName) {
+    this.log = LoggerFactory.getLogger(loggerName);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public void deliver(Alert alert) {
+    String grant = alert.grantId() == null ? "" : " grant=" + alert.grantId();
+    String account = alert.account() == null ? "" : " account=" + alert.account();
+    switch (alert.severity()) {
+      case CRITICAL:
+        log.error("[breakglass {} {}] {}{}{} {} id={}", alert.severity(), alert.type(), alert.summary(), account,
+            grant, alert.details(), alert.id());
+        break;
+      default:
+        log.warn("[breakglass {} {}] {}{}{} {} id={}", alert.severity(), alert.type(), alert.summary(), account,
+            grant, alert.details(), alert.id());
+    }
+  }
+}
