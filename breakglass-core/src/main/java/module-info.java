@@ -23,4 +23,5 @@ module dev.breakglass.core {
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
+  provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider;
 }
