@@ -62,6 +62,11 @@ final class EngineFixture implements AutoCloseable {
   }
 
   static BreakGlassPolicy defaultPolicy() {
+    return policyBuilder().build();
+  }
+
+  /** The default policy's builder, for tests that change one setting. */
+  static BreakGlassPolicy.Builder policyBuilder() {
     return BreakGlassPolicy.builder()
         .account(AccountPolicy.builder(DB)
             .requesters("alice", "bob")
@@ -83,8 +88,7 @@ final class EngineFixture implements AutoCloseable {
             .maxDuration(Duration.ofMinutes(30))
             .build())
         .incidentDeclarers("sre-lead")
-        .approvalTimeout(Duration.ofMinutes(15))
-        .build();
+        .approvalTimeout(Duration.ofMinutes(15));
   }
 
   void openEmergency() {
