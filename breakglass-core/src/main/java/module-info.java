@@ -11,6 +11,7 @@ module dev.breakglass.core {
   requires tools.jackson.core;
   requires tools.jackson.databind;
   requires tools.jackson.dataformat.yaml;
+  requires org.snakeyaml.engine;
   requires com.github.benmanes.caffeine;
   requires org.bouncycastle.provider;
   requires java.net.http;

@@ -173,7 +173,7 @@ final class PolicyBinder {
         String field = m.path() + ".approvals";
         throw new PolicyException(source, lineOf(field, m.line()), field, "requires " + policy.approvalsRequired()
             + " approvals, but when custodian '" + PolicyFiles.printable(requester) + "' requests, only " + (custodians.size() - 1)
-            + " other custodians can approve");
+            + " other custodian(s) can approve");
       }
     }
     return policy;
@@ -276,7 +276,7 @@ final class PolicyBinder {
     }
     try {
       return ProviderContext.parseDuration(((PolicyNode.Scalar) node).text());
-    } catch (IllegalArgumentException | ArithmeticException e) {
+    } catch (IllegalArgumentException e) {
       throw error(node, "'" + PolicyFiles.printable(((PolicyNode.Scalar) node).text())
           + "' is not a duration; use 250ms, 90s, 30m, 2h, 1d or ISO-8601 such as PT30M");
     }

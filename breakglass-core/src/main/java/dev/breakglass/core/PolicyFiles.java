@@ -15,7 +15,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.ObjectReadContext;
@@ -204,11 +207,17 @@ public final class PolicyFiles {
       reader = new PolicyTreeReader(source, parser);
       return reader.readDocument();
     } catch (JacksonException e) {
+      String field = reader == null || reader.currentPath().isEmpty() ? null : reader.currentPath();
+      MarkedYamlEngineException yaml = yamlCause(e);
+      if (yaml != null && yaml.getProblemMark().isPresent()) {
+        // SnakeYAML knows where the problem is; Jackson's location is where its last token ended.
+        throw withCause(new PolicyException(source, yaml.getProblemMark().get().getLine() + 1, field,
+            "is not valid YAML: " + describe(yaml)), e);
+      }
       int line = lineOf(e.getLocation());
-      if (line < 0 && parser != null) {
+      if (line < 1 && parser != null) {
         line = lineOf(parser.currentLocation());
       }
-      String field = reader == null || reader.currentPath().isEmpty() ? null : reader.currentPath();
       throw withCause(new PolicyException(source, Math.max(line, 1), field,
           "is not valid " + format + ": " + firstLine(e.getOriginalMessage())), e);
     } finally {
@@ -216,6 +225,25 @@ public final class PolicyFiles {
         parser.close();
       }
     }
+  }
+
+  private static @Nullable MarkedYamlEngineException yamlCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof MarkedYamlEngineException) {
+        return (MarkedYamlEngineException) t;
+      }
+    }
+    return null;
+  }
+
+  private static String describe(MarkedYamlEngineException e) {
+    String problem = e.getProblem() == null ? "syntax error" : firstLine(e.getProblem());
+    Optional<Mark> contextMark = e.getContextMark();
+    if (e.getContext() != null && contextMark.isPresent()) {
+      return problem + " (" + firstLine(e.getContext()) + " that starts on line " + (contextMark.get().getLine() + 1)
+          + ")";
+    }
+    return problem;
   }
 
   private static int lineOf(@Nullable TokenStreamLocation location) {
