@@ -20,8 +20,12 @@ module dev.breakglass.core {
   exports dev.breakglass.core;
   exports dev.breakglass.core.audit;
   exports dev.breakglass.core.alert;
+  exports dev.breakglass.core.health;
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
+  provides dev.breakglass.spi.HealthProbeProvider with
+      dev.breakglass.core.health.OidcProbeProvider,
+      dev.breakglass.core.health.HttpStatusProbeProvider;
 }
