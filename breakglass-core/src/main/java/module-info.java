@@ -11,6 +11,7 @@ module dev.breakglass.core {
   requires tools.jackson.core;
   requires tools.jackson.databind;
   requires tools.jackson.dataformat.yaml;
+  requires org.snakeyaml.engine;
   requires com.github.benmanes.caffeine;
   requires org.bouncycastle.provider;
   requires java.net.http;
@@ -19,9 +20,13 @@ module dev.breakglass.core {
   exports dev.breakglass.core;
   exports dev.breakglass.core.audit;
   exports dev.breakglass.core.alert;
+  exports dev.breakglass.core.health;
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
   provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider;
+  provides dev.breakglass.spi.HealthProbeProvider with
+      dev.breakglass.core.health.OidcProbeProvider,
+      dev.breakglass.core.health.HttpStatusProbeProvider;
 }

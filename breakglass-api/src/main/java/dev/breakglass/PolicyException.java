@@ -12,12 +12,14 @@ public class PolicyException extends BreakGlassException {
   private final @Nullable String source;
   private final int line;
   private final @Nullable String field;
+  private final String problem;
 
   public PolicyException(@Nullable String source, int line, @Nullable String field, String problem) {
     super(ReasonCode.INVALID_POLICY, format(source, line, field, problem));
     this.source = source;
     this.line = line;
     this.field = field;
+    this.problem = problem;
   }
 
   public PolicyException(String problem) {
@@ -51,5 +53,13 @@ public class PolicyException extends BreakGlassException {
   /** The dotted path of the offending field, if known (for example {@code accounts.prod-db.approvals}). */
   public @Nullable String field() {
     return field;
+  }
+
+  /**
+   * What is wrong, without the source, line and field (for example {@code must be at least 1, was 0}),
+   * so that a policy loader can report a builder's finding against the file and line it came from.
+   */
+  public String problem() {
+    return problem;
   }
 }

@@ -110,7 +110,8 @@ public final class ProviderContext {
         case "d": return Duration.ofDays(n);
         default: throw new IllegalArgumentException(badDuration(text));
       }
-    } catch (DateTimeParseException | NumberFormatException e) {
+    } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+      // ArithmeticException: a count of days or hours too large for a Duration
       throw new IllegalArgumentException(badDuration(text), e);
     }
   }
