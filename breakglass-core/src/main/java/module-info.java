@@ -19,8 +19,10 @@ module dev.breakglass.core {
   exports dev.breakglass.core;
   exports dev.breakglass.core.audit;
   exports dev.breakglass.core.alert;
+  exports dev.breakglass.core.rotation;
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
+  provides dev.breakglass.spi.CredentialRotatorProvider with dev.breakglass.core.rotation.VaultOnlyRotatorProvider;
 }
