@@ -18,7 +18,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -110,7 +109,6 @@ public abstract class CredentialRotatorContract {
   }
 
   @Nested
-  @DisplayName("the fixture")
   class Fixture {
     @Test
     void initialVaultCredential_worksAtTheTarget() {
@@ -135,7 +133,6 @@ public abstract class CredentialRotatorContract {
   }
 
   @Nested
-  @DisplayName("rotate")
   class Rotate {
     @Test
     void rotate_oldCredentialStopsWorking_newOneWorks() {
@@ -196,7 +193,6 @@ public abstract class CredentialRotatorContract {
   }
 
   @Nested
-  @DisplayName("failures")
   class Failures {
     @Test
     void rotate_unsupportedAccount_failsClearlyAndChangesNothing() {
@@ -240,7 +236,6 @@ public abstract class CredentialRotatorContract {
   }
 
   @Nested
-  @DisplayName("verify")
   class Verify {
     @Test
     void verify_afterRotation_confirmsTheVaultCredentialOrCannotCheck() {
