@@ -21,6 +21,7 @@ module dev.breakglass.core {
   exports dev.breakglass.core.audit;
   exports dev.breakglass.core.alert;
   exports dev.breakglass.core.health;
+  exports dev.breakglass.core.rotation;
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
@@ -29,4 +30,5 @@ module dev.breakglass.core {
   provides dev.breakglass.spi.HealthProbeProvider with
       dev.breakglass.core.health.OidcProbeProvider,
       dev.breakglass.core.health.HttpStatusProbeProvider;
+  provides dev.breakglass.spi.CredentialRotatorProvider with dev.breakglass.core.rotation.VaultOnlyRotatorProvider;
 }
