@@ -24,4 +24,7 @@ module dev.breakglass.core {
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
+  provides dev.breakglass.spi.CredentialVaultProvider with
+      dev.breakglass.core.vault.FileVaultProvider,
+      dev.breakglass.core.vault.SealedFileVaultProvider;
 }

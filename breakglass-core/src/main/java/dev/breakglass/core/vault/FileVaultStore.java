@@ -227,6 +227,46 @@ final class FileVaultStore implements AutoCloseable {
     }
   }
 
+  /** Turns one entry's plaintext into its replacement, for {@link #rewriteAll}. */
+  interface EntryRewriter {
+    /** Returns the new plaintext; may wipe {@code plaintext}, which the store wipes afterwards anyway. */
+    byte[] rewrite(String account, byte[] plaintext);
+  }
+
+  /**
+   * Replaces the sealing record and every entry in one atomic write (resealing under a new key).
+   *
+   * @throws VaultException if an entry does not verify or the file cannot be written; nothing
+   *     changes then
+   */
+  synchronized void rewriteAll(VaultDocument.@Nullable Sealing sealing, EntryRewriter rewriter) {
+    ensureOpen();
+    synchronized (pathLock) {
+      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock ignored = lockChannel.lock()) {
+        refresh();
+        Map<String, VaultDocument.Entry> entries = new java.util.TreeMap<>();
+        for (Map.Entry<String, VaultDocument.Entry> e : doc.entries.entrySet()) {
+          byte[] plain = decryptEntry(doc, e.getKey(), e.getValue());
+          byte[] next = null;
+          try {
+            next = rewriter.rewrite(e.getKey(), plain);
+            byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
+            entries.put(e.getKey(), new VaultDocument.Entry(nonce,
+                VaultCrypto.seal(entryKey, nonce, VaultDocument.entryAad(doc.vaultId, e.getKey()), next)));
+          } finally {
+            VaultCrypto.wipe(plain, next);
+          }
+        }
+        VaultDocument next = new VaultDocument(doc.vaultId, doc.generation + 1, doc.kdf, doc.salt, doc.keyNonce,
+            doc.wrappedKey, sealing, entries, new byte[0]).withMac(macKey);
+        writeDocument(next, false);
+      } catch (IOException e) {
+        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
+      }
+    }
+  }
+
   /**
    * Re-wraps the data key under a new passphrase; entries are untouched.
    *

@@ -149,6 +149,24 @@ final class VaultDocument {
     });
   }
 
+  /** The commitment a sealed vault keeps for one custodian's share value. */
+  static byte[] shareCommitment(UUID vaultId, String custodian, int index, int threshold, byte[] shareValue) {
+    byte[] input = canonical(out -> {
+      out.writeUTF("breakglass-share-commitment");
+      out.writeInt(VERSION);
+      writeUuid(out, vaultId);
+      writeBytes(out, custodian.getBytes(StandardCharsets.UTF_8));
+      out.writeInt(index);
+      out.writeInt(threshold);
+      writeBytes(out, shareValue);
+    });
+    try {
+      return VaultCrypto.sha256(input);
+    } finally {
+      VaultCrypto.wipe(input);
+    }
+  }
+
   private byte[] macInput() {
     return canonical(out -> {
       out.writeUTF("breakglass-vault-mac");
