@@ -22,6 +22,7 @@ module dev.breakglass.core {
   exports dev.breakglass.core.alert;
   exports dev.breakglass.core.health;
   exports dev.breakglass.core.rotation;
+  exports dev.breakglass.core.vault;
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
@@ -31,4 +32,7 @@ module dev.breakglass.core {
       dev.breakglass.core.health.OidcProbeProvider,
       dev.breakglass.core.health.HttpStatusProbeProvider;
   provides dev.breakglass.spi.CredentialRotatorProvider with dev.breakglass.core.rotation.VaultOnlyRotatorProvider;
+  provides dev.breakglass.spi.CredentialVaultProvider with
+      dev.breakglass.core.vault.FileVaultProvider,
+      dev.breakglass.core.vault.SealedFileVaultProvider;
 }
