@@ -107,7 +107,7 @@ public final class IncidentDemo {
     t.say("jane signed in through the identity provider: " + jane);
     attempt(t, "someone tries the break-glass account while all is well", () ->
         login.authenticate(LoginAttempt.of(ACCOUNT, "a-guess".toCharArray())));
-    t.awaitAlert(AuditEventType.USE_OUTSIDE_EMERGENCY, Duration.ofSeconds(5));
+    awaitAlert(t, AuditEventType.USE_OUTSIDE_EMERGENCY, 1);
 
     t.step("Outage: the identity provider goes down");
     idp.stop();
@@ -156,16 +156,15 @@ public final class IncidentDemo {
         login.authenticate(LoginAttempt.of(ACCOUNT, secret.clone())));
 
     t.step("Rotation: the used credential is replaced");
-    if (!t.awaitAlert(AuditEventType.CREDENTIAL_ROTATED, Duration.ofSeconds(20))) {
-      throw new IllegalStateException("the credential was not rotated within 20 s");
-    }
+    awaitAlert(t, AuditEventType.CREDENTIAL_ROTATED, 1);
 
     t.step("Recovery: the identity provider comes back");
     idp.restart();
     await(t, "emergency path to close", () -> !breakGlass.emergencyState().isEmergency());
+    awaitAlert(t, AuditEventType.EMERGENCY_CLOSED, 1);
     attempt(t, "the old break-glass credential is tried outside the emergency", () ->
         login.authenticate(LoginAttempt.of(ACCOUNT, secret.clone())));
-    t.awaitAlert(AuditEventType.USE_OUTSIDE_EMERGENCY, Duration.ofSeconds(5));
+    awaitAlert(t, AuditEventType.USE_OUTSIDE_EMERGENCY, 2);
     java.util.Arrays.fill(secret, '\0');
   }
 
@@ -175,6 +174,12 @@ public final class IncidentDemo {
       throw new IllegalStateException("expected a refusal: " + what);
     } catch (BreakGlassException e) {
       t.say(what + " -> refused " + e.code() + ": " + e.getMessage());
+    }
+  }
+
+  private static void awaitAlert(Timeline t, AuditEventType type, int count) throws InterruptedException {
+    if (!t.awaitAlert(type, count, Duration.ofSeconds(30))) {
+      throw new IllegalStateException("no " + type + " alert within 30 s");
     }
   }
 

@@ -53,10 +53,10 @@ final class Timeline implements AlertChannel {
     return (s + "        ").substring(0, 8);
   }
 
-  /** Waits until an alert of {@code type} has been delivered (at most {@code max}). */
-  synchronized boolean awaitAlert(AuditEventType type, Duration max) throws InterruptedException {
+  /** Waits until {@code count} alerts of {@code type} have been delivered (at most {@code max}). */
+  synchronized boolean awaitAlert(AuditEventType type, int count, Duration max) throws InterruptedException {
     long deadline = System.nanoTime() + max.toNanos();
-    while (alerts.stream().noneMatch(a -> a.type() == type)) {
+    while (alerts.stream().filter(a -> a.type() == type).count() < count) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return false;
