@@ -21,11 +21,18 @@ module dev.breakglass.core {
   exports dev.breakglass.core.audit;
   exports dev.breakglass.core.alert;
   exports dev.breakglass.core.health;
+  exports dev.breakglass.core.rotation;
+  exports dev.breakglass.core.vault;
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
+  provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider;
   provides dev.breakglass.spi.HealthProbeProvider with
       dev.breakglass.core.health.OidcProbeProvider,
       dev.breakglass.core.health.HttpStatusProbeProvider;
+  provides dev.breakglass.spi.CredentialRotatorProvider with dev.breakglass.core.rotation.VaultOnlyRotatorProvider;
+  provides dev.breakglass.spi.CredentialVaultProvider with
+      dev.breakglass.core.vault.FileVaultProvider,
+      dev.breakglass.core.vault.SealedFileVaultProvider;
 }

@@ -1,5 +1,6 @@
 package dev.breakglass;
 
+import java.util.Arrays;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -11,29 +12,96 @@ import org.jspecify.annotations.Nullable;
  * <pre>{@code
  * breakGlass.approve(Approval.of(pendingGrant, "carol"));
  * }</pre>
+ *
+ * <h2>Custodian shares</h2>
+ * Where the account's credential sits in a custodian-sealed vault, approving and unsealing are one
+ * act: the custodian attaches their share (the paper form, as typed) with {@link #withShare}. The
+ * engine uses it only in memory to unseal the credential when enough custodians have approved, then
+ * {@linkplain #wipeShare() wipes} it. The share never appears in {@link #toString()} and is never
+ * stored with the approval record.
+ *
+ * <pre>{@code
+ * char[] typed = readShareFromTerminal();
+ * try {
+ *   breakGlass.approve(Approval.of(pendingGrant, "carol").withShare(typed));
+ * } finally {
+ *   Arrays.fill(typed, '\0');
+ * }
+ * }</pre>
+ *
+ * <p>Immutable except for the attached share, which {@link #wipeShare()} clears; safe to pass between
+ * threads, but only one party (the engine) should wipe the share.
  */
 public final class Approval {
   private final String grantId;
   private final String custodian;
   private final String requestDigest;
   private final @Nullable String comment;
+  private final char @Nullable [] share;
+  private volatile boolean shareWiped;
 
-  private Approval(String grantId, String custodian, String requestDigest, @Nullable String comment) {
+  private Approval(String grantId, String custodian, String requestDigest, @Nullable String comment,
+      char @Nullable [] share) {
     this.grantId = AccessRequest.requireText("grantId", grantId);
     this.custodian = AccessRequest.requireText("custodian", custodian);
     this.requestDigest = AccessRequest.requireText("requestDigest", requestDigest);
     this.comment = comment;
+    this.share = share;
   }
 
   /** An approval by {@code custodian} of the request behind {@code grant}, as the custodian saw it. */
   public static Approval of(EmergencyAccessGrant grant, String custodian) {
     Objects.requireNonNull(grant, "grant");
-    return new Approval(grant.id(), custodian, grant.requestDigest(), null);
+    return new Approval(grant.id(), custodian, grant.requestDigest(), null, null);
   }
 
   /** An approval from its parts, for custodian tools that transport them separately. */
   public static Approval of(String grantId, String custodian, String requestDigest, @Nullable String comment) {
-    return new Approval(grantId, custodian, requestDigest, comment);
+    return new Approval(grantId, custodian, requestDigest, comment, null);
+  }
+
+  /**
+   * This approval carrying the custodian's share of a sealed vault, in its encoded (paper) form.
+   * The share is copied: the caller stays responsible for wiping {@code encodedShare}.
+   *
+   * @throws IllegalArgumentException if {@code encodedShare} is empty
+   */
+  public Approval withShare(char[] encodedShare) {
+    Objects.requireNonNull(encodedShare, "encodedShare");
+    if (encodedShare.length == 0) {
+      throw new IllegalArgumentException("encodedShare is empty");
+    }
+    return new Approval(grantId, custodian, requestDigest, comment, encodedShare.clone());
+  }
+
+  /** Whether a share is attached and not yet wiped. */
+  public boolean hasShare() {
+    return share != null && !shareWiped;
+  }
+
+  /**
+   * The attached share itself, not a copy: valid until {@link #wipeShare()}.
+   *
+   * @throws IllegalStateException if no share is attached or it has been wiped
+   */
+  public char[] share() {
+    char[] s = share;
+    if (s == null) {
+      throw new IllegalStateException("approval by '" + custodian + "' carries no share");
+    }
+    if (shareWiped) {
+      throw new IllegalStateException("the share of the approval by '" + custodian + "' has been wiped");
+    }
+    return s;
+  }
+
+  /** Overwrites the attached share with zeros. Idempotent; does nothing if no share is attached. */
+  public void wipeShare() {
+    char[] s = share;
+    if (s != null) {
+      shareWiped = true;
+      Arrays.fill(s, '\0');
+    }
   }
 
   public String grantId() {
@@ -55,6 +123,7 @@ public final class Approval {
 
   @Override
   public String toString() {
-    return "Approval[grant=" + grantId + ", custodian=" + custodian + "]";
+    return "Approval[grant=" + grantId + ", custodian=" + custodian
+        + (share != null ? ", share=<redacted>" : "") + "]";
   }
 }

@@ -8,7 +8,8 @@ public class AuthenticationFailedException extends BreakGlassException {
     super(ReasonCode.INVALID_CREDENTIALS, message);
   }
 
-  protected AuthenticationFailedException(ReasonCode code, String message) {
+  /** A rejection with a more specific reason, for example {@link ReasonCode#NOT_IN_EMERGENCY}. */
+  public AuthenticationFailedException(ReasonCode code, String message) {
     super(code, message);
   }
 }

@@ -11,4 +11,12 @@ public class VaultException extends BreakGlassException {
   public VaultException(String message, Throwable cause) {
     super(ReasonCode.VAULT_UNAVAILABLE, message, cause);
   }
+
+  /**
+   * For a vault failure with a more specific reason, for example {@link ReasonCode#RATE_LIMITED}
+   * when repeated wrong passphrases lock a vault for a while.
+   */
+  public VaultException(ReasonCode code, String message) {
+    super(code, message);
+  }
 }

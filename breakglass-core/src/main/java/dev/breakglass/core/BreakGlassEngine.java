@@ -1,17 +1,257 @@
 package dev.breakglass.core;
 
+import dev.breakglass.AuditSink;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassFactory;
+import dev.breakglass.BreakGlassPolicy;
+import dev.breakglass.PolicyException;
+import dev.breakglass.ProviderException;
+import dev.breakglass.core.alert.AlertDispatcher;
+import dev.breakglass.core.alert.Slf4jAlertChannel;
+import dev.breakglass.core.audit.Fingerprinter;
+import dev.breakglass.core.audit.JsonLinesAuditSink;
+import dev.breakglass.core.internal.Engine;
+import dev.breakglass.core.internal.ProviderRegistry;
+import dev.breakglass.core.internal.Components;
+import dev.breakglass.spi.AlertChannel;
+import dev.breakglass.spi.AlertChannelProvider;
+import dev.breakglass.spi.CredentialRotator;
+import dev.breakglass.spi.CredentialRotatorProvider;
+import dev.breakglass.spi.CredentialVault;
+import dev.breakglass.spi.CredentialVaultProvider;
+import dev.breakglass.spi.GrantStore;
+import dev.breakglass.spi.GrantStoreProvider;
+import dev.breakglass.spi.HealthProbe;
+import dev.breakglass.spi.HealthProbeProvider;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
-/** The breakglass engine: entry point for building a {@link BreakGlass} with SPI components in code. */
+/**
+ * Builds the breakglass engine with SPI components supplied in code. Host code that compiles only
+ * against the API gets the same builder from {@link BreakGlass#builder()}.
+ *
+ * <pre>{@code
+ * BreakGlass breakGlass = BreakGlassEngine.builder()
+ *     .policy(policy)
+ *     .dataDirectory(Path.of("/var/lib/myapp/breakglass"))
+ *     .vault(myVault)
+ *     .healthProbe(myProbe)
+ *     .rotator(myRotator)
+ *     .build();
+ * }</pre>
+ *
+ * <p>The builder is not thread-safe; the engine it builds is. {@link Builder#build()} copies the
+ * configuration, so later changes to the builder do not affect a built engine.
+ */
 public final class BreakGlassEngine {
   private BreakGlassEngine() {}
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
 
   /** Registered with {@link java.util.ServiceLoader} so that {@link BreakGlass#builder()} finds this engine. */
   public static final class Factory implements BreakGlassFactory {
     @Override
     public BreakGlass.Builder newBuilder() {
-      throw new UnsupportedOperationException("engine under construction");
+      return new Builder();
+    }
+  }
+
+  /**
+   * Configures the engine. Defaults: the system UTC clock; an audit log, a fingerprint key and an
+   * encrypted file vault under {@link #dataDirectory}; an in-memory grant store; alerts to SLF4J;
+   * health checks every 5 s with fall 3 / rise 2; an expiry sweep every second.
+   */
+  public static final class Builder implements BreakGlass.Builder {
+    private @Nullable BreakGlassPolicy policy;
+    private @Nullable Path policyFile;
+    private @Nullable Path dataDirectory;
+    private @Nullable AuditSink auditSink;
+    private Clock clock = Clock.systemUTC();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private @Nullable CredentialVault vault;
+    private @Nullable GrantStore grantStore;
+    private final List<AlertChannel> alertChannels = new ArrayList<>();
+    private final List<HealthProbe> probes = new ArrayList<>();
+    private final List<CredentialRotator> rotators = new ArrayList<>();
+    private byte[] fingerprintKey = new byte[0];
+    private int fall = 3;
+    private int rise = 2;
+    private Duration healthCheckInterval = Duration.ofSeconds(5);
+    private Duration sweepInterval = Duration.ofSeconds(1);
+    private boolean background = true;
+
+    private Builder() {}
+
+    @Override
+    public Builder policy(BreakGlassPolicy policy) {
+      this.policy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    @Override
+    public Builder policyFile(Path file) {
+      this.policyFile = Objects.requireNonNull(file, "file");
+      return this;
+    }
+
+    @Override
+    public Builder dataDirectory(Path directory) {
+      this.dataDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    @Override
+    public Builder auditSink(AuditSink sink) {
+      this.auditSink = Objects.requireNonNull(sink, "sink");
+      return this;
+    }
+
+    @Override
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    @Override
+    public Builder property(String key, String value) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(value, "value");
+      properties.put(key, value);
+      return this;
+    }
+
+    /** The credential vault, instead of the one selected by the {@code vault} property. Closed by the caller. */
+    public Builder vault(CredentialVault vault) {
+      this.vault = Objects.requireNonNull(vault, "vault");
+      return this;
+    }
+
+    /** The grant store, instead of the one selected by the {@code grant-store} property. Closed by the caller. */
+    public Builder grantStore(GrantStore store) {
+      this.grantStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /** Adds an alert channel (alerts always go to SLF4J as well). Closed by the engine. */
+    public Builder alertChannel(AlertChannel channel) {
+      alertChannels.add(Objects.requireNonNull(channel, "channel"));
+      return this;
+    }
+
+    /** Adds a health probe of the primary identity provider. Closed by the engine. */
+    public Builder healthProbe(HealthProbe probe) {
+      probes.add(Objects.requireNonNull(probe, "probe"));
+      return this;
+    }
+
+    /** Adds a credential rotator; the first that supports an account rotates it. Closed by the engine. */
+    public Builder rotator(CredentialRotator rotator) {
+      rotators.add(Objects.requireNonNull(rotator, "rotator"));
+      return this;
+    }
+
+    /** The HMAC key for audit fingerprints (at least 32 bytes), instead of the one kept in the data directory. */
+    public Builder fingerprintKey(byte[] key) {
+      this.fingerprintKey = key.clone();
+      return this;
+    }
+
+    /** Consecutive failed probe rounds before the emergency opens (default 3). */
+    public Builder fallThreshold(int fall) {
+      this.fall = fall;
+      return this;
+    }
+
+    /** Consecutive good probe rounds before the primary counts as healthy again (default 2). */
+    public Builder riseThreshold(int rise) {
+      this.rise = rise;
+      return this;
+    }
+
+    public Builder healthCheckInterval(Duration interval) {
+      this.healthCheckInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    public Builder sweepInterval(Duration interval) {
+      this.sweepInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * Whether the engine runs its own threads (health checks, expiry sweep, rotation). Default true.
+     * Without them the host (or a test) calls {@link BreakGlass#sweep()} and
+     * {@link Engine#checkHealthNow()} itself; expiry is enforced on every read either way.
+     */
+    public Builder background(boolean background) {
+      this.background = background;
+      return this;
+    }
+
+    @Override
+    public BreakGlass build() {
+      if (fall < 1 || rise < 1) {
+        throw new IllegalArgumentException("fallThreshold and riseThreshold must be at least 1, were " + fall
+            + " and " + rise);
+      }
+      BreakGlassPolicy effectivePolicy = policy;
+      if (effectivePolicy == null) {
+        if (policyFile == null) {
+          throw new PolicyException("no policy: call policy(...) or policyFile(...)");
+        }
+        effectivePolicy = PolicyFiles.load(policyFile);
+      }
+      Components components = new Components(Map.copyOf(properties), clock, dataDirectory);
+      try {
+        components.checkProperties();
+        AuditSink audit = auditSink != null ? auditSink
+            : components.own(JsonLinesAuditSink.open(components.dataDirectory("the audit log").resolve("audit")
+                .resolve("audit.jsonl")));
+        Fingerprinter fingerprinter = new Fingerprinter(fingerprintKey.length > 0 ? fingerprintKey
+            : components.fingerprintKey());
+        GrantStore store = grantStore != null ? grantStore
+            : components.own(components.single("grant-store", "memory",
+                ProviderRegistry.load("grant store", GrantStoreProvider.class)));
+        CredentialVault v = vault != null ? vault
+            : components.own(components.single("vault", "file",
+                ProviderRegistry.load("credential vault", CredentialVaultProvider.class)));
+        List<AlertChannel> channels = new ArrayList<>();
+        channels.add(new Slf4jAlertChannel());
+        channels.addAll(alertChannels);
+        channels.addAll(components.list("alert.channels", "alert",
+            ProviderRegistry.load("alert channel", AlertChannelProvider.class)));
+        List<HealthProbe> allProbes = new ArrayList<>(probes);
+        allProbes.addAll(components.list("probes", "probe",
+            ProviderRegistry.load("health probe", HealthProbeProvider.class)));
+        List<CredentialRotator> allRotators = new ArrayList<>(rotators);
+        allRotators.addAll(components.list("rotators", "rotator",
+            ProviderRegistry.load("credential rotator", CredentialRotatorProvider.class)));
+        List<AutoCloseable> owned = new ArrayList<>(components.owned());
+        owned.addAll(allProbes);
+        owned.addAll(allRotators);
+        AlertDispatcher dispatcher = components.dispatcher(channels);
+        owned.add(dispatcher);
+        return new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
+            dispatcher, allProbes, fall, rise, healthCheckInterval, sweepInterval, fingerprinter,
+            background, owned));
+      } catch (RuntimeException e) {
+        components.closeQuietly();
+        if (e instanceof ProviderException || e instanceof PolicyException
+            || e instanceof dev.breakglass.BreakGlassException) {
+          throw e;
+        }
+        throw new ProviderException("engine", "could not build the breakglass engine: " + e.getMessage(), e);
+      }
     }
   }
 }

@@ -1,0 +1,204 @@
+package dev.breakglass.core.internal;
+
+import dev.breakglass.ProviderException;
+import dev.breakglass.core.alert.AlertDispatcher;
+import dev.breakglass.spi.AlertChannel;
+import dev.breakglass.spi.Provider;
+import dev.breakglass.spi.ProviderContext;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns configuration properties into components while the engine is built, and remembers what it
+ * created so that a failed build closes it again. Property scheme: a selector names the provider
+ * ({@code vault=file}, {@code grant-store=memory}, {@code alert.channels=webhook,syslog},
+ * {@code probes=oidc}, {@code rotators=vault}); a provider's own settings sit under
+ * {@code <kind>.<name>.} ({@code vault.file.path}, {@code probe.oidc.issuer}).
+ */
+public final class Components {
+  private static final Logger LOG = LoggerFactory.getLogger(Components.class);
+  private static final Map<String, String> LIST_SELECTORS =
+      Map.of("alert.channels", "alert", "probes", "probe", "rotators", "rotator");
+  private static final Set<String> SINGLE_SELECTORS = Set.of("vault", "grant-store");
+
+  private final Map<String, String> properties;
+  private final Clock clock;
+  private final @Nullable Path dataDirectory;
+  private final List<AutoCloseable> owned = new ArrayList<>();
+
+  public Components(Map<String, String> properties, Clock clock, @Nullable Path dataDirectory) {
+    this.properties = properties;
+    this.clock = clock;
+    this.dataDirectory = dataDirectory;
+  }
+
+  /** Rejects properties that no selector or selected provider can use, naming them. */
+  public void checkProperties() {
+    List<String> prefixes = new ArrayList<>();
+    for (String single : SINGLE_SELECTORS) {
+      if (properties.containsKey(single)) {
+        prefixes.add(single + "." + properties.get(single).strip() + ".");
+      }
+    }
+    for (Map.Entry<String, String> e : LIST_SELECTORS.entrySet()) {
+      for (String name : names(e.getKey())) {
+        prefixes.add(e.getValue() + "." + name + ".");
+      }
+    }
+    Set<String> unknown = new TreeSet<>();
+    for (String key : properties.keySet()) {
+      if (SINGLE_SELECTORS.contains(key) || LIST_SELECTORS.containsKey(key)) {
+        continue;
+      }
+      if (prefixes.stream().noneMatch(key::startsWith)) {
+        unknown.add(key);
+      }
+    }
+    if (!unknown.isEmpty()) {
+      throw new ProviderException("configuration", "unknown or unused properties " + unknown
+          + ": select a provider first (vault=..., grant-store=..., alert.channels=..., probes=..., rotators=...)"
+          + " and put its settings under <kind>.<name>.<setting>");
+    }
+  }
+
+  public <T> T own(T component) {
+    if (component instanceof AutoCloseable) {
+      owned.add((AutoCloseable) component);
+    }
+    return component;
+  }
+
+  public List<AutoCloseable> owned() {
+    return List.copyOf(owned);
+  }
+
+  public Path dataDirectory(String purpose) {
+    if (dataDirectory == null) {
+      throw new ProviderException("configuration", "set dataDirectory(...) for " + purpose
+          + ", or supply that component explicitly");
+    }
+    try {
+      Files.createDirectories(dataDirectory);
+    } catch (IOException e) {
+      throw new ProviderException("configuration", "cannot create data directory " + dataDirectory + ": " + e, e);
+    }
+    return dataDirectory;
+  }
+
+  /**
+   * The audit fingerprint key kept in {@code <data>/keys/fingerprint.key}: 32 random bytes, created
+   * once (owner-only permissions where the file system supports them) and read on every start.
+   */
+  public byte[] fingerprintKey() {
+    Path dir = dataDirectory("the audit fingerprint key").resolve("keys");
+    Path file = dir.resolve("fingerprint.key");
+    try {
+      Files.createDirectories(dir);
+      if (!Files.exists(file)) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        try {
+          createPrivate(file);
+          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(key));
+            ch.force(true);
+          }
+          return key;
+        } catch (FileAlreadyExistsException raced) {
+          Arrays.fill(key, (byte) 0);
+        }
+      }
+      byte[] key = Files.readAllBytes(file);
+      if (key.length < 32) {
+        throw new ProviderException("configuration", "fingerprint key " + file + " is shorter than 32 bytes");
+      }
+      return key;
+    } catch (IOException e) {
+      throw new ProviderException("configuration", "cannot read or create fingerprint key " + file + ": " + e, e);
+    }
+  }
+
+  private static void createPrivate(Path file) throws IOException {
+    try {
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(file);
+    }
+  }
+
+  /** The component named by {@code selector} (or {@code defaultName}). */
+  public <T> T single(String selector, String defaultName, ProviderRegistry<? extends Provider<T>> registry) {
+    String name = properties.getOrDefault(selector, defaultName).strip();
+    return registry.create(name, context(selector + "." + name + ".", name));
+  }
+
+  /** The components named, comma-separated, by {@code selector}. */
+  public <T> List<T> list(String selector, String prefix, ProviderRegistry<? extends Provider<T>> registry) {
+    List<T> out = new ArrayList<>();
+    for (String name : names(selector)) {
+      T component = registry.create(name, context(prefix + "." + name + ".", name));
+      out.add(own(component));
+    }
+    return out;
+  }
+
+  private List<String> names(String selector) {
+    String raw = properties.get(selector);
+    if (raw == null || raw.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String n : raw.split(",")) {
+      if (!n.isBlank()) {
+        out.add(n.strip());
+      }
+    }
+    return out;
+  }
+
+  private ProviderContext context(String prefix, String name) {
+    Map<String, String> own = new LinkedHashMap<>();
+    properties.forEach((k, v) -> {
+      if (k.startsWith(prefix)) {
+        own.put(k.substring(prefix.length()), v);
+      }
+    });
+    Path dir = dataDirectory != null ? dataDirectory : Path.of("").toAbsolutePath();
+    return new ProviderContext(name, own, clock, dir);
+  }
+
+  /** The alert dispatcher over {@code channels}. */
+  public AlertDispatcher dispatcher(List<AlertChannel> channels) {
+    owned.removeAll(channels);
+    return new ImmediateAlertDispatcher(channels);
+  }
+
+  /** Closes everything created so far, newest first; used when a build fails half-way. */
+  public void closeQuietly() {
+    for (int i = owned.size() - 1; i >= 0; i--) {
+      try {
+        owned.get(i).close();
+      } catch (Exception e) {
+        LOG.warn("closing {} after a failed build: {}", owned.get(i).getClass().getSimpleName(), e.toString());
+      }
+    }
+  }
+}

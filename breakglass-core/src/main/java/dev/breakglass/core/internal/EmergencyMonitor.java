@@ -1,0 +1,175 @@
+package dev.breakglass.core.internal;
+
+import dev.breakglass.AccessDeniedException;
+import dev.breakglass.AuditEventType;
+import dev.breakglass.AuditUnavailableException;
+import dev.breakglass.EmergencyState;
+import dev.breakglass.ReasonCode;
+import dev.breakglass.spi.HealthProbe;
+import dev.breakglass.spi.ProbeResult;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether the emergency path is open: the primary is unhealthy after {@code fall}
+ * consecutive failed rounds of probes and healthy again after {@code rise} consecutive good ones
+ * (hysteresis), or an authorized person has declared an incident.
+ *
+ * <p>{@link #isEmergency()} is one volatile read: the guard's healthy path calls it on every login.
+ * Transitions are serialized by this object's lock and audited. Thread-safe.
+ */
+final class EmergencyMonitor {
+  private static final Logger LOG = LoggerFactory.getLogger(EmergencyMonitor.class);
+
+  private final List<HealthProbe> probes;
+  private final int fall;
+  private final int rise;
+  private final Recorder recorder;
+  private final Set<String> declarers;
+  private final Consumer<EmergencyState> onEmergencyEnded;
+
+  private volatile boolean emergency;
+  private volatile EmergencyState state;
+  private int failures;
+  private int successes;
+
+  EmergencyMonitor(List<HealthProbe> probes, int fall, int rise, Recorder recorder, Set<String> declarers,
+      Consumer<EmergencyState> onEmergencyEnded) {
+    if (fall < 1 || rise < 1) {
+      throw new IllegalArgumentException("fall and rise thresholds must be at least 1, were " + fall + "/" + rise);
+    }
+    this.probes = List.copyOf(probes);
+    this.fall = fall;
+    this.rise = rise;
+    this.recorder = recorder;
+    this.declarers = Set.copyOf(declarers);
+    this.onEmergencyEnded = onEmergencyEnded;
+    this.state = new EmergencyState(true, null, recorder.clock().instant());
+  }
+
+  /** One volatile read. */
+  boolean isEmergency() {
+    return emergency;
+  }
+
+  EmergencyState state() {
+    return state;
+  }
+
+  /** Runs every probe once and applies hysteresis. Never throws. */
+  void checkNow() {
+    if (probes.isEmpty()) {
+      return;
+    }
+    boolean allHealthy = true;
+    Map<String, String> details = new LinkedHashMap<>();
+    for (HealthProbe probe : probes) {
+      ProbeResult r;
+      try {
+        r = probe.check();
+      } catch (RuntimeException e) {
+        r = ProbeResult.unhealthy("probe threw " + e.getClass().getSimpleName() + ": " + e.getMessage(),
+            java.time.Duration.ZERO);
+      }
+      if (!r.healthy()) {
+        allHealthy = false;
+        details.put(probe.name(), r.detail());
+      }
+    }
+    synchronized (this) {
+      if (allHealthy) {
+        failures = 0;
+        successes++;
+        if (!state.primaryHealthy() && successes >= rise) {
+          transition(true, state.incident(), AuditEventType.PROBE_RECOVERED,
+              Map.of("consecutiveSuccesses", Integer.toString(successes)), "primary identity provider healthy again");
+        }
+      } else {
+        successes = 0;
+        failures++;
+        if (state.primaryHealthy() && failures >= fall) {
+          details.put("consecutiveFailures", Integer.toString(failures));
+          transition(false, state.incident(), AuditEventType.PROBE_FAILED, details,
+              "primary identity provider failed " + failures + " consecutive health checks");
+        }
+      }
+    }
+  }
+
+  EmergencyState.Incident declare(String actor, String reason) {
+    if (!declarers.contains(actor)) {
+      recorder.recordRefusal(AuditEventType.ACCESS_DENIED, actor, null, null,
+          Map.of("reason", ReasonCode.NOT_AUTHORIZED.name(), "operation", "declare-incident"),
+          actor + " tried to declare an incident but is not an incident declarer");
+      throw new AccessDeniedException(ReasonCode.NOT_AUTHORIZED,
+          "'" + actor + "' may not declare incidents (policy incidentDeclarers)");
+    }
+    if (reason == null || reason.isBlank()) {
+      throw new dev.breakglass.InvalidRequestException("reason", "must not be blank");
+    }
+    synchronized (this) {
+      if (state.incident() != null) {
+        return state.incident();
+      }
+      EmergencyState.Incident incident = new EmergencyState.Incident("inc-" + UUID.randomUUID(), actor, reason,
+          recorder.clock().instant());
+      recorder.record(AuditEventType.INCIDENT_DECLARED, actor, null, null,
+          Map.of("incident", incident.id(), "reason", reason), actor + " declared an incident: " + reason);
+      transition(state.primaryHealthy(), incident, null, Map.of(), "");
+      return incident;
+    }
+  }
+
+  void closeIncident(String actor, String reason) {
+    if (!declarers.contains(actor)) {
+      recorder.recordRefusal(AuditEventType.ACCESS_DENIED, actor, null, null,
+          Map.of("reason", ReasonCode.NOT_AUTHORIZED.name(), "operation", "close-incident"),
+          actor + " tried to close the incident but is not an incident declarer");
+      throw new AccessDeniedException(ReasonCode.NOT_AUTHORIZED, "'" + actor + "' may not close incidents");
+    }
+    synchronized (this) {
+      EmergencyState.Incident incident = state.incident();
+      if (incident == null) {
+        return;
+      }
+      recorder.record(AuditEventType.INCIDENT_CLOSED, actor, null, null,
+          Map.of("incident", incident.id(), "reason", reason == null ? "" : reason),
+          actor + " closed incident " + incident.id());
+      transition(state.primaryHealthy(), null, null, Map.of(), "");
+    }
+  }
+
+  /** Caller holds the lock. Audits the probe change (if any) and the emergency change (if any). */
+  private void transition(boolean primaryHealthy, EmergencyState.Incident incident, AuditEventType probeEvent,
+      Map<String, String> details, String summary) {
+    boolean wasEmergency = state.isEmergency();
+    if (probeEvent != null) {
+      recorder.recordRefusal(probeEvent, dev.breakglass.AuditEvent.SYSTEM, null, null, details, summary);
+    }
+    EmergencyState next = new EmergencyState(primaryHealthy, incident, recorder.clock().instant());
+    if (next.isEmergency() != wasEmergency) {
+      String why = !primaryHealthy ? "primary unhealthy" : incident != null ? "incident " + incident.id() : "resolved";
+      try {
+        recorder.record(next.isEmergency() ? AuditEventType.EMERGENCY_OPENED : AuditEventType.EMERGENCY_CLOSED,
+            dev.breakglass.AuditEvent.SYSTEM, null, null, Map.of("cause", why),
+            next.isEmergency() ? "emergency access path OPEN (" + why + ")" : "emergency access path closed");
+      } catch (AuditUnavailableException e) {
+        // The state still follows reality: an unaudited emergency can grant nothing (every grant is audited).
+        LOG.error("could not audit emergency transition: {}", e.getMessage());
+      }
+    } else {
+      next = new EmergencyState(primaryHealthy, incident, state.since());
+    }
+    state = next;
+    emergency = next.isEmergency();
+    if (wasEmergency && !next.isEmergency()) {
+      onEmergencyEnded.accept(next);
+    }
+  }
+}

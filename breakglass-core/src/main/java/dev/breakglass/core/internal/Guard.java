@@ -1,0 +1,68 @@
+package dev.breakglass.core.internal;
+
+import dev.breakglass.AuthenticatedPrincipal;
+import dev.breakglass.AuthenticationFailedException;
+import dev.breakglass.Authenticator;
+import dev.breakglass.LoginAttempt;
+import dev.breakglass.PrimaryUnavailableException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpTimeoutException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The authentication wrapper. While no emergency is open the primary is called directly after one
+ * volatile read; nothing else happens on that path unless the primary fails. A break-glass account
+ * that the primary rejects then is a use outside an emergency: refused with a critical alert.
+ * During an emergency (or when the primary fails with an infrastructure error), break-glass
+ * accounts authenticate through their active grant.
+ */
+final class Guard implements Authenticator {
+  private final Authenticator primary;
+  private final Engine engine;
+  private final EmergencyMonitor monitor;
+
+  Guard(Authenticator primary, Engine engine, EmergencyMonitor monitor) {
+    this.primary = primary;
+    this.engine = engine;
+    this.monitor = monitor;
+  }
+
+  @Override
+  public AuthenticatedPrincipal authenticate(LoginAttempt attempt) {
+    if (!monitor.isEmergency()) {
+      try {
+        return primary.authenticate(attempt);
+      } catch (AuthenticationFailedException rejected) {
+        if (engine.isBreakGlassAccount(attempt.username())) {
+          throw engine.useOutsideEmergency(attempt);
+        }
+        throw rejected;
+      } catch (RuntimeException failure) {
+        if (engine.isBreakGlassAccount(attempt.username()) && isInfrastructureFailure(failure)) {
+          return engine.emergencyLogin(attempt);
+        }
+        throw failure;
+      }
+    }
+    if (engine.isBreakGlassAccount(attempt.username())) {
+      return engine.emergencyLogin(attempt);
+    }
+    return primary.authenticate(attempt);
+  }
+
+  /** Timeouts, refused connections and explicit unavailability; never a plain rejection. */
+  static boolean isInfrastructureFailure(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof PrimaryUnavailableException || c instanceof ConnectException
+          || c instanceof SocketTimeoutException || c instanceof HttpTimeoutException
+          || c instanceof TimeoutException || c instanceof NoRouteToHostException
+          || c instanceof UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

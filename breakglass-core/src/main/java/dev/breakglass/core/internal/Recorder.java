@@ -1,0 +1,108 @@
+package dev.breakglass.core.internal;
+
+import dev.breakglass.AuditEvent;
+import dev.breakglass.AuditEventType;
+import dev.breakglass.AuditSink;
+import dev.breakglass.AuditUnavailableException;
+import dev.breakglass.core.alert.AlertDispatcher;
+import dev.breakglass.spi.Alert;
+import dev.breakglass.spi.Severity;
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every arrow of the lifecycle goes through here: the audit record first (durable, or the caller
+ * gets {@link AuditUnavailableException} and must not act), then the alert. Thread-safe.
+ */
+final class Recorder {
+  private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
+
+  private final AuditSink sink;
+  private final AlertDispatcher alerts;
+  private final Clock clock;
+
+  Recorder(AuditSink sink, AlertDispatcher alerts, Clock clock) {
+    this.sink = sink;
+    this.alerts = alerts;
+    this.clock = clock;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /**
+   * Audits, then alerts.
+   *
+   * @return the alert's delivery future (completes when a channel confirmed delivery)
+   * @throws AuditUnavailableException if the record is not durable; no alert is sent then
+   */
+  CompletableFuture<Void> record(AuditEventType type, String actor, @Nullable String grantId,
+      @Nullable String account, Map<String, String> details, String summary) {
+    AuditEvent event = new AuditEvent(clock.instant(), type, actor, grantId, account, details);
+    try {
+      sink.append(event);
+    } catch (AuditUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new AuditUnavailableException("audit sink failed to record " + type + ": " + e.getMessage(), e);
+    }
+    Alert alert = new Alert(UUID.randomUUID().toString(), event.time(), severityOf(type), type, summary, grantId,
+        account, details);
+    try {
+      return alerts.dispatch(alert);
+    } catch (RuntimeException e) {
+      LOG.error("alert dispatch failed for {} ({}): {}", type, alert.id(), e.toString());
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Like {@link #record}, for refusals and observations that happen whether or not they can be
+   * audited: a failure to audit is logged and attached to nothing, and the alert still goes out.
+   */
+  void recordRefusal(AuditEventType type, String actor, @Nullable String grantId, @Nullable String account,
+      Map<String, String> details, String summary) {
+    try {
+      record(type, actor, grantId, account, details, summary);
+    } catch (AuditUnavailableException e) {
+      LOG.error("could not audit {} for account {}: {}", type, account, e.getMessage());
+      Alert alert = new Alert(UUID.randomUUID().toString(), clock.instant(), Severity.CRITICAL, type,
+          summary + " (audit unavailable)", grantId, account, details);
+      try {
+        alerts.dispatch(alert);
+      } catch (RuntimeException ex) {
+        LOG.error("alert dispatch failed for {}: {}", type, ex.toString());
+      }
+    }
+  }
+
+  /** The severity policy: requests INFO, grants and releases HIGH, use outside an emergency CRITICAL. */
+  static Severity severityOf(AuditEventType type) {
+    switch (type) {
+      case USE_OUTSIDE_EMERGENCY:
+      case ROTATION_FAILED:
+      case AUDIT_LOG_REPAIRED:
+      case DRILL_FAILED:
+        return Severity.CRITICAL;
+      case GRANT_ISSUED:
+      case CREDENTIAL_RELEASED:
+      case CREDENTIAL_RELEASE_REFUSED:
+      case EMERGENCY_LOGIN:
+      case EMERGENCY_LOGIN_REFUSED:
+      case EMERGENCY_OPENED:
+      case INCIDENT_DECLARED:
+      case GRANT_REVOKED:
+      case APPROVAL_REFUSED:
+      case ALERT_FAILED:
+        return Severity.HIGH;
+      default:
+        return Severity.INFO;
+    }
+  }
+}

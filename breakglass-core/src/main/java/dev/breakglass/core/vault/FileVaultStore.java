@@ -1,0 +1,401 @@
+package dev.breakglass.core.vault;
+
+import dev.breakglass.VaultException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The encrypted vault file behind {@link EncryptedFileVault} and {@link SealedFileVault}: unlocking
+ * with the passphrase, per-entry AES-256-GCM, the file MAC, and serialized atomic writes.
+ *
+ * <p>Key hierarchy: a random 256-bit data key, wrapped with AES-256-GCM under a key derived from
+ * the passphrase with Argon2id. From the data key, HKDF-SHA256 derives the entry key (AES-256-GCM
+ * per entry, random 96-bit nonce, bound to vault id, format version and account) and the MAC key
+ * (HMAC-SHA256 over the whole document).
+ *
+ * <p>Writers are serialized within the process by a lock per file and across processes by a
+ * {@link FileLock} on {@code <vault>.lock}; each write first reloads the file if another instance
+ * changed it, so no writer loses another's entry. Reads notice a file replaced by another instance
+ * and reload it. All methods are synchronized on the instance; thread-safe.
+ */
+final class FileVaultStore implements AutoCloseable {
+  private static final ConcurrentMap<Path, Object> PATH_LOCKS = new ConcurrentHashMap<>();
+
+  private final Path file;
+  private final Path lockFile;
+  private final Object pathLock;
+  private VaultDocument doc;
+  private @Nullable Object identity;
+  private final byte[] dataKey;
+  private final byte[] entryKey;
+  private final byte[] macKey;
+  private boolean closed;
+
+  private FileVaultStore(Path file, VaultDocument doc, byte[] dataKey) {
+    this.file = file;
+    this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
+    this.pathLock = PATH_LOCKS.computeIfAbsent(file, k -> new Object());
+    this.doc = doc;
+    this.dataKey = dataKey;
+    byte[] salt = uuidBytes(doc.vaultId);
+    this.entryKey = VaultCrypto.hkdf(dataKey, salt, "breakglass vault entries v1", VaultCrypto.KEY_BYTES);
+    this.macKey = VaultCrypto.hkdf(dataKey, salt, "breakglass vault mac v1", VaultCrypto.KEY_BYTES);
+  }
+
+  static Path normalize(Path file) {
+    return file.toAbsolutePath().normalize();
+  }
+
+  /**
+   * Creates a new vault file; refuses to overwrite an existing one.
+   *
+   * @throws VaultException if the file exists or cannot be written
+   */
+  static FileVaultStore create(Path file, UUID vaultId, char[] passphrase, Argon2Parameters kdf,
+      VaultDocument.@Nullable Sealing sealing) {
+    Path path = normalize(file);
+    byte[] dataKey = VaultCrypto.randomBytes(VaultCrypto.KEY_BYTES);
+    byte[] salt = VaultCrypto.randomBytes(VaultCrypto.SALT_BYTES);
+    byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
+    byte[] kek = VaultCrypto.argon2id(passphrase, salt, kdf);
+    byte[] wrapped;
+    try {
+      wrapped = VaultCrypto.seal(kek, nonce, VaultDocument.keyAad(vaultId, kdf, salt, sealing != null), dataKey);
+    } finally {
+      VaultCrypto.wipe(kek);
+    }
+    VaultDocument empty = new VaultDocument(vaultId, 0, kdf, salt, nonce, wrapped, sealing, Map.of(), new byte[0]);
+    FileVaultStore store = new FileVaultStore(path, empty, dataKey);
+    try {
+      store.writeLocked(empty.withMac(store.macKey), true);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    return store;
+  }
+
+  /**
+   * Opens and fully verifies a vault file: passphrase, MAC, and every entry's authentication tag.
+   *
+   * @param sealed whether the caller expects a custodian-sealed vault
+   * @throws VaultException naming what failed: missing or unreadable file, corruption, wrong
+   *     passphrase, or a lock-out after repeated wrong passphrases
+   */
+  static FileVaultStore open(Path file, char[] passphrase, UnlockThrottle throttle, boolean sealed) {
+    Path path = normalize(file);
+    Object identity = identity(path);
+    VaultDocument doc = VaultDocument.decode(path, readAll(path));
+    if (sealed && doc.sealing == null) {
+      throw new VaultException("vault file " + path + " is not sealed by custodians; open it with EncryptedFileVault");
+    }
+    if (!sealed && doc.sealing != null) {
+      throw new VaultException("vault file " + path + " is sealed by custodians; open it with SealedFileVault");
+    }
+    byte[] dataKey = throttle.attempt(path, () -> {
+      byte[] kek = VaultCrypto.argon2id(passphrase, doc.salt, doc.kdf);
+      try {
+        return VaultCrypto.open(kek, doc.keyNonce, doc.keyAad(), doc.wrappedKey);
+      } catch (VaultCrypto.AuthenticationFailed e) {
+        throw new UnlockThrottle.WrongPassphrase();
+      } finally {
+        VaultCrypto.wipe(kek);
+      }
+    });
+    FileVaultStore store = new FileVaultStore(path, doc, dataKey);
+    try {
+      store.verify(doc);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    store.identity = identity;
+    return store;
+  }
+
+  /** Checks the MAC and every entry of {@code candidate} under this store's keys. */
+  private void verify(VaultDocument candidate) {
+    if (!candidate.macMatches(macKey)) {
+      throw VaultDocument.corrupted(file, "its integrity check failed (entries were altered, removed, or mixed"
+          + " with another copy of the file)");
+    }
+    for (Map.Entry<String, VaultDocument.Entry> e : candidate.entries.entrySet()) {
+      byte[] plain = decryptEntry(candidate, e.getKey(), e.getValue());
+      VaultCrypto.wipe(plain);
+    }
+  }
+
+  private byte[] decryptEntry(VaultDocument d, String account, VaultDocument.Entry entry) {
+    try {
+      return VaultCrypto.open(entryKey, entry.nonce(), VaultDocument.entryAad(d.vaultId, account), entry.ciphertext());
+    } catch (VaultCrypto.AuthenticationFailed e) {
+      throw VaultDocument.corrupted(file, "the entry for account '" + account + "' fails authentication");
+    }
+  }
+
+  Path file() {
+    return file;
+  }
+
+  synchronized UUID vaultId() {
+    return doc.vaultId;
+  }
+
+  synchronized long generation() {
+    ensureOpen();
+    refresh();
+    return doc.generation;
+  }
+
+  synchronized Argon2Parameters kdf() {
+    return doc.kdf;
+  }
+
+  synchronized VaultDocument.Sealing sealing() {
+    ensureOpen();
+    refresh();
+    return Objects.requireNonNull(doc.sealing, "sealing");
+  }
+
+  synchronized Set<String> accounts() {
+    ensureOpen();
+    refresh();
+    return new TreeSet<>(doc.entries.keySet());
+  }
+
+  synchronized boolean contains(String account) {
+    ensureOpen();
+    refresh();
+    return doc.entries.containsKey(account);
+  }
+
+  /**
+   * The decrypted entry of {@code account}; the caller wipes it.
+   *
+   * @throws VaultException if the account is unknown or its entry does not authenticate
+   */
+  synchronized byte[] read(String account) {
+    ensureOpen();
+    refresh();
+    VaultDocument.Entry entry = doc.entries.get(account);
+    if (entry == null) {
+      throw unknownAccount(account);
+    }
+    return decryptEntry(doc, account, entry);
+  }
+
+  VaultException unknownAccount(String account) {
+    return new VaultException("vault " + file + " holds no credential for account '" + account + "'");
+  }
+
+  /**
+   * Encrypts {@code plaintext} as the entry of {@code account} and writes the file atomically. The
+   * caller keeps and wipes {@code plaintext}.
+   *
+   * @throws VaultException if the file cannot be written; the vault then keeps its old content
+   */
+  synchronized void write(String account, byte[] plaintext) {
+    ensureOpen();
+    if (account.isBlank()) {
+      throw new IllegalArgumentException("account must not be blank");
+    }
+    synchronized (pathLock) {
+      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock ignored = lockChannel.lock()) {
+        refresh();
+        byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
+        byte[] ct = VaultCrypto.seal(entryKey, nonce, VaultDocument.entryAad(doc.vaultId, account), plaintext);
+        writeDocument(doc.withEntry(account, new VaultDocument.Entry(nonce, ct), macKey), false);
+      } catch (IOException e) {
+        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Turns one entry's plaintext into its replacement, for {@link #rewriteAll}. */
+  interface EntryRewriter {
+    /** Returns the new plaintext; may wipe {@code plaintext}, which the store wipes afterwards anyway. */
+    byte[] rewrite(String account, byte[] plaintext);
+  }
+
+  /**
+   * Replaces the sealing record and every entry in one atomic write (resealing under a new key).
+   *
+   * @throws VaultException if an entry does not verify or the file cannot be written; nothing
+   *     changes then
+   */
+  synchronized void rewriteAll(VaultDocument.@Nullable Sealing sealing, EntryRewriter rewriter) {
+    ensureOpen();
+    synchronized (pathLock) {
+      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock ignored = lockChannel.lock()) {
+        refresh();
+        Map<String, VaultDocument.Entry> entries = new java.util.TreeMap<>();
+        for (Map.Entry<String, VaultDocument.Entry> e : doc.entries.entrySet()) {
+          byte[] plain = decryptEntry(doc, e.getKey(), e.getValue());
+          byte[] next = null;
+          try {
+            next = rewriter.rewrite(e.getKey(), plain);
+            byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
+            entries.put(e.getKey(), new VaultDocument.Entry(nonce,
+                VaultCrypto.seal(entryKey, nonce, VaultDocument.entryAad(doc.vaultId, e.getKey()), next)));
+          } finally {
+            VaultCrypto.wipe(plain, next);
+          }
+        }
+        VaultDocument next = new VaultDocument(doc.vaultId, doc.generation + 1, doc.kdf, doc.salt, doc.keyNonce,
+            doc.wrappedKey, sealing, entries, new byte[0]).withMac(macKey);
+        writeDocument(next, false);
+      } catch (IOException e) {
+        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Re-wraps the data key under a new passphrase; entries are untouched.
+   *
+   * @throws VaultException if the file cannot be written; the old passphrase then still opens it
+   */
+  synchronized void changePassphrase(char[] newPassphrase, Argon2Parameters kdf) {
+    ensureOpen();
+    synchronized (pathLock) {
+      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock ignored = lockChannel.lock()) {
+        refresh();
+        byte[] salt = VaultCrypto.randomBytes(VaultCrypto.SALT_BYTES);
+        byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
+        byte[] kek = VaultCrypto.argon2id(newPassphrase, salt, kdf);
+        byte[] wrapped;
+        try {
+          wrapped = VaultCrypto.seal(kek, nonce, VaultDocument.keyAad(doc.vaultId, kdf, salt, doc.sealing != null), dataKey);
+        } finally {
+          VaultCrypto.wipe(kek);
+        }
+        writeDocument(doc.withKeyWrap(kdf, salt, nonce, wrapped, macKey), false);
+      } catch (IOException e) {
+        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private void writeLocked(VaultDocument next, boolean mustNotExist) {
+    synchronized (pathLock) {
+      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock ignored = lockChannel.lock()) {
+        writeDocument(next, mustNotExist);
+      } catch (IOException e) {
+        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Writes {@code next} over the file; call with the path lock and the file lock held. */
+  private void writeDocument(VaultDocument next, boolean mustNotExist) {
+    if (mustNotExist && Files.exists(file)) {
+      throw new VaultException("vault file " + file + " already exists; open it instead of creating it");
+    }
+    try {
+      // Only a crashed writer leaves these, and no writer can be active while we hold the lock.
+      AtomicFile.deleteLeftovers(file);
+    } catch (IOException e) {
+      // A leftover that cannot be removed is harmless: readers never look at it.
+    }
+    try {
+      AtomicFile.write(file, next.encode());
+    } catch (IOException e) {
+      throw new VaultException("cannot write vault file " + file + " (the vault is unchanged): " + e.getMessage(), e);
+    }
+    doc = next;
+    identity = identity(file);
+  }
+
+  /** Reloads the file if another instance replaced it since this one last read or wrote it. */
+  private void refresh() {
+    Object current = identity(file);
+    if (current.equals(identity)) {
+      return;
+    }
+    VaultDocument candidate = VaultDocument.decode(file, readAll(file));
+    if (!candidate.vaultId.equals(doc.vaultId)) {
+      throw new VaultException("vault file " + file + " now holds another vault (" + candidate.vaultId
+          + ", expected " + doc.vaultId + "); reopen it");
+    }
+    if (candidate.generation < doc.generation) {
+      throw new VaultException("vault file " + file + " was replaced by an older copy (generation "
+          + candidate.generation + ", this vault is at " + doc.generation + "); reopen it to accept that");
+    }
+    verify(candidate);
+    doc = candidate;
+    identity = current;
+  }
+
+  private static Object identity(Path path) {
+    try {
+      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+      return Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
+    } catch (NoSuchFileException e) {
+      throw new VaultException("vault file " + path + " does not exist");
+    } catch (IOException e) {
+      throw new VaultException("cannot read vault file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static byte[] readAll(Path path) {
+    try {
+      if (Files.size(path) > VaultDocument.MAX_FILE_BYTES) {
+        throw VaultDocument.corrupted(path, "the file is larger than " + VaultDocument.MAX_FILE_BYTES + " bytes");
+      }
+      return Files.readAllBytes(path);
+    } catch (NoSuchFileException e) {
+      throw new VaultException("vault file " + path + " does not exist");
+    } catch (IOException e) {
+      throw new VaultException("cannot read vault file " + path + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new VaultException("vault " + file + " is closed");
+    }
+  }
+
+  static byte[] uuidBytes(UUID id) {
+    byte[] b = new byte[16];
+    long hi = id.getMostSignificantBits();
+    long lo = id.getLeastSignificantBits();
+    for (int i = 0; i < 8; i++) {
+      b[i] = (byte) (hi >>> (56 - 8 * i));
+      b[8 + i] = (byte) (lo >>> (56 - 8 * i));
+    }
+    return b;
+  }
+
+  @Override
+  public synchronized void close() {
+    if (!closed) {
+      closed = true;
+      VaultCrypto.wipe(dataKey, entryKey, macKey);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "vault " + file;
+  }
+}

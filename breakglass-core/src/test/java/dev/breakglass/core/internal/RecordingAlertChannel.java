@@ -1,0 +1,65 @@
+package dev.breakglass.core.internal;
+
+import dev.breakglass.AuditEventType;
+import dev.breakglass.spi.Alert;
+import dev.breakglass.spi.AlertChannel;
+import dev.breakglass.spi.Severity;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/** An alert channel that keeps what it receives, so tests can wait for and inspect alerts. */
+final class RecordingAlertChannel implements AlertChannel {
+  private final List<Alert> received = new CopyOnWriteArrayList<>();
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition arrived = lock.newCondition();
+
+  @Override
+  public String name() {
+    return "recording";
+  }
+
+  @Override
+  public void deliver(Alert alert) {
+    received.add(alert);
+    lock.lock();
+    try {
+      arrived.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  List<Alert> received() {
+    return List.copyOf(received);
+  }
+
+  /** Waits (bounded, generously) until an alert of {@code type} has arrived, and returns it. */
+  Alert await(AuditEventType type) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    lock.lock();
+    try {
+      while (true) {
+        for (Alert a : received) {
+          if (a.type() == type) {
+            return a;
+          }
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError("no " + type + " alert arrived; got " + received.stream().map(Alert::type).toList());
+        }
+        arrived.await(left, TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  boolean anyCritical() {
+    return received.stream().anyMatch(a -> a.severity() == Severity.CRITICAL);
+  }
+}

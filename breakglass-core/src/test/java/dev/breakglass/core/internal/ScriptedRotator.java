@@ -1,0 +1,40 @@
+package dev.breakglass.core.internal;
+
+import dev.breakglass.BreakGlassException;
+import dev.breakglass.ReasonCode;
+import dev.breakglass.spi.CredentialRotator;
+import dev.breakglass.spi.CredentialVault;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A rotator whose failures a test scripts; on success it writes a new value into the vault. */
+final class ScriptedRotator implements CredentialRotator {
+  private final AtomicInteger failuresLeft = new AtomicInteger();
+  private final AtomicInteger rotations = new AtomicInteger();
+
+  void failNext(int times) {
+    failuresLeft.set(times);
+  }
+
+  int rotations() {
+    return rotations.get();
+  }
+
+  @Override
+  public String name() {
+    return "scripted";
+  }
+
+  @Override
+  public boolean supports(String account) {
+    return true;
+  }
+
+  @Override
+  public void rotate(String account, CredentialVault vault) {
+    if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+      throw new BreakGlassException(ReasonCode.ROTATION_FAILED, "target refused the password change");
+    }
+    int n = rotations.incrementAndGet();
+    vault.write(account, ("rotated-" + n + "-value").toCharArray());
+  }
+}
