@@ -220,6 +220,9 @@ final class PolicyBinder {
       if (name == null || name.isBlank()) {
         throw error(item, "a " + what + " must not be blank");
       }
+      if (name.chars().anyMatch(Character::isISOControl)) {
+        throw error(item, what + " '" + PolicyFiles.printable(name) + "' contains a control character");
+      }
       Integer earlier = firstLine.putIfAbsent(name, item.line());
       if (earlier != null) {
         throw error(item, what + " '" + PolicyFiles.printable(name) + "' is listed twice (first on line "

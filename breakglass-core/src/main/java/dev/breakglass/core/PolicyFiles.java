@@ -87,7 +87,7 @@ public final class PolicyFiles {
 
   /** Deep enough for the schema (four levels) with room for a clear error on anything deeper. */
   private static final StreamReadConstraints CONSTRAINTS =
-      StreamReadConstraints.builder().maxNestingDepth(16).maxStringLength(64 * 1024).build();
+      StreamReadConstraints.builder().maxNestingDepth(16).maxStringLength(64 * 1024).maxNameLength(1024).build();
   private static final JsonFactory JSON = JsonFactory.builder().streamReadConstraints(CONSTRAINTS).build();
   private static final YAMLFactory YAML = YAMLFactory.builder().streamReadConstraints(CONSTRAINTS).build();
 

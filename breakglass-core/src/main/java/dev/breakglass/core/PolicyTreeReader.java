@@ -96,6 +96,11 @@ final class PolicyTreeReader {
       }
       String key = parser.currentName();
       int keyLine = tokenLine();
+      if (key.chars().anyMatch(Character::isISOControl)) {
+        // Keys become field paths in messages and logs; a newline in one could forge a log line.
+        throw new PolicyException(source, keyLine, fieldOf(path),
+            "has a key with a control character ('" + PolicyFiles.printable(key) + "')");
+      }
       String childPath = path.isEmpty() ? key : path + "." + key;
       PolicyNode.Entry earlier = entries.get(key);
       if (earlier != null) {

@@ -294,6 +294,30 @@ class PolicyFilesTest {
   }
 
   @Test
+  void keyWithAControlCharacterIsRejectedWithoutEchoingIt(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("forged-key.json"),
+        "{\"accounts\": {\n\"ops\\n[ERROR] forged\": {\"requesters\": [\"alice\"]}}}");
+
+    PolicyException e = catchThrowableOfType(PolicyException.class, () -> PolicyFiles.load(file));
+
+    assertThat(e.line()).isEqualTo(2);
+    assertThat(e.field()).isEqualTo("accounts");
+    assertThat(e.getMessage()).doesNotContain("\n").contains("has a key with a control character ('ops?[ERROR] forged')");
+  }
+
+  @Test
+  void nameWithAControlCharacterIsRejected(@TempDir Path dir) throws IOException {
+    Path file = Files.writeString(dir.resolve("forged-name.yaml"),
+        "accounts:\n  ops:\n    requesters: [\"alice\\r\\nbob\"]\n");
+
+    PolicyException e = catchThrowableOfType(PolicyException.class, () -> PolicyFiles.load(file));
+
+    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.field()).isEqualTo("accounts.ops.requesters");
+    assertThat(e.getMessage()).doesNotContain("\n").contains("requester 'alice??bob' contains a control character");
+  }
+
+  @Test
   void controlCharactersFromTheFileNeverReachTheMessage(@TempDir Path dir) throws IOException {
     Path file = Files.writeString(dir.resolve("forged.json"),
         "{\"accounts\": {\"ops\": {\"requesters\": [\"alice\"], \"maxDuration\": \"1h\\n[ERROR] forged\"}}}");

@@ -32,6 +32,13 @@ class ProviderContextTest {
   }
 
   @Test
+  void durationTooLargeForADurationIsABadValueNotAnArithmeticError() {
+    assertThatThrownBy(() -> ProviderContext.parseDuration("999999999999999d"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("'999999999999999d' is not a duration");
+  }
+
+  @Test
   void missingOrBlankRequiredPropertyNamesProviderAndKey() {
     assertThatThrownBy(() -> ctx.require("url"))
         .isInstanceOf(ProviderException.class)

@@ -94,12 +94,12 @@ final class HttpFetcher {
     if (cause instanceof HttpTimeoutException) {
       return "no response from " + shown + " within " + format(timeout);
     }
+    if (causedBy(cause, UnresolvedAddressException.class)) {
+      // The JDK client reports an unknown host as a ConnectException caused by this.
+      return "could not resolve the host of " + shown;
+    }
     if (cause instanceof ConnectException) {
       return "could not connect to " + shown + " (connection refused or unreachable)";
-    }
-    if (cause instanceof UnresolvedAddressException
-        || cause != null && cause.getCause() instanceof UnresolvedAddressException) {
-      return "could not resolve the host of " + shown;
     }
     if (cause instanceof SSLException) {
       return "TLS failed with " + shown + ": " + message(cause);
@@ -111,6 +111,15 @@ final class HttpFetcher {
       return "I/O error talking to " + shown + ": " + cause.getClass().getSimpleName() + " " + message(cause);
     }
     return "request to " + shown + " failed: " + (cause == null ? "unknown error" : cause.getClass().getSimpleName());
+  }
+
+  private static boolean causedBy(@Nullable Throwable t, Class<? extends Throwable> type) {
+    for (int depth = 0; t != null && depth < 10; t = t.getCause(), depth++) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String message(Throwable t) {

@@ -1,6 +1,8 @@
 package dev.breakglass.core.health;
 
 import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 
 /** Text that came from the network or from configuration, made safe to put in a detail or a log line. */
 final class Texts {
@@ -47,10 +49,10 @@ final class Texts {
     URI uri;
     try {
       uri = new URI(value.strip());
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new IllegalArgumentException(what + " is not a valid URL (" + e.getReason() + ")");
     }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
       throw new IllegalArgumentException(what + " must be an absolute http:// or https:// URL");
     }
