@@ -13,6 +13,7 @@ import dev.breakglass.core.audit.JsonLinesAuditSink;
 import dev.breakglass.core.internal.Engine;
 import dev.breakglass.core.internal.ProviderRegistry;
 import dev.breakglass.core.internal.Components;
+import dev.breakglass.core.rotation.Backoff;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.AlertChannelProvider;
 import dev.breakglass.spi.CredentialRotator;
@@ -89,6 +90,7 @@ public final class BreakGlassEngine {
     private Duration healthCheckInterval = Duration.ofSeconds(5);
     private Duration sweepInterval = Duration.ofSeconds(1);
     private boolean background = true;
+    private Backoff rotationBackoff = Backoff.ofDefaults();
 
     private Builder() {}
 
@@ -198,6 +200,15 @@ public final class BreakGlassEngine {
       return this;
     }
 
+    /**
+     * When a failed rotation is tried again (default: 30 s doubling to 1 h, with jitter). The account
+     * stays tainted until a rotation succeeds.
+     */
+    public Builder rotationBackoff(Backoff backoff) {
+      this.rotationBackoff = Objects.requireNonNull(backoff, "backoff");
+      return this;
+    }
+
     @Override
     public BreakGlass build() {
       if (fall < 1 || rise < 1) {
@@ -243,7 +254,7 @@ public final class BreakGlassEngine {
         owned.add(dispatcher);
         return new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
             dispatcher, allProbes, fall, rise, healthCheckInterval, sweepInterval, fingerprinter,
-            background, owned));
+            background, rotationBackoff, owned));
       } catch (RuntimeException e) {
         components.closeQuietly();
         if (e instanceof ProviderException || e instanceof PolicyException

@@ -24,12 +24,14 @@ import dev.breakglass.RateLimitedException;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.audit.Fingerprinter;
+import dev.breakglass.core.rotation.Backoff;
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
 import dev.breakglass.spi.HealthProbe;
+import dev.breakglass.spi.SealedCredentialVault;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
@@ -68,7 +70,6 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements BreakGlass {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   private static final int STRIPES = 64;
-  private static final Duration MAX_ROTATION_BACKOFF = Duration.ofMinutes(5);
 
   /**
    * Everything the engine needs, already built. {@code owned} lists what {@link #close()} closes.
@@ -88,6 +89,7 @@ public final class Engine implements BreakGlass {
       Duration sweepInterval,
       Fingerprinter fingerprinter,
       boolean background,
+      Backoff rotationBackoff,
       List<AutoCloseable> owned) {}
 
   private final Config config;
@@ -102,6 +104,11 @@ public final class Engine implements BreakGlass {
   private final ReentrantLock[] grantLocks = new ReentrantLock[STRIPES];
   private final ConcurrentHashMap<String, Boolean> rotating = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RetryState> rotationRetries = new ConcurrentHashMap<>();
+  /** Custodians' shares for sealed vaults, by grant, in memory only until release or the grant's end. */
+  private final ConcurrentHashMap<String, Map<String, char[]>> shares = new ConcurrentHashMap<>();
+  /** Keyed digests of released credentials, by grant, so logins are checked without unsealing the vault. */
+  private final ConcurrentHashMap<String, byte[]> releasedDigests = new ConcurrentHashMap<>();
+  private final Fingerprinter loginVerifier;
   private final SecureRandom random = new SecureRandom();
   private final @Nullable ScheduledExecutorService scheduler;
   private final @Nullable ExecutorService rotationExecutor;
@@ -118,6 +125,10 @@ public final class Engine implements BreakGlass {
     this.monitor = new EmergencyMonitor(config.probes(), config.fallThreshold(), config.riseThreshold(), recorder,
         policy.incidentDeclarers(), this::emergencyEnded);
     this.rateLimiter = new RequestRateLimiter(policy.rateLimit(), clock);
+    byte[] verifierKey = new byte[32];
+    random.nextBytes(verifierKey);
+    this.loginVerifier = new Fingerprinter(verifierKey);
+    Arrays.fill(verifierKey, (byte) 0);
     for (int i = 0; i < STRIPES; i++) {
       grantLocks[i] = new ReentrantLock();
     }
@@ -312,16 +323,21 @@ public final class Engine implements BreakGlass {
       if (approval.comment() != null) {
         details.put("comment", approval.comment());
       }
+      details.put("share", approval.hasShare() ? "attached" : "none");
       recorder.record(AuditEventType.APPROVAL_ACCEPTED, custodian, rec.id(), rec.account(), details,
           custodian + " approved " + rec.requester() + "'s request for " + rec.account() + " (" + count + " of "
               + rec.approvalsRequired() + ")");
       GrantRecord next = rec.withApproval(new ApprovalRecord(custodian, now));
       replace(rec, next);
+      if (approval.hasShare()) {
+        shares.computeIfAbsent(rec.id(), k -> new ConcurrentHashMap<>()).put(custodian, approval.share().clone());
+      }
       if (next.approvals().size() >= next.approvalsRequired()) {
         issue(next, custodian);
       }
       return new GrantHandle(this, next);
     } finally {
+      approval.wipeShare();
       lock.unlock();
     }
   }
@@ -385,12 +401,14 @@ public final class Engine implements BreakGlass {
         throw new AccessDeniedException(ReasonCode.NOT_IN_EMERGENCY,
             "no emergency: the credential of " + rec.account() + " is released only during an emergency", rec.id());
       }
-      Credential credential = vault.read(rec.account());
+      Credential credential = readForRelease(rec);
       try {
         recorder.record(AuditEventType.CREDENTIAL_RELEASED, rec.requester(), rec.id(), rec.account(),
             Map.of("credential", fingerprinter.fingerprint(credential.secret())),
             "credential of " + rec.account() + " released to " + rec.requester());
         replace(rec, rec.withCredentialReleased(true));
+        releasedDigests.put(rec.id(), digestOf(credential.secret()));
+        forgetShares(rec.id());
         return credential;
       } catch (RuntimeException e) {
         credential.close();
@@ -399,6 +417,25 @@ public final class Engine implements BreakGlass {
     } finally {
       lock.unlock();
     }
+  }
+
+  private Credential readForRelease(GrantRecord rec) {
+    if (vault instanceof SealedCredentialVault) {
+      Map<String, char[]> collected = shares.getOrDefault(rec.id(), Map.of());
+      return ((SealedCredentialVault) vault).read(rec.account(), Map.copyOf(collected));
+    }
+    return vault.read(rec.account());
+  }
+
+  private void forgetShares(String grantId) {
+    Map<String, char[]> removed = shares.remove(grantId);
+    if (removed != null) {
+      removed.values().forEach(s -> Arrays.fill(s, '\0'));
+    }
+  }
+
+  private byte[] digestOf(char[] secret) {
+    return loginVerifier.fingerprint(secret).getBytes(StandardCharsets.US_ASCII);
   }
 
   // ---------------------------------------------------------------- ending
@@ -452,6 +489,7 @@ public final class Engine implements BreakGlass {
         rec.requester() + "'s request for " + rec.account() + " ended: " + terminal);
     GrantRecord next = rec.ended(terminal, clock.instant());
     replace(rec, next);
+    forgetShares(rec.id());
     releaseAccount(rec.account(), rec.id(), false);
     return next;
   }
@@ -463,6 +501,8 @@ public final class Engine implements BreakGlass {
         "grant " + rec.id() + " for " + rec.account() + " ended: " + terminal);
     GrantRecord next = rec.ended(terminal, at);
     replace(rec, next);
+    forgetShares(rec.id());
+    releasedDigests.remove(rec.id());
     releaseAccount(rec.account(), rec.id(), true);
     scheduleRotation(rec.account());
     return next;
@@ -609,11 +649,7 @@ public final class Engine implements BreakGlass {
   private RetryState backoff(String account) {
     return rotationRetries.compute(account, (k, old) -> {
       int attempts = old == null ? 1 : old.attempts + 1;
-      Duration wait = Duration.ofSeconds(1L << Math.min(attempts - 1, 20));
-      if (wait.compareTo(MAX_ROTATION_BACKOFF) > 0) {
-        wait = MAX_ROTATION_BACKOFF;
-      }
-      return new RetryState(attempts, clock.instant().plus(wait));
+      return new RetryState(attempts, clock.instant().plus(config.rotationBackoff().delayAfter(attempts)));
     });
   }
 
@@ -662,10 +698,7 @@ public final class Engine implements BreakGlass {
       throw new AuthenticationFailedException(ReasonCode.GRANT_NOT_ACTIVE,
           "no active break-glass grant for '" + account + "'");
     }
-    boolean matches;
-    try (Credential current = vault.read(account)) {
-      matches = rec.credentialReleased() && constantTimeEquals(current.secret(), attempt.secret());
-    }
+    boolean matches = rec.credentialReleased() && presentedMatches(rec, attempt.secret());
     if (!matches) {
       details.put("reason", ReasonCode.INVALID_CREDENTIALS.name());
       recorder.recordRefusal(AuditEventType.EMERGENCY_LOGIN_REFUSED, account, rec.id(), account, details,
@@ -677,6 +710,24 @@ public final class Engine implements BreakGlass {
     recorder.record(AuditEventType.EMERGENCY_LOGIN, rec.requester(), rec.id(), account, details,
         rec.requester() + " signed in as " + account + " through grant " + rec.id());
     return AuthenticatedPrincipal.emergency(account, new GrantHandle(this, rec));
+  }
+
+  /**
+   * Checks a presented secret against the credential released for {@code rec}: by the keyed digest
+   * kept at release (no vault access), or, where another engine instance released it, against the
+   * vault's current value. A sealed vault cannot be read without shares, so there only the digest counts.
+   */
+  private boolean presentedMatches(GrantRecord rec, char[] presented) {
+    byte[] expected = releasedDigests.get(rec.id());
+    if (expected != null) {
+      return MessageDigest.isEqual(expected, digestOf(presented));
+    }
+    if (vault instanceof SealedCredentialVault) {
+      return false;
+    }
+    try (Credential current = vault.read(rec.account())) {
+      return constantTimeEquals(current.secret(), presented);
+    }
   }
 
   static boolean constantTimeEquals(char[] a, char[] b) {
@@ -868,6 +919,8 @@ public final class Engine implements BreakGlass {
       return;
     }
     closed = true;
+    new ArrayList<>(shares.keySet()).forEach(this::forgetShares);
+    releasedDigests.clear();
     if (scheduler != null) {
       scheduler.shutdownNow();
     }

@@ -10,6 +10,7 @@ import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.audit.AuditEventCodec;
 import dev.breakglass.core.audit.JsonLinesAuditSink;
+import dev.breakglass.core.rotation.Backoff;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -58,6 +59,8 @@ final class EngineFixture implements AutoCloseable {
         .fallThreshold(2)
         .riseThreshold(2)
         .background(false)
+        .rotationBackoff(Backoff.builder().initialDelay(Duration.ofSeconds(1)).multiplier(2)
+            .maxDelay(Duration.ofMinutes(5)).jitter(0).build())
         .build();
   }
 
