@@ -15,6 +15,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -145,6 +150,33 @@ class PostgresRoleRotatorTest {
 
       rotator.rotate(ACCOUNT, target.vault);
 
+      assertThat(server.canLogin(target.role, target.vaultSecret())).isTrue();
+    }
+
+    @Test
+    void rotate_concurrentRotationsOfOneAccount_leaveVaultAndServerInAgreement() throws Exception {
+      Target target = new Target("concurrent");
+      PostgresRoleRotator rotator = server.rotatorBuilder().role(ACCOUNT, target.role).build();
+      int threads = 4;
+      CyclicBarrier start = new CyclicBarrier(threads);
+      ExecutorService executor = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> rotations = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          rotations.add(executor.submit(() -> {
+            start.await();
+            rotator.rotate(ACCOUNT, target.vault);
+            return null;
+          }));
+        }
+        for (Future<?> rotation : rotations) {
+          rotation.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        executor.shutdownNow();
+      }
+
+      assertThat(target.vault.successfulWrites()).isEqualTo(threads);
       assertThat(server.canLogin(target.role, target.vaultSecret())).isTrue();
     }
 
