@@ -92,7 +92,9 @@ import org.slf4j.LoggerFactory;
  * passwords as {@code String}, so the admin password (and the role password during {@link
  * #verify}) briefly exist as strings inside the driver; that copy cannot be wiped.
  *
- * <p>Immutable and thread-safe; each call opens and closes its own connection.
+ * <p>Immutable and thread-safe; each call opens and closes its own connection. Rotations of the
+ * same account through one instance run one at a time; across processes (several nodes sharing a
+ * vault) the caller must make sure only one rotation of an account runs at once.
  */
 public final class PostgresRoleRotator implements CredentialRotator {
   /** The provider and rotator name. */
@@ -123,6 +125,8 @@ public final class PostgresRoleRotator implements CredentialRotator {
   private final String adminUser;
   private final Supplier<char[]> adminPassword;
   private final Map<String, String> roles;
+  /** One lock per account: two rotations of one account interleaving could leave vault and server apart. */
+  private final Map<String, Object> accountLocks;
   private final PasswordGenerator generator;
   private final int vaultWriteAttempts;
   private final OnVaultFailure onVaultFailure;
@@ -135,6 +139,9 @@ public final class PostgresRoleRotator implements CredentialRotator {
     this.adminUser = b.adminUser;
     this.adminPassword = b.adminPassword;
     this.roles = Collections.unmodifiableMap(new LinkedHashMap<>(b.roles));
+    Map<String, Object> locks = new LinkedHashMap<>();
+    roles.keySet().forEach(account -> locks.put(account, new Object()));
+    this.accountLocks = Collections.unmodifiableMap(locks);
     this.generator = new PasswordGenerator(b.random, b.passwordLength);
     this.vaultWriteAttempts = b.vaultWriteAttempts;
     this.onVaultFailure = b.onVaultFailure;
@@ -180,6 +187,12 @@ public final class PostgresRoleRotator implements CredentialRotator {
       throw new BreakGlassException(ReasonCode.ROTATION_FAILED, "the postgresql rotator has no role for account '"
           + account + "'; configured accounts: " + new TreeSet<>(roles.keySet()));
     }
+    synchronized (accountLocks.get(account)) {
+      rotateLocked(account, role, vault);
+    }
+  }
+
+  private void rotateLocked(String account, String role, CredentialVault vault) {
     char[] previous = readPrevious(account, vault);
     char[] fresh = generator.generate();
     try (Connection admin = connectAsAdmin(account)) {

@@ -42,12 +42,19 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 
   private final EmbeddedPostgres postgres;
   private final Path adminPasswordFile;
+  private volatile Path dataDirectory;
 
   private EmbeddedPostgresServer() throws IOException, SQLException {
     this.postgres = EmbeddedPostgres.builder()
         .setServerConfig("password_encryption", "scram-sha-256")
         .setServerConfig("listen_addresses", "127.0.0.1")
+        // The server's own log, in a file: every DDL statement (so every ALTER ROLE) and every error.
+        .setServerConfig("logging_collector", "on")
+        .setServerConfig("log_directory", "log")
+        .setServerConfig("log_filename", "postgresql.log")
+        .setServerConfig("log_statement", "ddl")
         .setDataDirectoryCustomizer(dir -> {
+          dataDirectory = dir.toPath();
           try {
             Files.writeString(dir.toPath().resolve("pg_hba.conf"), HBA, StandardCharsets.UTF_8,
                 StandardOpenOption.TRUNCATE_EXISTING);
@@ -83,6 +90,26 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 
   String url() {
     return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+  }
+
+  /** The server's log file, written by its logging collector. */
+  Path serverLog() {
+    return dataDirectory.resolve("log").resolve("postgresql.log");
+  }
+
+  /**
+   * Waits until the server log contains {@code fragment} and returns the whole log. The server's
+   * logger process writes on its own schedule, so the file is polled, for at most {@code timeout}.
+   */
+  String awaitServerLog(String fragment, java.time.Duration timeout) throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      String log = Files.exists(serverLog()) ? Files.readString(serverLog(), StandardCharsets.UTF_8) : "";
+      if (log.contains(fragment) || System.nanoTime() > deadline) {
+        return log;
+      }
+      Thread.sleep(20);
+    }
   }
 
   Path adminPasswordFile() {
@@ -155,6 +182,15 @@ final class EmbeddedPostgresServer implements AutoCloseable {
 
   static char[] randomPassword() {
     return new PasswordGenerator(new SecureRandom(), 32).generate();
+  }
+
+  /** Stops the server (the admin password file stays, so a rotator still gets as far as connecting). */
+  void stop() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Override
