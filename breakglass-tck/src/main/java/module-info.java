@@ -8,6 +8,7 @@ module dev.breakglass.tck {
   requires transitive org.assertj.core;
 
   exports dev.breakglass.tck;
+  exports dev.breakglass.tck.fixtures;
 
   opens dev.breakglass.tck to org.junit.platform.commons;
 }
