@@ -23,6 +23,11 @@ import org.jspecify.annotations.Nullable;
  * @param identificationRequired kinds of identification evidence a request must carry
  * @param emergencyRequired whether requests and use need an open emergency (the safe default: true)
  * @param backupAccount an account to request instead while this one is tainted, if any
+ * @param ephemeral the account is local to the host application: each grant mints a fresh
+ *     credential, kept only as an Argon2id verifier for the grant's lifetime, so no long-lived
+ *     secret exists for it (the vault is not used)
+ * @param confirmedAlertBeforeRelease the credential is released only after at least one alert
+ *     channel has confirmed delivery of the grant's alert, so every use is seen
  */
 public record AccountPolicy(
     String name,
@@ -34,7 +39,9 @@ public record AccountPolicy(
     boolean ticketRequired,
     Set<String> identificationRequired,
     boolean emergencyRequired,
-    @Nullable String backupAccount) {
+    @Nullable String backupAccount,
+    boolean ephemeral,
+    boolean confirmedAlertBeforeRelease) {
 
   public AccountPolicy {
     String prefix = "accounts." + name + ".";
@@ -103,6 +110,8 @@ public record AccountPolicy(
     private final Set<String> identificationRequired = new LinkedHashSet<>();
     private boolean emergencyRequired = true;
     private @Nullable String backupAccount;
+    private boolean ephemeral;
+    private boolean confirmedAlertBeforeRelease;
 
     private Builder(String name) {
       this.name = name;
@@ -154,10 +163,23 @@ public record AccountPolicy(
       return this;
     }
 
+    /** Each grant mints a fresh credential kept only as a verifier (default false: the vault holds it). */
+    public Builder ephemeral(boolean ephemeral) {
+      this.ephemeral = ephemeral;
+      return this;
+    }
+
+    /** Release the credential only after an alert channel confirmed the grant's alert (default false). */
+    public Builder confirmedAlertBeforeRelease(boolean confirmed) {
+      this.confirmedAlertBeforeRelease = confirmed;
+      return this;
+    }
+
     /** @throws PolicyException naming the invalid field */
     public AccountPolicy build() {
       return new AccountPolicy(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired,
-          ticketRequired, identificationRequired, emergencyRequired, backupAccount);
+          ticketRequired, identificationRequired, emergencyRequired, backupAccount, ephemeral,
+          confirmedAlertBeforeRelease);
     }
   }
 }

@@ -14,6 +14,7 @@ import dev.breakglass.core.internal.Engine;
 import dev.breakglass.core.internal.ProviderRegistry;
 import dev.breakglass.core.internal.Components;
 import dev.breakglass.core.rotation.Backoff;
+import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.AlertChannelProvider;
 import dev.breakglass.spi.CredentialRotator;
@@ -91,6 +92,7 @@ public final class BreakGlassEngine {
     private Duration sweepInterval = Duration.ofSeconds(1);
     private boolean background = true;
     private Backoff rotationBackoff = Backoff.ofDefaults();
+    private @Nullable EphemeralCredentials ephemeralCredentials;
 
     private Builder() {}
 
@@ -209,6 +211,15 @@ public final class BreakGlassEngine {
       return this;
     }
 
+    /**
+     * Where ephemeral accounts' verifiers live (default: OWASP-minimum Argon2id parameters and
+     * 32-character credentials). Closed by the engine.
+     */
+    public Builder ephemeralCredentials(EphemeralCredentials ephemeral) {
+      this.ephemeralCredentials = Objects.requireNonNull(ephemeral, "ephemeral");
+      return this;
+    }
+
     @Override
     public BreakGlass build() {
       if (fall < 1 || rise < 1) {
@@ -252,9 +263,12 @@ public final class BreakGlassEngine {
         owned.addAll(allRotators);
         AlertDispatcher dispatcher = components.dispatcher(channels);
         owned.add(dispatcher);
+        EphemeralCredentials ephemeral = ephemeralCredentials != null ? ephemeralCredentials
+            : new EphemeralCredentials(clock);
+        owned.add(ephemeral);
         return new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
             dispatcher, allProbes, fall, rise, healthCheckInterval, sweepInterval, fingerprinter,
-            background, rotationBackoff, owned));
+            background, rotationBackoff, ephemeral, owned));
       } catch (RuntimeException e) {
         components.closeQuietly();
         if (e instanceof ProviderException || e instanceof PolicyException

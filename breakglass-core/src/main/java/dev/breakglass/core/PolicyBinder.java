@@ -25,7 +25,8 @@ final class PolicyBinder {
       "endGrantsWhenEmergencyEnds", "people", "incidentDeclarers", "accounts");
   static final List<String> RATE_LIMIT_FIELDS = List.of("maxRequests", "window", "maxBackoff");
   static final List<String> ACCOUNT_FIELDS = List.of("requesters", "custodians", "approvals", "maxDuration",
-      "reasonRequired", "ticketRequired", "identification", "emergencyRequired", "backupAccount");
+      "reasonRequired", "ticketRequired", "identification", "emergencyRequired", "backupAccount", "ephemeral",
+      "confirmedAlertBeforeRelease");
 
   /** The schema version this binder reads. */
   static final int VERSION = 1;
@@ -161,6 +162,12 @@ final class PolicyBinder {
     }
     if (f.containsKey("emergencyRequired")) {
       b.emergencyRequired(bool(f.get("emergencyRequired").value()));
+    }
+    if (f.containsKey("ephemeral")) {
+      b.ephemeral(bool(f.get("ephemeral").value()));
+    }
+    if (f.containsKey("confirmedAlertBeforeRelease")) {
+      b.confirmedAlertBeforeRelease(bool(f.get("confirmedAlertBeforeRelease").value()));
     }
     if (f.containsKey("backupAccount")) {
       b.backupAccount(text(f.get("backupAccount").value()));

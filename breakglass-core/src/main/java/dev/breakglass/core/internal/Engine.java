@@ -25,6 +25,7 @@ import dev.breakglass.ReasonCode;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.rotation.Backoff;
+import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;
@@ -90,6 +91,7 @@ public final class Engine implements BreakGlass {
       Fingerprinter fingerprinter,
       boolean background,
       Backoff rotationBackoff,
+      EphemeralCredentials ephemeral,
       List<AutoCloseable> owned) {}
 
   private final Config config;
@@ -401,17 +403,25 @@ public final class Engine implements BreakGlass {
         throw new AccessDeniedException(ReasonCode.NOT_IN_EMERGENCY,
             "no emergency: the credential of " + rec.account() + " is released only during an emergency", rec.id());
       }
-      Credential credential = readForRelease(rec);
+      boolean ephemeral = accountPolicy(rec).ephemeral();
+      Credential credential = ephemeral
+          ? config.ephemeral().mint(rec.account(), rec.id(), Objects.requireNonNull(rec.expiresAt()))
+          : readForRelease(rec);
       try {
         recorder.record(AuditEventType.CREDENTIAL_RELEASED, rec.requester(), rec.id(), rec.account(),
             Map.of("credential", fingerprinter.fingerprint(credential.secret())),
             "credential of " + rec.account() + " released to " + rec.requester());
         replace(rec, rec.withCredentialReleased(true));
-        releasedDigests.put(rec.id(), digestOf(credential.secret()));
+        if (!ephemeral) {
+          releasedDigests.put(rec.id(), digestOf(credential.secret()));
+        }
         forgetShares(rec.id());
         return credential;
       } catch (RuntimeException e) {
         credential.close();
+        if (ephemeral) {
+          config.ephemeral().forget(rec.id());
+        }
         throw e;
       }
     } finally {
@@ -503,6 +513,12 @@ public final class Engine implements BreakGlass {
     replace(rec, next);
     forgetShares(rec.id());
     releasedDigests.remove(rec.id());
+    if (accountPolicy(rec).ephemeral()) {
+      // The minted credential dies with its grant: forgetting its verifier is the rotation.
+      config.ephemeral().forget(rec.id());
+      releaseAccount(rec.account(), rec.id(), false);
+      return next;
+    }
     releaseAccount(rec.account(), rec.id(), true);
     scheduleRotation(rec.account());
     return next;
@@ -563,6 +579,7 @@ public final class Engine implements BreakGlass {
         lock.unlock();
       }
     }
+    config.ephemeral().purgeExpired();
     Instant now = clock.instant();
     for (String account : policy.accounts().keySet()) {
       AccountState state = store.account(account);
@@ -718,6 +735,9 @@ public final class Engine implements BreakGlass {
    * vault's current value. A sealed vault cannot be read without shares, so there only the digest counts.
    */
   private boolean presentedMatches(GrantRecord rec, char[] presented) {
+    if (accountPolicy(rec).ephemeral()) {
+      return config.ephemeral().verify(rec.account(), presented);
+    }
     byte[] expected = releasedDigests.get(rec.id());
     if (expected != null) {
       return MessageDigest.isEqual(expected, digestOf(presented));

@@ -1,0 +1,35 @@
+package dev.breakglass.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.breakglass.BreakGlassPolicy;
+import dev.breakglass.PolicyException;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class PolicyFileAccountOptionsTest {
+  static BreakGlassPolicy parse(String yaml) {
+    return PolicyFiles.parse("inline.yaml", yaml.getBytes(StandardCharsets.UTF_8), PolicyFiles.Format.YAML);
+  }
+
+  @Test
+  void ephemeralAndConfirmedAlertOptionsAreRead() {
+    BreakGlassPolicy p = parse("accounts:\n  local-admin:\n    requesters: [alice]\n    ephemeral: true\n"
+        + "    confirmedAlertBeforeRelease: true\n  db:\n    requesters: [alice]\n");
+    assertThat(p.account("local-admin").orElseThrow().ephemeral()).isTrue();
+    assertThat(p.account("local-admin").orElseThrow().confirmedAlertBeforeRelease()).isTrue();
+    assertThat(p.account("db").orElseThrow().ephemeral()).isFalse();
+    assertThat(p.account("db").orElseThrow().confirmedAlertBeforeRelease()).isFalse();
+  }
+
+  @Test
+  void nonBooleanEphemeralIsRejectedWithItsLine() {
+    assertThatThrownBy(() -> parse("accounts:\n  local-admin:\n    requesters: [alice]\n    ephemeral: maybe\n"))
+        .isInstanceOf(PolicyException.class)
+        .satisfies(e -> {
+          assertThat(((PolicyException) e).line()).isEqualTo(4);
+          assertThat(((PolicyException) e).field()).isEqualTo("accounts.local-admin.ephemeral");
+        });
+  }
+}
