@@ -109,6 +109,13 @@ public interface BreakGlass extends AutoCloseable {
    */
   void sweep();
 
+  /**
+   * Checks every pre-staged credential: that it decrypts, and, where its rotator can tell, that it
+   * still authenticates at its target. Nothing is released; the check itself is audited, and an
+   * unusable credential raises an alert. Drills call this.
+   */
+  List<CredentialCheck> checkCredentials();
+
   /** Wraps the host's authenticator with the break-glass path (see the class documentation). */
   Authenticator guard(Authenticator primary);
 

@@ -16,6 +16,7 @@ import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.Credential;
+import dev.breakglass.CredentialCheck;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.EmergencyState;
 import dev.breakglass.GrantStatus;
@@ -671,6 +672,59 @@ public final class Engine implements BreakGlass {
   }
 
   private record RetryState(int attempts, Instant next) {}
+
+  // ---------------------------------------------------------------- freshness
+
+  @Override
+  public List<CredentialCheck> checkCredentials() {
+    ensureOpen();
+    List<CredentialCheck> checks = new ArrayList<>();
+    for (AccountPolicy ap : policy.accounts().values()) {
+      checks.add(check(ap));
+    }
+    Map<String, String> details = new LinkedHashMap<>();
+    checks.forEach(c -> details.put(c.account(), c.outcome().name()));
+    boolean allUsable = checks.stream().allMatch(CredentialCheck::usable);
+    recorder.record(allUsable ? AuditEventType.CREDENTIALS_CHECKED : AuditEventType.CREDENTIALS_UNUSABLE,
+        AuditEvent.SYSTEM, null, null, details,
+        allUsable ? "all " + checks.size() + " break-glass credentials are usable"
+            : "UNUSABLE break-glass credentials: " + checks.stream().filter(c -> !c.usable())
+                .map(c -> c.account() + "=" + c.outcome()).collect(Collectors.joining(", ")));
+    return checks;
+  }
+
+  private CredentialCheck check(AccountPolicy ap) {
+    String account = ap.name();
+    if (ap.ephemeral()) {
+      return new CredentialCheck(account, CredentialCheck.Outcome.EPHEMERAL, "a credential is minted per grant");
+    }
+    if (vault instanceof SealedCredentialVault) {
+      return vault.accounts().contains(account)
+          ? new CredentialCheck(account, CredentialCheck.Outcome.SEALED, "present; decrypting needs custodians' shares")
+          : new CredentialCheck(account, CredentialCheck.Outcome.UNREADABLE, "not in the vault");
+    }
+    try (Credential c = vault.read(account)) {
+      if (c.secret().length == 0) {
+        return new CredentialCheck(account, CredentialCheck.Outcome.UNREADABLE, "empty credential");
+      }
+    } catch (BreakGlassException e) {
+      return new CredentialCheck(account, CredentialCheck.Outcome.UNREADABLE, e.getMessage());
+    }
+    Optional<CredentialRotator> rotator = config.rotators().stream().filter(r -> r.supports(account)).findFirst();
+    if (rotator.isEmpty()) {
+      return new CredentialCheck(account, CredentialCheck.Outcome.DECRYPTS, "decrypts; no rotator for this account");
+    }
+    try {
+      return rotator.get().verify(account, vault)
+          ? new CredentialCheck(account, CredentialCheck.Outcome.FRESH, "authenticates at its target (" + rotator.get().name() + ")")
+          : new CredentialCheck(account, CredentialCheck.Outcome.STALE, "rejected by its target (" + rotator.get().name() + ")");
+    } catch (UnsupportedOperationException e) {
+      return new CredentialCheck(account, CredentialCheck.Outcome.DECRYPTS, "decrypts; " + rotator.get().name()
+          + " cannot test it at the target");
+    } catch (RuntimeException e) {
+      return new CredentialCheck(account, CredentialCheck.Outcome.UNREACHABLE, rotator.get().name() + ": " + e.getMessage());
+    }
+  }
 
   // ---------------------------------------------------------------- guard
 

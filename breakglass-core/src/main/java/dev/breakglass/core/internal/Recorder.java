@@ -89,6 +89,7 @@ final class Recorder {
       case ROTATION_FAILED:
       case AUDIT_LOG_REPAIRED:
       case DRILL_FAILED:
+      case CREDENTIALS_UNUSABLE:
         return Severity.CRITICAL;
       case GRANT_ISSUED:
       case CREDENTIAL_RELEASED:

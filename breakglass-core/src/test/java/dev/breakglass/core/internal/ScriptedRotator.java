@@ -11,6 +11,13 @@ final class ScriptedRotator implements CredentialRotator {
   private final AtomicInteger failuresLeft = new AtomicInteger();
   private final AtomicInteger rotations = new AtomicInteger();
 
+  private final java.util.Set<String> stale = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /** Makes {@link #verify} report the account's current credential as rejected at the target. */
+  void stale(String account) {
+    stale.add(account);
+  }
+
   void failNext(int times) {
     failuresLeft.set(times);
   }
@@ -30,10 +37,17 @@ final class ScriptedRotator implements CredentialRotator {
   }
 
   @Override
+  public boolean verify(String account, CredentialVault vault) {
+    vault.read(account).close();
+    return !stale.contains(account);
+  }
+
+  @Override
   public void rotate(String account, CredentialVault vault) {
     if (failuresLeft.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
       throw new BreakGlassException(ReasonCode.ROTATION_FAILED, "target refused the password change");
     }
+    stale.remove(account);
     int n = rotations.incrementAndGet();
     vault.write(account, ("rotated-" + n + "-value").toCharArray());
   }

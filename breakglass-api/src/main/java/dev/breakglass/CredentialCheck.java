@@ -1,0 +1,43 @@
+package dev.breakglass;
+
+import java.util.Objects;
+
+/**
+ * The freshness of one pre-staged break-glass credential, as {@link BreakGlass#checkCredentials()}
+ * found it. Drills run this to prove the emergency path still works before it is needed.
+ *
+ * @param account the break-glass account
+ * @param outcome what was found
+ * @param detail a human-readable explanation (never secret material)
+ */
+public record CredentialCheck(String account, Outcome outcome, String detail) {
+  public CredentialCheck {
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(outcome, "outcome");
+    Objects.requireNonNull(detail, "detail");
+  }
+
+  /** Whether the credential can be relied on in an emergency. */
+  public boolean usable() {
+    return outcome == Outcome.FRESH || outcome == Outcome.DECRYPTS || outcome == Outcome.SEALED
+        || outcome == Outcome.EPHEMERAL;
+  }
+
+  /** What a check found. */
+  public enum Outcome {
+    /** The credential decrypts and still authenticates at its target. */
+    FRESH,
+    /** The credential decrypts; its rotator cannot test it at the target. */
+    DECRYPTS,
+    /** The vault is sealed: the credential is present but decrypting it needs custodians' shares. */
+    SEALED,
+    /** The account is ephemeral: a credential is minted per grant, so there is nothing to check. */
+    EPHEMERAL,
+    /** The credential decrypts but the target rejects it. */
+    STALE,
+    /** The credential is missing or does not decrypt. */
+    UNREADABLE,
+    /** The target could not be reached to test the credential. */
+    UNREACHABLE
+  }
+}
