@@ -2,6 +2,7 @@ package dev.breakglass.examples;
 
 import dev.breakglass.AccessRequest;
 import dev.breakglass.Approval;
+import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.AuthenticatedPrincipal;
 import dev.breakglass.Authenticator;
@@ -13,6 +14,7 @@ import dev.breakglass.LoginAttempt;
 import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.audit.AuditEventCodec;
 import dev.breakglass.core.audit.JsonLinesAuditSink;
+import dev.breakglass.core.audit.PostIncidentReport;
 import dev.breakglass.core.health.OidcDiscoveryProbe;
 import dev.breakglass.core.rotation.SecretGenerator;
 import dev.breakglass.core.rotation.VaultOnlyRotator;
@@ -26,7 +28,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -196,11 +200,15 @@ public final class IncidentDemo {
 
   private static void printAuditTrail(Timeline t, Path auditFile, PrintStream console) {
     t.step("Audit trail (" + auditFile + ")");
+    List<AuditEvent> events = new ArrayList<>();
     for (AuditEventCodec.Decoded d : JsonLinesAuditSink.read(auditFile)) {
-      var e = d.event();
-      console.printf("  #%-3d %s  %-26s %-9s %s%s%n", d.seq(), e.time(), e.type(), e.actor(),
-          e.account() == null ? "" : e.account(), e.grantId() == null ? "" : "  " + e.grantId());
+      AuditEvent e = d.event();
+      events.add(e);
+      console.printf("  #%-3d %s  %-26s %-13s %s%n", d.seq(), e.time(), e.type(), e.actor(),
+          e.account() == null ? "" : e.account());
     }
+    t.step("Post-incident review, produced from the audit log alone");
+    console.println(PostIncidentReport.of(events).toText());
   }
 
   private static char[] randomPassphrase() {

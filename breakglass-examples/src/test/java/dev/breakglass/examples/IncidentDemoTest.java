@@ -29,7 +29,11 @@ class IncidentDemoTest {
         "grant is EXPIRED",
         "alice signs in again after expiry -> refused GRANT_NOT_ACTIVE",
         "the old break-glass credential is tried outside the emergency -> refused NOT_IN_EMERGENCY",
-        "Audit trail");
+        "Audit trail",
+        "POST-INCIDENT REVIEW",
+        "Grants (1 requests, 1 issued)",
+        "grants not ended: none",
+        "accounts not rotated since their last grant: none");
     assertThat(out).contains("CRITICAL USE_OUTSIDE_EMERGENCY", "HIGH     EMERGENCY_OPENED", "HIGH     GRANT_ISSUED",
         "HIGH     CREDENTIAL_RELEASED", "HIGH     EMERGENCY_LOGIN", "CREDENTIAL_ROTATED", "EMERGENCY_CLOSED");
     String audit = Files.readString(dir.resolve("data").resolve("audit").resolve("audit.jsonl"));

@@ -127,7 +127,14 @@ final class EngineFixture implements AutoCloseable {
   }
 
   List<AuditEvent> events() {
-    return JsonLinesAuditSink.read(auditFile).stream().map(AuditEventCodec.Decoded::event).collect(Collectors.toList());
+    return new AuditFile(auditFile).events();
+  }
+
+  /** Reads an audit file written by the fixture, after the engine has gone. */
+  record AuditFile(Path file) {
+    List<AuditEvent> events() {
+      return JsonLinesAuditSink.read(file).stream().map(AuditEventCodec.Decoded::event).collect(Collectors.toList());
+    }
   }
 
   List<AuditEventType> eventTypes() {
