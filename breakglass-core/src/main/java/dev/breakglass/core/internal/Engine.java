@@ -281,77 +281,74 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(approval, "approval");
     ensureOpen();
     String custodian = approval.custodian();
-    ReentrantLock lock = lockFor(approval.grantId());
-    lock.lock();
     try {
-      GrantRecord rec = load(approval.grantId(), custodian);
-      AccountPolicy ap = accountPolicy(rec);
-      Instant now = clock.instant();
-      GrantStatus status = effectiveStatus(rec, now);
-      if (status == GrantStatus.APPROVAL_EXPIRED) {
-        endPending(rec, GrantStatus.APPROVAL_EXPIRED, AuditEventType.APPROVAL_EXPIRED, AuditEvent.SYSTEM,
-            "no quorum within " + policy.approvalTimeout());
-        throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.APPROVAL_EXPIRED,
-            "request " + rec.id() + " waited longer than " + policy.approvalTimeout() + " for approvals", custodian, rec);
-      }
-      if (status != GrantStatus.PENDING_APPROVAL) {
-        throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.GRANT_NOT_ACTIVE,
-            "grant " + rec.id() + " is " + status + " and takes no approvals", custodian, rec);
-      }
-      if (custodian.equals(rec.requester())) {
-        throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.SELF_APPROVAL,
-            custodian + " may not approve their own request " + rec.id(), custodian, rec);
-      }
-      if (!ap.custodians().contains(custodian)) {
-        throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.NOT_A_CUSTODIAN,
-            custodian + " is not a custodian of " + rec.account(), custodian, rec);
-      }
-      if (!MessageDigest.isEqual(approval.requestDigest().getBytes(StandardCharsets.UTF_8),
-          rec.requestDigest().getBytes(StandardCharsets.UTF_8))) {
-        throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.APPROVAL_MISMATCH,
-            "approval by " + custodian + " was made for a different request than " + rec.id(), custodian, rec);
-      }
-      if (rec.approvals().stream().anyMatch(a -> a.custodian().equals(custodian))) {
-        throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.DUPLICATE_APPROVAL,
-            custodian + " has already approved " + rec.id(), custodian, rec);
-      }
-      if (ap.emergencyRequired() && !monitor.isEmergency()) {
-        throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.NOT_IN_EMERGENCY,
-            "no emergency: approvals for " + rec.account() + " need an open emergency", custodian, rec);
-      }
-      int count = rec.approvals().size() + 1;
-      Map<String, String> details = new LinkedHashMap<>();
-      details.put("approvals", count + " of " + rec.approvalsRequired());
-      details.put("requestDigest", rec.requestDigest());
-      if (approval.comment() != null) {
-        details.put("comment", approval.comment());
-      }
-      details.put("share", approval.hasShare() ? "attached" : "none");
-      recorder.record(AuditEventType.APPROVAL_ACCEPTED, custodian, rec.id(), rec.account(), details,
-          custodian + " approved " + rec.requester() + "'s request for " + rec.account() + " (" + count + " of "
-              + rec.approvalsRequired() + ")");
-      GrantRecord next = rec.withApproval(new ApprovalRecord(custodian, now));
-      replace(rec, next);
-      if (approval.hasShare()) {
-        shares.computeIfAbsent(rec.id(), k -> new ConcurrentHashMap<>()).put(custodian, approval.share().clone());
-      }
-      if (next.approvals().size() >= next.approvalsRequired()) {
-        issue(next, custodian);
-      }
-      return new GrantHandle(this, next);
+      return withGrant(approval.grantId(), custodian, rec -> approveLocked(rec, approval));
     } finally {
       approval.wipeShare();
-      lock.unlock();
     }
+  }
+
+  private EmergencyAccessGrant approveLocked(GrantRecord rec, Approval approval) {
+    String custodian = approval.custodian();
+    AccountPolicy ap = accountPolicy(rec);
+    Instant now = clock.instant();
+    GrantStatus status = effectiveStatus(rec, now);
+    if (status == GrantStatus.APPROVAL_EXPIRED) {
+      endPending(rec, GrantStatus.APPROVAL_EXPIRED, AuditEventType.APPROVAL_EXPIRED, AuditEvent.SYSTEM,
+          "no quorum within " + policy.approvalTimeout());
+      throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.APPROVAL_EXPIRED,
+          "request " + rec.id() + " waited longer than " + policy.approvalTimeout() + " for approvals", custodian, rec);
+    }
+    if (status != GrantStatus.PENDING_APPROVAL) {
+      throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.GRANT_NOT_ACTIVE,
+          "grant " + rec.id() + " is " + status + " and takes no approvals", custodian, rec);
+    }
+    if (custodian.equals(rec.requester())) {
+      throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.SELF_APPROVAL,
+          custodian + " may not approve their own request " + rec.id(), custodian, rec);
+    }
+    if (!ap.custodians().contains(custodian)) {
+      throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.NOT_A_CUSTODIAN,
+          custodian + " is not a custodian of " + rec.account(), custodian, rec);
+    }
+    if (!MessageDigest.isEqual(approval.requestDigest().getBytes(StandardCharsets.UTF_8),
+        rec.requestDigest().getBytes(StandardCharsets.UTF_8))) {
+      throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.APPROVAL_MISMATCH,
+          "approval by " + custodian + " was made for a different request than " + rec.id(), custodian, rec);
+    }
+    if (rec.approvals().stream().anyMatch(a -> a.custodian().equals(custodian))) {
+      throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.DUPLICATE_APPROVAL,
+          custodian + " has already approved " + rec.id(), custodian, rec);
+    }
+    if (ap.emergencyRequired() && !monitor.isEmergency()) {
+      throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.NOT_IN_EMERGENCY,
+          "no emergency: approvals for " + rec.account() + " need an open emergency", custodian, rec);
+    }
+    int count = rec.approvals().size() + 1;
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("approvals", count + " of " + rec.approvalsRequired());
+    details.put("requestDigest", rec.requestDigest());
+    if (approval.comment() != null) {
+      details.put("comment", approval.comment());
+    }
+    details.put("share", approval.hasShare() ? "attached" : "none");
+    recorder.record(AuditEventType.APPROVAL_ACCEPTED, custodian, rec.id(), rec.account(), details,
+        custodian + " approved " + rec.requester() + "'s request for " + rec.account() + " (" + count + " of "
+            + rec.approvalsRequired() + ")");
+    GrantRecord next = rec.withApproval(new ApprovalRecord(custodian, now));
+    replace(rec, next);
+    if (approval.hasShare()) {
+      shares.computeIfAbsent(rec.id(), k -> new ConcurrentHashMap<>()).put(custodian, approval.share().clone());
+    }
+    if (next.approvals().size() >= next.approvalsRequired()) {
+      issue(next, custodian);
+    }
+    return new GrantHandle(this, next);
   }
 
   @Override
   public EmergencyAccessGrant deny(String grantId, String custodian, String reason) {
-    ensureOpen();
-    ReentrantLock lock = lockFor(grantId);
-    lock.lock();
-    try {
-      GrantRecord rec = load(grantId, custodian);
+    return withGrant(grantId, custodian, rec -> {
       AccountPolicy ap = accountPolicy(rec);
       if (!ap.custodians().contains(custodian) && !policy.incidentDeclarers().contains(custodian)) {
         throw refuse(AuditEventType.APPROVAL_REFUSED, ReasonCode.NOT_AUTHORIZED,
@@ -363,9 +360,7 @@ public final class Engine implements BreakGlass {
       }
       return new GrantHandle(this, endPending(rec, GrantStatus.DENIED, AuditEventType.REQUEST_DENIED, custodian,
           reason));
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /** Caller holds the grant's lock. */
@@ -384,11 +379,7 @@ public final class Engine implements BreakGlass {
   // ---------------------------------------------------------------- release
 
   Credential release(String grantId) {
-    ensureOpen();
-    ReentrantLock lock = lockFor(grantId);
-    lock.lock();
-    try {
-      GrantRecord rec = load(grantId, AuditEvent.SYSTEM);
+    return withGrant(grantId, AuditEvent.SYSTEM, rec -> {
       GrantStatus status = effectiveStatus(rec, clock.instant());
       if (status != GrantStatus.ACTIVE) {
         throw refuse(AuditEventType.CREDENTIAL_RELEASE_REFUSED, ReasonCode.GRANT_NOT_ACTIVE,
@@ -425,9 +416,7 @@ public final class Engine implements BreakGlass {
         }
         throw e;
       }
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   private Credential readForRelease(GrantRecord rec) {
@@ -462,11 +451,7 @@ public final class Engine implements BreakGlass {
   }
 
   private EmergencyAccessGrant end(String grantId, String actor, String reason, GrantStatus terminal) {
-    ensureOpen();
-    ReentrantLock lock = lockFor(grantId);
-    lock.lock();
-    try {
-      GrantRecord rec = load(grantId, actor);
+    return withGrant(grantId, actor, rec -> {
       AccountPolicy ap = accountPolicy(rec);
       boolean allowed = actor.equals(rec.requester()) || ap.custodians().contains(actor)
           || policy.incidentDeclarers().contains(actor);
@@ -488,9 +473,7 @@ public final class Engine implements BreakGlass {
         return new GrantHandle(this, endPending(rec, terminal, type, actor, reason));
       }
       return new GrantHandle(this, endIssued(rec, terminal, type, actor, reason, now));
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
   /** Caller holds the lock. Ends a pending request: no credential left the vault, so no taint. */
@@ -534,20 +517,29 @@ public final class Engine implements BreakGlass {
     if (!policy.endGrantsWhenEmergencyEnds()) {
       return;
     }
+    forEachOpenGrant((rec, status) -> {
+      if (status == GrantStatus.ACTIVE) {
+        endIssued(rec, GrantStatus.CLOSED, AuditEventType.GRANT_CLOSED, AuditEvent.SYSTEM, "emergency ended",
+            clock.instant());
+      } else if (status == GrantStatus.PENDING_APPROVAL) {
+        endPending(rec, GrantStatus.CLOSED, AuditEventType.GRANT_CLOSED, AuditEvent.SYSTEM, "emergency ended");
+      }
+    });
+  }
+
+  /**
+   * Runs {@code action} on every pending or active grant under its lock, with its current record and
+   * effective status. A failure on one grant is logged and does not stop the others.
+   */
+  private void forEachOpenGrant(java.util.function.BiConsumer<GrantRecord, GrantStatus> action) {
     for (GrantRecord open : store.findByStatus(EnumSet.of(GrantStatus.PENDING_APPROVAL, GrantStatus.ACTIVE))) {
       ReentrantLock lock = lockFor(open.id());
       lock.lock();
       try {
         GrantRecord rec = store.find(open.id()).orElse(open);
-        GrantStatus status = effectiveStatus(rec, clock.instant());
-        if (status == GrantStatus.ACTIVE) {
-          endIssued(rec, GrantStatus.CLOSED, AuditEventType.GRANT_CLOSED, AuditEvent.SYSTEM, "emergency ended",
-              clock.instant());
-        } else if (status == GrantStatus.PENDING_APPROVAL) {
-          endPending(rec, GrantStatus.CLOSED, AuditEventType.GRANT_CLOSED, AuditEvent.SYSTEM, "emergency ended");
-        }
+        action.accept(rec, effectiveStatus(rec, clock.instant()));
       } catch (BreakGlassException e) {
-        LOG.error("could not end grant {} after the emergency ended: {}", open.id(), e.getMessage());
+        LOG.warn("could not update grant {}: {}", open.id(), e.getMessage());
       } finally {
         lock.unlock();
       }
@@ -559,27 +551,17 @@ public final class Engine implements BreakGlass {
   @Override
   public void sweep() {
     ensureOpen();
-    for (GrantRecord open : store.findByStatus(EnumSet.of(GrantStatus.PENDING_APPROVAL, GrantStatus.ACTIVE))) {
-      ReentrantLock lock = lockFor(open.id());
-      lock.lock();
-      try {
-        GrantRecord rec = store.find(open.id()).orElse(open);
-        GrantStatus status = effectiveStatus(rec, clock.instant());
-        if (status == GrantStatus.EXPIRED && rec.status() == GrantStatus.ACTIVE) {
-          expire(rec);
-        } else if (status == GrantStatus.APPROVAL_EXPIRED && rec.status() == GrantStatus.PENDING_APPROVAL) {
-          endPending(rec, GrantStatus.APPROVAL_EXPIRED, AuditEventType.APPROVAL_EXPIRED, AuditEvent.SYSTEM,
-              "no quorum within " + policy.approvalTimeout());
-        } else if (status == GrantStatus.PENDING_APPROVAL && rec.approvals().size() >= rec.approvalsRequired()
-            && rec.approvalsRequired() > 0) {
-          issue(rec, AuditEvent.SYSTEM);
-        }
-      } catch (BreakGlassException e) {
-        LOG.warn("sweep could not update grant {}: {}", open.id(), e.getMessage());
-      } finally {
-        lock.unlock();
+    forEachOpenGrant((rec, status) -> {
+      if (status == GrantStatus.EXPIRED && rec.status() == GrantStatus.ACTIVE) {
+        expire(rec);
+      } else if (status == GrantStatus.APPROVAL_EXPIRED && rec.status() == GrantStatus.PENDING_APPROVAL) {
+        endPending(rec, GrantStatus.APPROVAL_EXPIRED, AuditEventType.APPROVAL_EXPIRED, AuditEvent.SYSTEM,
+            "no quorum within " + policy.approvalTimeout());
+      } else if (status == GrantStatus.PENDING_APPROVAL && rec.approvalsRequired() > 0
+          && rec.approvals().size() >= rec.approvalsRequired()) {
+        issue(rec, AuditEvent.SYSTEM);
       }
-    }
+    });
     config.ephemeral().purgeExpired();
     Instant now = clock.instant();
     for (String account : policy.accounts().keySet()) {
@@ -939,6 +921,18 @@ public final class Engine implements BreakGlass {
       if (store.replaceAccount(s, next)) {
         return;
       }
+    }
+  }
+
+  /** Loads a grant (refusing, audited, if it does not exist) and runs {@code action} under its lock. */
+  private <T> T withGrant(String grantId, String actor, java.util.function.Function<GrantRecord, T> action) {
+    ensureOpen();
+    ReentrantLock lock = lockFor(grantId);
+    lock.lock();
+    try {
+      return action.apply(load(grantId, actor));
+    } finally {
+      lock.unlock();
     }
   }
 

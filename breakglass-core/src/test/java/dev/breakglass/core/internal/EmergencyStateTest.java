@@ -7,26 +7,9 @@ import dev.breakglass.AccessDeniedException;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.EmergencyState;
 import dev.breakglass.ReasonCode;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class EmergencyStateTest {
-  @TempDir Path dir;
-  EngineFixture f;
-
-  @BeforeEach
-  void setUp() {
-    f = new EngineFixture(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    f.close();
-  }
-
+class EmergencyStateTest extends EngineTestBase {
   @Test
   void emergencyOpensOnlyAfterFallConsecutiveFailures() {
     f.probe.healthy(false);

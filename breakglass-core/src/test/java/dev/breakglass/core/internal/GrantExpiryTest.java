@@ -13,28 +13,11 @@ import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.LoginAttempt;
 import dev.breakglass.ReasonCode;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Invariant 3: every grant ends at its absolute expiry, on the injected clock, sweep or no sweep. */
-class GrantExpiryTest {
-  @TempDir Path dir;
-  EngineFixture f;
-
-  @BeforeEach
-  void setUp() {
-    f = new EngineFixture(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    f.close();
-  }
-
+class GrantExpiryTest extends EngineTestBase {
   @Test
   void grantIsActiveUntilOneInstantBeforeExpiryAndExpiredAtIt() {
     EmergencyAccessGrant grant = f.activeDbGrant();

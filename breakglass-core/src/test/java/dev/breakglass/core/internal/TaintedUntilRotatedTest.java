@@ -11,28 +11,11 @@ import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.spi.Severity;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Invariant 6: after a grant ends, its account gets no new grant until its credential is rotated. */
-class TaintedUntilRotatedTest {
-  @TempDir Path dir;
-  EngineFixture f;
-
-  @BeforeEach
-  void setUp() {
-    f = new EngineFixture(dir);
-  }
-
-  @AfterEach
-  void tearDown() {
-    f.close();
-  }
-
+class TaintedUntilRotatedTest extends EngineTestBase {
   @Test
   void endedGrantTaintsTheAccountUntilRotationThenTheAccountIsCleanAgain() {
     EmergencyAccessGrant grant = f.activeDbGrant();
