@@ -22,5 +22,11 @@ module dev.breakglass.core {
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
+  uses dev.breakglass.spi.AlertChannelProvider;
+
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
+  provides dev.breakglass.spi.AlertChannelProvider with
+      dev.breakglass.core.alert.Slf4jAlertChannelProvider,
+      dev.breakglass.core.alert.WebhookAlertChannelProvider,
+      dev.breakglass.core.alert.SyslogAlertChannelProvider;
 }

@@ -8,7 +8,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes alerts to SLF4J: {@code INFO} and {@code HIGH} at WARN level, {@code CRITICAL} at ERROR, on
  * the logger {@code dev.breakglass.alert} (or one you name). Always on in the embedded defaults so
- * that an alert reaches at least the application log. Thread-safe.
+ * that an alert reaches at least the application log. A log line is not proof that a person saw the
+ * alert, so this channel does not {@linkplain #confirmsDelivery() confirm delivery}. Thread-safe.
  */
 public final class Slf4jAlertChannel implements AlertChannel {
   /** The provider name. */
@@ -21,12 +22,28 @@ public final class Slf4jAlertChannel implements AlertChannel {
   }
 
   public Slf4jAlertChannel(String loggerName) {
-    this.log = LoggerFactory.getLogger(loggerName);
+    this(LoggerFactory.getLogger(loggerName));
+  }
+
+  /** Writes to {@code logger}. */
+  public Slf4jAlertChannel(Logger logger) {
+    this.log = java.util.Objects.requireNonNull(logger, "logger");
+  }
+
+  /** Logging succeeds whether or not anyone reads the log. */
+  @Override
+  public boolean confirmsDelivery() {
+    return false;
   }
 
   @Override
   public String name() {
     return NAME;
+  }
+
+  @Override
+  public String toString() {
+    return "Slf4jAlertChannel[" + log.getName() + "]";
   }
 
   @Override
