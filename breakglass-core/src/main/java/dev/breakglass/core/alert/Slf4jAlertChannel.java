@@ -2,6 +2,8 @@ package dev.breakglass.core.alert;
 
 import dev.breakglass.spi.Alert;
 import dev.breakglass.spi.AlertChannel;
+import dev.breakglass.spi.AlertDeliveryException;
+import dev.breakglass.spi.Severity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,18 +48,26 @@ public final class Slf4jAlertChannel implements AlertChannel {
     return "Slf4jAlertChannel[" + log.getName() + "]";
   }
 
+  /**
+   * Logs the alert.
+   *
+   * @throws AlertDeliveryException (retryable) if the logging backend throws
+   */
   @Override
   public void deliver(Alert alert) {
     String grant = alert.grantId() == null ? "" : " grant=" + alert.grantId();
     String account = alert.account() == null ? "" : " account=" + alert.account();
-    switch (alert.severity()) {
-      case CRITICAL:
+    try {
+      if (alert.severity() == Severity.CRITICAL) {
         log.error("[breakglass {} {}] {}{}{} {} id={}", alert.severity(), alert.type(), alert.summary(), account,
             grant, alert.details(), alert.id());
-        break;
-      default:
+      } else {
         log.warn("[breakglass {} {}] {}{}{} {} id={}", alert.severity(), alert.type(), alert.summary(), account,
             grant, alert.details(), alert.id());
+      }
+    } catch (RuntimeException e) {
+      throw new AlertDeliveryException("logging backend of '" + log.getName() + "' failed: "
+          + e.getClass().getName(), true, e);
     }
   }
 }

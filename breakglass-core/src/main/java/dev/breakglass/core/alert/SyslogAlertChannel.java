@@ -6,10 +6,12 @@ import dev.breakglass.spi.AlertDeliveryException;
 import dev.breakglass.spi.Severity;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
@@ -43,7 +45,8 @@ import org.jspecify.annotations.Nullable;
  * Over TCP, one connection is kept and re-opened after an error; a write that fails throws a
  * retryable {@link AlertDeliveryException}. A write the peer's kernel accepted counts as delivered.
  * UDP cannot tell whether anything arrived, so a UDP channel does not {@link #confirmsDelivery()
- * confirm delivery}; messages longer than the maximum datagram size (default 2048 bytes, the size
+ * confirm delivery}. Its socket is connected, so a receiver that is not listening (an ICMP "port
+ * unreachable") makes the next send fail with a retryable exception; messages longer than the maximum datagram size (default 2048 bytes, the size
  * RFC 5426 says receivers should accept) are cut at a character boundary.
  *
  * <p>Thread-safe: TCP writes are serialized on the one connection.
@@ -141,23 +144,35 @@ public final class SyslogAlertChannel implements AlertChannel {
 
   private void sendDatagram(byte[] message) {
     byte[] payload = message.length <= maxDatagramBytes ? message : truncate(message, maxDatagramBytes);
-    try {
-      InetAddress address = InetAddress.getByName(host);
-      DatagramSocket s;
-      synchronized (lock) {
-        if (closed) {
-          throw new AlertDeliveryException("syslog channel '" + name + "' is closed", false);
-        }
-        if (datagrams == null) {
-          datagrams = new DatagramSocket();
-        }
-        s = datagrams;
+    synchronized (lock) {
+      if (closed) {
+        throw new AlertDeliveryException("syslog channel '" + name + "' is closed", false);
       }
-      s.send(new DatagramPacket(payload, payload.length, address, port));
-    } catch (UnknownHostException e) {
-      throw new AlertDeliveryException("syslog " + target() + ": unknown host", true, e);
-    } catch (IOException e) {
-      throw new AlertDeliveryException("syslog " + target() + ": " + e.getClass().getSimpleName(), true, e);
+      try {
+        if (datagrams == null) {
+          // Connected, so that an ICMP "port unreachable" for one datagram surfaces as an error on
+          // the next send instead of being ignored.
+          DatagramSocket s = new DatagramSocket();
+          try {
+            s.connect(InetAddress.getByName(host), port);
+          } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+          }
+          datagrams = s;
+        }
+        datagrams.send(new DatagramPacket(payload, payload.length));
+      } catch (PortUnreachableException e) {
+        throw new AlertDeliveryException("syslog " + target() + ": port unreachable (nothing listening)", true, e);
+      } catch (UnknownHostException e) {
+        throw new AlertDeliveryException("syslog " + target() + ": unknown host", true, e);
+      } catch (IOException | UncheckedIOException e) {
+        if (datagrams != null) {
+          datagrams.close();
+          datagrams = null;
+        }
+        throw new AlertDeliveryException("syslog " + target() + ": " + e.getClass().getSimpleName(), true, e);
+      }
     }
   }
 
