@@ -48,6 +48,7 @@ final class WebhookReceiver implements AutoCloseable {
   private HttpServer server;
   private ExecutorService executor;
   private int seen;
+  private int arrivals;
 
   private WebhookReceiver(int port) {
     this.port = port;
@@ -105,6 +106,10 @@ final class WebhookReceiver implements AutoCloseable {
       try (InputStream in = exchange.getRequestBody()) {
         body = in.readAllBytes();
       }
+      synchronized (this) {
+        arrivals++;
+        notifyAll();
+      }
       try {
         hang.await();
       } catch (InterruptedException e) {
@@ -151,6 +156,19 @@ final class WebhookReceiver implements AutoCloseable {
       TimeUnit.NANOSECONDS.timedWait(this, left);
     }
     return List.copyOf(requests);
+  }
+
+  /** Waits (at most 20 s) until {@code count} requests have arrived, answered or not; returns how many did. */
+  synchronized int awaitArrivals(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (arrivals < count) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return arrivals;
   }
 
   @Override
