@@ -42,8 +42,9 @@ import org.jspecify.annotations.Nullable;
  * (RFC 5612); configure your organisation's own.
  *
  * <h2>Delivery guarantees</h2>
- * Over TCP, one connection is kept and re-opened after an error; a write that fails throws a
- * retryable {@link AlertDeliveryException}. A write the peer's kernel accepted counts as delivered.
+ * Over TCP, one connection is kept; before each write the channel checks that the receiver has not
+ * closed it, and re-opens it if so or after an error. A write that fails throws a retryable
+ * {@link AlertDeliveryException}; a write the peer's kernel accepted counts as delivered.
  * UDP cannot tell whether anything arrived, so a UDP channel does not {@link #confirmsDelivery()
  * confirm delivery}. Its socket is connected, so a receiver that is not listening (an ICMP "port
  * unreachable") makes the next send fail with a retryable exception; messages longer than the maximum datagram size (default 2048 bytes, the size
@@ -183,6 +184,9 @@ public final class SyslogAlertChannel implements AlertChannel {
         throw new AlertDeliveryException("syslog channel '" + name + "' is closed", false);
       }
       try {
+        if (socket != null && peerClosed(socket)) {
+          closeSocketLocked();
+        }
         if (socket == null) {
           Socket s = new Socket();
           try {
@@ -206,6 +210,27 @@ public final class SyslogAlertChannel implements AlertChannel {
         String what = e instanceof SocketTimeoutException ? "timed out" : e.getClass().getSimpleName();
         throw new AlertDeliveryException("syslog " + target() + ": " + what, true, e);
       }
+    }
+  }
+
+  /**
+   * Whether the receiver has closed the connection. A syslog receiver never sends anything, so a
+   * read that sees end-of-stream (or a reset) means it is gone; one that times out means it is still
+   * there. Checking before each write avoids writing an alert into a connection whose peer has
+   * already left, where the kernel would accept and then discard it.
+   */
+  private boolean peerClosed(Socket s) {
+    try {
+      s.setSoTimeout(1);
+      try {
+        return s.getInputStream().read() < 0;
+      } finally {
+        s.setSoTimeout(timeoutMillis);
+      }
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
     }
   }
 

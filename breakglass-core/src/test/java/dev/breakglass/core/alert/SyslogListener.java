@@ -155,8 +155,13 @@ final class SyslogListener implements AutoCloseable {
   }
 
   /** Waits (at most 20 s) for {@code count} messages, then returns all, decoded as UTF-8. */
-  synchronized List<String> await(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+  List<String> await(int count) throws InterruptedException {
+    return await(count, 20_000);
+  }
+
+  /** Waits at most {@code millis} for {@code count} messages, then returns all, decoded as UTF-8. */
+  synchronized List<String> await(int count, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
     while (messages.size() < count) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
