@@ -848,6 +848,14 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     }
   }
 
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("OutboxAlertDispatcher[outbox=").append(outbox.directory()).append(", channels=");
+    StringJoiner j = new StringJoiner(", ", "[", "]");
+    routes.values().forEach(r -> j.add(r.key + ">=" + r.minimum + (r.confirms ? "" : " (unconfirmed)")));
+    return sb.append(j).append(']').toString();
+  }
+
   /** For tests: the number of outbox segment files. */
   long segmentCount() {
     synchronized (lock) {
