@@ -309,32 +309,35 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     }
   }
 
-  /** Completes the entry's future if the outcomes so far decide it. Called outside the lock. */
+  /**
+   * Completes the entry's future if the outcomes so far decide it. Called outside the lock, and
+   * completes outside it too: completing runs the caller's dependent actions on this thread.
+   */
   private void settle(InFlight entry) {
     boolean anyConfirmingRouted = false;
     boolean confirmingPending = false;
+    boolean delivered = false;
     StringJoiner failures = new StringJoiner("; ");
     synchronized (lock) {
       for (Map.Entry<String, @Nullable OutboxRecord> e : entry.outcomes.entrySet()) {
         Route route = routes.get(e.getKey());
-        boolean confirms = route != null && route.confirms;
-        OutboxRecord outcome = e.getValue();
-        if (!confirms) {
+        if (route == null || !route.confirms) {
           continue;
         }
         anyConfirmingRouted = true;
+        OutboxRecord outcome = e.getValue();
         if (outcome instanceof OutboxRecord.Delivered) {
-          entry.confirmed.complete(null);
-          return;
-        }
-        if (outcome == null) {
+          delivered = true;
+        } else if (outcome == null) {
           confirmingPending = true;
         } else if (outcome instanceof OutboxRecord.Failed f) {
           failures.add(e.getKey() + ": " + f.reason());
         }
       }
     }
-    if (!anyConfirmingRouted) {
+    if (delivered) {
+      entry.confirmed.complete(null);
+    } else if (!anyConfirmingRouted) {
       entry.confirmed.completeExceptionally(new AlertDeliveryException("alert " + entry.alert.id()
           + " cannot be confirmed: no channel that confirms delivery is routed for severity "
           + entry.alert.severity() + " (routed: " + entry.outcomes.keySet() + ")", false));

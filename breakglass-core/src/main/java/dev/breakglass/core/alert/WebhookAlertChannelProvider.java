@@ -29,6 +29,8 @@ import java.util.Optional;
  *   <tr><td>{@code source}</td><td>{@code breakglass}</td><td>PagerDuty {@code payload.source}</td></tr>
  *   <tr><td>{@code timeout}</td><td>{@code 10s}</td><td>bound on one request</td></tr>
  *   <tr><td>{@code connect-timeout}</td><td>{@code 5s}</td><td>bound on connecting</td></tr>
+ *   <tr><td>{@code trust-certificates}</td><td>the JDK trust store</td><td>a PEM file of the
+ *       certificates (or CAs) to trust for an {@code https} receiver instead</td></tr>
  *   <tr><td>{@code name}</td><td>{@code webhook}</td><td>channel name in messages</td></tr>
  * </table>
  */
@@ -51,6 +53,8 @@ public final class WebhookAlertChannelProvider implements AlertChannelProvider {
           .clock(context.clock());
       context.get("name").ifPresent(b::name);
       context.get("source").ifPresent(b::source);
+      context.get("trust-certificates").ifPresent(
+          pem -> b.sslContext(ProviderSupport.trusting(context, "trust-certificates", java.nio.file.Path.of(pem))));
     } catch (IllegalArgumentException e) {
       throw new ProviderException(context.providerName(), "provider '" + context.providerName() + "': " + e.getMessage());
     }
