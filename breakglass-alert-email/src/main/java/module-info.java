@@ -3,7 +3,7 @@
  * Mail (Eclipse Angus). Registered as the {@code email} alert channel provider.
  */
 module dev.breakglass.alert.email {
-  requires dev.breakglass.spi;
+  requires transitive dev.breakglass.spi;
   requires jakarta.mail;
   requires static org.jspecify;
 

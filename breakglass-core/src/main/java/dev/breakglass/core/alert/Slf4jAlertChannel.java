@@ -27,8 +27,8 @@ public final class Slf4jAlertChannel implements AlertChannel {
     this(LoggerFactory.getLogger(loggerName));
   }
 
-  /** Writes to {@code logger}. */
-  public Slf4jAlertChannel(Logger logger) {
+  /** Writes to {@code logger} (a test reads what it got). */
+  Slf4jAlertChannel(Logger logger) {
     this.log = java.util.Objects.requireNonNull(logger, "logger");
   }
 
