@@ -26,6 +26,8 @@ module dev.breakglass.core {
 
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
+  uses dev.breakglass.spi.AlertChannelProvider;
+
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
   provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider;
   provides dev.breakglass.spi.HealthProbeProvider with
@@ -35,4 +37,8 @@ module dev.breakglass.core {
   provides dev.breakglass.spi.CredentialVaultProvider with
       dev.breakglass.core.vault.FileVaultProvider,
       dev.breakglass.core.vault.SealedFileVaultProvider;
+  provides dev.breakglass.spi.AlertChannelProvider with
+      dev.breakglass.core.alert.Slf4jAlertChannelProvider,
+      dev.breakglass.core.alert.WebhookAlertChannelProvider,
+      dev.breakglass.core.alert.SyslogAlertChannelProvider;
 }

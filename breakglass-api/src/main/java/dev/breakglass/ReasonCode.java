@@ -57,6 +57,11 @@ public enum ReasonCode {
   INVALID_CREDENTIALS,
   /** The primary identity provider could not be reached (timeout, refused connection, 5xx). */
   PRIMARY_UNAVAILABLE,
+  /**
+   * The policy wants an alert channel to confirm the grant's alert before the credential is
+   * released, and none has yet; retry once a channel is reachable.
+   */
+  ALERT_NOT_CONFIRMED,
   /** Rotating a credential failed; the account stays tainted. */
   ROTATION_FAILED,
   /** The engine has been closed. */

@@ -13,10 +13,13 @@ import dev.breakglass.core.audit.JsonLinesAuditSink;
 import dev.breakglass.core.internal.Engine;
 import dev.breakglass.core.internal.ProviderRegistry;
 import dev.breakglass.core.internal.Components;
+import dev.breakglass.core.internal.DeliveryAuditor;
+import dev.breakglass.core.alert.AlertDispatchers;
+import dev.breakglass.core.alert.OutboxAlertDispatcher;
+import dev.breakglass.spi.Severity;
 import dev.breakglass.core.rotation.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.AlertChannel;
-import dev.breakglass.spi.AlertChannelProvider;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialRotatorProvider;
 import dev.breakglass.spi.CredentialVault;
@@ -220,6 +223,32 @@ public final class BreakGlassEngine {
       return this;
     }
 
+    /**
+     * The durable alert outbox over the channels named by {@code alert.*} properties, plus the
+     * channels given in code, plus SLF4J (always, so every alert reaches at least the log).
+     */
+    private AlertDispatcher alertDispatcher(Components components, AuditSink audit) {
+      Map<String, String> alertProperties = new LinkedHashMap<>();
+      properties.forEach((k, v) -> {
+        if (k.startsWith("alert.")) {
+          alertProperties.put(k, v);
+        }
+      });
+      OutboxAlertDispatcher.Builder b = AlertDispatchers.fromProperties(alertProperties, clock,
+          components.dataDirectory("the alert outbox"));
+      boolean logsAlready = Components.splitList(alertProperties.getOrDefault("alert.channels", Slf4jAlertChannel.NAME))
+          .stream().anyMatch(key -> Slf4jAlertChannel.NAME.equals(
+              alertProperties.getOrDefault("alert.channel." + key + ".provider", key)));
+      if (!logsAlready) {
+        b.channel(Slf4jAlertChannel.NAME, new Slf4jAlertChannel(), Severity.INFO);
+      }
+      int n = 0;
+      for (AlertChannel channel : alertChannels) {
+        b.channel("code-" + (n++) + "-" + channel.name(), channel, Severity.INFO);
+      }
+      return b.listener(new DeliveryAuditor(audit)).build();
+    }
+
     @Override
     public BreakGlass build() {
       if (fall < 1 || rise < 1) {
@@ -247,11 +276,6 @@ public final class BreakGlassEngine {
         CredentialVault v = vault != null ? vault
             : components.own(components.single("vault", "file",
                 ProviderRegistry.load("credential vault", CredentialVaultProvider.class)));
-        List<AlertChannel> channels = new ArrayList<>();
-        channels.add(new Slf4jAlertChannel());
-        channels.addAll(alertChannels);
-        channels.addAll(components.list("alert.channels", "alert",
-            ProviderRegistry.load("alert channel", AlertChannelProvider.class)));
         List<HealthProbe> allProbes = new ArrayList<>(probes);
         allProbes.addAll(components.list("probes", "probe",
             ProviderRegistry.load("health probe", HealthProbeProvider.class)));
@@ -261,7 +285,7 @@ public final class BreakGlassEngine {
         List<AutoCloseable> owned = new ArrayList<>(components.owned());
         owned.addAll(allProbes);
         owned.addAll(allRotators);
-        AlertDispatcher dispatcher = components.dispatcher(channels);
+        AlertDispatcher dispatcher = components.own(alertDispatcher(components, audit));
         owned.add(dispatcher);
         EphemeralCredentials ephemeral = ephemeralCredentials != null ? ephemeralCredentials
             : new EphemeralCredentials(clock);

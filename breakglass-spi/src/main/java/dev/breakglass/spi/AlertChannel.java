@@ -16,6 +16,16 @@ public interface AlertChannel extends AutoCloseable {
    */
   void deliver(Alert alert);
 
+  /**
+   * Whether a normal return from {@link #deliver} means the alert reached a receiver that people
+   * watch (a webhook answered 2xx, an SMTP server accepted the message). A channel that cannot know
+   * (the local log, a UDP datagram) answers {@code false}, so that it never satisfies the policy
+   * option "confirmed alert before release" on its own. Defaults to {@code true}.
+   */
+  default boolean confirmsDelivery() {
+    return true;
+  }
+
   @Override
   default void close() {}
 }

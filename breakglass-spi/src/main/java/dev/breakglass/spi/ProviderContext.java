@@ -1,7 +1,16 @@
 package dev.breakglass.spi;
 
 import dev.breakglass.ProviderException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.function.Function;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -20,12 +29,23 @@ public final class ProviderContext {
   private final Map<String, String> properties;
   private final Clock clock;
   private final Path dataDirectory;
+  private final Function<String, String> environment;
 
   public ProviderContext(String providerName, Map<String, String> properties, Clock clock, Path dataDirectory) {
+    this(providerName, properties, clock, dataDirectory, System::getenv);
+  }
+
+  /**
+   * Like the four-argument constructor, with the process environment replaced by {@code environment}
+   * (which returns {@code null} for an unset variable), for {@link #secret} in tests and embedders.
+   */
+  public ProviderContext(String providerName, Map<String, String> properties, Clock clock, Path dataDirectory,
+      Function<String, String> environment) {
     this.providerName = Objects.requireNonNull(providerName, "providerName");
     this.properties = Collections.unmodifiableMap(new TreeMap<>(properties));
     this.clock = Objects.requireNonNull(clock, "clock");
     this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
+    this.environment = Objects.requireNonNull(environment, "environment");
   }
 
   /** The name of the provider being created (for messages). */
@@ -72,6 +92,79 @@ public final class ProviderContext {
     } catch (NumberFormatException e) {
       throw new ProviderException(providerName,
           "provider '" + providerName + "' property '" + key + "' must be an integer, was '" + raw.get() + "'");
+    }
+  }
+
+  /**
+   * Reads a secret (a password, an HMAC key) that must never sit in clear text in the properties:
+   * {@code KEY-env} names an environment variable that holds it, {@code KEY-file} a file whose
+   * content (UTF-8, trailing line breaks removed) is the secret. The caller owns the returned array
+   * and must wipe it after use.
+   *
+   * @return empty if neither property is set
+   * @throws ProviderException if {@code KEY} itself is set (clear text), both forms are set, the
+   *     variable is unset or empty, or the file cannot be read or is empty; the message names the
+   *     property, variable or file, never the secret
+   */
+  public Optional<char[]> secret(String key) {
+    if (get(key).isPresent()) {
+      throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
+          + "' would hold a secret in clear text; use '" + key + "-env' (an environment variable) or '"
+          + key + "-file' (a file) instead");
+    }
+    Optional<String> env = get(key + "-env");
+    Optional<String> file = get(key + "-file");
+    if (env.isPresent() && file.isPresent()) {
+      throw new ProviderException(providerName, "provider '" + providerName + "' has both '" + key
+          + "-env' and '" + key + "-file'; set only one");
+    }
+    if (env.isPresent()) {
+      String value = environment.apply(env.get());
+      if (value == null || value.isEmpty()) {
+        throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
+            + "-env': environment variable '" + env.get() + "' is not set or empty");
+      }
+      return Optional.of(value.toCharArray());
+    }
+    if (file.isPresent()) {
+      return Optional.of(readSecretFile(key, Path.of(file.get())));
+    }
+    return Optional.empty();
+  }
+
+  private char[] readSecretFile(String key, Path path) {
+    byte[] bytes = null;
+    CharBuffer chars = null;
+    try {
+      bytes = Files.readAllBytes(path);
+      chars = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      int end = chars.limit();
+      while (end > 0 && (chars.get(end - 1) == '\n' || chars.get(end - 1) == '\r')) {
+        end--;
+      }
+      if (end == 0) {
+        throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
+            + "-file': file " + path + " is empty");
+      }
+      char[] out = new char[end];
+      chars.get(out, 0, end);
+      return out;
+    } catch (CharacterCodingException e) {
+      throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
+          + "-file': file " + path + " is not UTF-8 text");
+    } catch (IOException e) {
+      throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
+          + "-file': cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+    } finally {
+      if (bytes != null) {
+        Arrays.fill(bytes, (byte) 0);
+      }
+      if (chars != null && chars.hasArray()) {
+        Arrays.fill(chars.array(), '\0');
+      }
     }
   }
 

@@ -1,8 +1,6 @@
 package dev.breakglass.core.internal;
 
 import dev.breakglass.ProviderException;
-import dev.breakglass.core.alert.AlertDispatcher;
-import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.Provider;
 import dev.breakglass.spi.ProviderContext;
 import java.io.IOException;
@@ -35,8 +33,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class Components {
   private static final Logger LOG = LoggerFactory.getLogger(Components.class);
-  private static final Map<String, String> LIST_SELECTORS =
-      Map.of("alert.channels", "alert", "probes", "probe", "rotators", "rotator");
+  private static final Map<String, String> LIST_SELECTORS = Map.of("probes", "probe", "rotators", "rotator");
+  /** Settings of the alert outbox itself (see {@code AlertDispatchers}). */
+  private static final Set<String> ALERT_SETTINGS = Set.of("alert.channels", "alert.outbox.directory",
+      "alert.retry.max-attempts", "alert.retry.initial-backoff", "alert.retry.max-backoff", "alert.retry.jitter",
+      "alert.retry.give-up-after", "alert.confirmation-timeout", "alert.outbox.compaction-threshold",
+      "alert.outbox.completed-retention", "alert.threads-per-channel");
   private static final Set<String> SINGLE_SELECTORS = Set.of("vault", "grant-store");
 
   private final Map<String, String> properties;
@@ -63,9 +65,12 @@ public final class Components {
         prefixes.add(e.getValue() + "." + name + ".");
       }
     }
+    for (String key : splitList(properties.getOrDefault("alert.channels", ""))) {
+      prefixes.add("alert.channel." + key + ".");
+    }
     Set<String> unknown = new TreeSet<>();
     for (String key : properties.keySet()) {
-      if (SINGLE_SELECTORS.contains(key) || LIST_SELECTORS.containsKey(key)) {
+      if (SINGLE_SELECTORS.contains(key) || LIST_SELECTORS.containsKey(key) || ALERT_SETTINGS.contains(key)) {
         continue;
       }
       if (prefixes.stream().noneMatch(key::startsWith)) {
@@ -74,8 +79,8 @@ public final class Components {
     }
     if (!unknown.isEmpty()) {
       throw new ProviderException("configuration", "unknown or unused properties " + unknown
-          + ": select a provider first (vault=..., grant-store=..., alert.channels=..., probes=..., rotators=...)"
-          + " and put its settings under <kind>.<name>.<setting>");
+          + ": select a provider first (vault=..., grant-store=..., probes=..., rotators=..., alert.channels=...)"
+          + " and put its settings under <kind>.<name>.<setting> (alert channels: alert.channel.<key>.<setting>)");
     }
   }
 
@@ -161,10 +166,11 @@ public final class Components {
   }
 
   private List<String> names(String selector) {
-    String raw = properties.get(selector);
-    if (raw == null || raw.isBlank()) {
-      return List.of();
-    }
+    return splitList(properties.getOrDefault(selector, ""));
+  }
+
+  /** The non-blank, stripped items of a comma-separated list. */
+  public static List<String> splitList(String raw) {
     List<String> out = new ArrayList<>();
     for (String n : raw.split(",")) {
       if (!n.isBlank()) {
@@ -183,12 +189,6 @@ public final class Components {
     });
     Path dir = dataDirectory != null ? dataDirectory : Path.of("").toAbsolutePath();
     return new ProviderContext(name, own, clock, dir);
-  }
-
-  /** The alert dispatcher over {@code channels}. */
-  public AlertDispatcher dispatcher(List<AlertChannel> channels) {
-    owned.removeAll(channels);
-    return new ImmediateAlertDispatcher(channels);
   }
 
   /** Closes everything created so far, newest first; used when a build fails half-way. */

@@ -52,7 +52,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -72,6 +75,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements BreakGlass {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
   private static final int STRIPES = 64;
+  /** The longest a release waits for an alert confirmation, whatever the dispatcher's own timeout. */
+  private static final Duration CONFIRMATION_BOUND = Duration.ofMinutes(2);
 
   /**
    * Everything the engine needs, already built. {@code owned} lists what {@link #close()} closes.
@@ -372,13 +377,15 @@ public final class Engine implements BreakGlass {
     details.put("expiresAt", String.valueOf(next.expiresAt()));
     details.put("approvedBy", rec.approvals().stream().map(ApprovalRecord::custodian).collect(Collectors.joining(",")));
     recorder.record(AuditEventType.GRANT_ISSUED, actor, rec.id(), rec.account(), details,
-        "grant issued to " + rec.requester() + " for " + rec.account() + " until " + next.expiresAt());
+        "grant issued to " + rec.requester() + " for " + rec.account() + " until " + next.expiresAt(),
+        issuedAlertId(rec.id()));
     replace(rec, next);
   }
 
   // ---------------------------------------------------------------- release
 
   Credential release(String grantId) {
+    awaitConfirmedIssueAlert(grantId);
     return withGrant(grantId, AuditEvent.SYSTEM, rec -> {
       GrantStatus status = effectiveStatus(rec, clock.instant());
       if (status != GrantStatus.ACTIVE) {
@@ -417,6 +424,40 @@ public final class Engine implements BreakGlass {
         throw e;
       }
     });
+  }
+
+  /** The idempotency key of a grant's GRANT_ISSUED alert, the same on every node and after restarts. */
+  static String issuedAlertId(String grantId) {
+    return grantId + "/" + AuditEventType.GRANT_ISSUED;
+  }
+
+  /**
+   * Where the account's policy asks for it, waits (outside any lock, bounded by the dispatcher's
+   * confirmation timeout) until an alert channel has confirmed the grant's GRANT_ISSUED alert.
+   */
+  private void awaitConfirmedIssueAlert(String grantId) {
+    ensureOpen();
+    GrantRecord rec = store.find(grantId).orElse(null);
+    if (rec == null || !rec.wasIssued() || !accountPolicy(rec).confirmedAlertBeforeRelease()) {
+      return;
+    }
+    CompletableFuture<Void> confirmed = recorder.confirmation(issuedAlertId(grantId), AuditEventType.GRANT_ISSUED,
+        grantId, rec.account(), "grant issued to " + rec.requester() + " for " + rec.account());
+    String why;
+    try {
+      confirmed.get(CONFIRMATION_BOUND.toMillis(), TimeUnit.MILLISECONDS);
+      return;
+    } catch (ExecutionException e) {
+      why = e.getCause() == null ? e.toString() : e.getCause().getMessage();
+    } catch (TimeoutException e) {
+      why = "no confirmation within " + CONFIRMATION_BOUND.toSeconds() + " s";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      why = "interrupted while waiting for confirmation";
+    }
+    throw refuse(AuditEventType.CREDENTIAL_RELEASE_REFUSED, ReasonCode.ALERT_NOT_CONFIRMED,
+        "no alert channel has confirmed delivery of grant " + grantId + "'s alert, so its credential stays in the vault ("
+            + why + "); retry when an alert channel is reachable", rec.requester(), rec);
   }
 
   private Credential readForRelease(GrantRecord rec) {

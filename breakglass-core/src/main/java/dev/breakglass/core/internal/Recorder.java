@@ -44,6 +44,12 @@ final class Recorder {
    */
   CompletableFuture<Void> record(AuditEventType type, String actor, @Nullable String grantId,
       @Nullable String account, Map<String, String> details, String summary) {
+    return record(type, actor, grantId, account, details, summary, UUID.randomUUID().toString());
+  }
+
+  /** Like {@link #record}, with the alert's id (its idempotency key) chosen by the caller. */
+  CompletableFuture<Void> record(AuditEventType type, String actor, @Nullable String grantId,
+      @Nullable String account, Map<String, String> details, String summary, String alertId) {
     AuditEvent event = new AuditEvent(clock.instant(), type, actor, grantId, account, details);
     try {
       sink.append(event);
@@ -52,8 +58,7 @@ final class Recorder {
     } catch (RuntimeException e) {
       throw new AuditUnavailableException("audit sink failed to record " + type + ": " + e.getMessage(), e);
     }
-    Alert alert = new Alert(UUID.randomUUID().toString(), event.time(), severityOf(type), type, summary, grantId,
-        account, details);
+    Alert alert = new Alert(alertId, event.time(), severityOf(type), type, summary, grantId, account, details);
     try {
       return alerts.dispatch(alert);
     } catch (RuntimeException e) {
@@ -79,6 +84,20 @@ final class Recorder {
       } catch (RuntimeException ex) {
         LOG.error("alert dispatch failed for {}: {}", type, ex.toString());
       }
+    }
+  }
+
+  /**
+   * Asks the dispatcher again about an alert already dispatched under {@code alertId}: it starts
+   * nothing new and the future says whether a channel has confirmed it.
+   */
+  CompletableFuture<Void> confirmation(String alertId, AuditEventType type, @Nullable String grantId,
+      @Nullable String account, String summary) {
+    try {
+      return alerts.dispatch(new Alert(alertId, clock.instant(), severityOf(type), type, summary, grantId, account,
+          Map.of()));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 

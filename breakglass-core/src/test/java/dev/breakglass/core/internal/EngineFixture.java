@@ -41,13 +41,20 @@ final class EngineFixture implements AutoCloseable {
   }
 
   EngineFixture(Path dir, BreakGlassPolicy policy) {
+    this(dir, policy, (f, b) -> { });
+  }
+
+  /** With extra builder settings (properties, channels) applied before the engine is built. */
+  EngineFixture(Path dir, BreakGlassPolicy policy,
+      java.util.function.BiConsumer<EngineFixture, BreakGlassEngine.Builder> extra) {
     auditFile = dir.resolve("audit.jsonl");
     audit = new SwitchableAuditSink(JsonLinesAuditSink.open(auditFile));
     vault.write(DB, CANARY.toCharArray());
     vault.write(BACKUP, (CANARY + "-backup").toCharArray());
     vault.write(APP, (CANARY + "-app").toCharArray());
-    engine = (Engine) BreakGlassEngine.builder()
+    BreakGlassEngine.Builder builder = BreakGlassEngine.builder()
         .policy(policy)
+        .dataDirectory(dir)
         .clock(clock)
         .auditSink(audit)
         .vault(vault)
@@ -60,8 +67,9 @@ final class EngineFixture implements AutoCloseable {
         .riseThreshold(2)
         .background(false)
         .rotationBackoff(Backoff.builder().initialDelay(Duration.ofSeconds(1)).multiplier(2)
-            .maxDelay(Duration.ofMinutes(5)).jitter(0).build())
-        .build();
+            .maxDelay(Duration.ofMinutes(5)).jitter(0).build());
+    extra.accept(this, builder);
+    engine = (Engine) builder.build();
   }
 
   static BreakGlassPolicy defaultPolicy() {
@@ -126,8 +134,11 @@ final class EngineFixture implements AutoCloseable {
     return grant;
   }
 
+  /** The procedure's audit records, without the alert-delivery records that arrive asynchronously. */
   List<AuditEvent> events() {
-    return new AuditFile(auditFile).events();
+    return new AuditFile(auditFile).events().stream()
+        .filter(e -> e.type() != AuditEventType.ALERT_DELIVERED && e.type() != AuditEventType.ALERT_FAILED)
+        .collect(Collectors.toList());
   }
 
   /** Reads an audit file written by the fixture, after the engine has gone. */

@@ -14,8 +14,27 @@ import java.util.concurrent.locks.ReentrantLock;
 /** An alert channel that keeps what it receives, so tests can wait for and inspect alerts. */
 final class RecordingAlertChannel implements AlertChannel {
   private final List<Alert> received = new CopyOnWriteArrayList<>();
+  private volatile boolean down;
+
+  /** While down, deliveries fail as a refused connection would. */
+  void down(boolean down) {
+    this.down = down;
+  }
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition arrived = lock.newCondition();
+
+  private volatile boolean confirms = true;
+
+  /** Whether this channel's deliveries count as confirmation that someone saw the alert. */
+  RecordingAlertChannel confirms(boolean confirms) {
+    this.confirms = confirms;
+    return this;
+  }
+
+  @Override
+  public boolean confirmsDelivery() {
+    return confirms;
+  }
 
   @Override
   public String name() {
@@ -24,6 +43,9 @@ final class RecordingAlertChannel implements AlertChannel {
 
   @Override
   public void deliver(Alert alert) {
+    if (down) {
+      throw new dev.breakglass.spi.AlertDeliveryException("receiver unreachable: connection refused", true);
+    }
     received.add(alert);
     lock.lock();
     try {

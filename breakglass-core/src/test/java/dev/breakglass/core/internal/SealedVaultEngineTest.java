@@ -48,7 +48,7 @@ class SealedVaultEngineTest {
     vault.write(ACCOUNT, SECRET.toCharArray());
     BreakGlassPolicy policy = BreakGlassPolicy.builder().account(AccountPolicy.builder(ACCOUNT)
         .requesters("alice").custodians("carol", "dave", "erin").approvals(2).build()).build();
-    engine = (Engine) BreakGlassEngine.builder().policy(policy).clock(clock)
+    engine = (Engine) BreakGlassEngine.builder().policy(policy).dataDirectory(dir).clock(clock)
         .auditSink(JsonLinesAuditSink.open(dir.resolve("audit.jsonl"))).vault(vault)
         .grantStore(new InMemoryGrantStore()).healthProbe(probe).rotator(new ScriptedRotator())
         .fingerprintKey(new byte[32]).fallThreshold(1).background(false).build();

@@ -1,0 +1,43 @@
+package dev.breakglass.core.alert;
+
+import dev.breakglass.spi.Alert;
+import java.time.Instant;
+
+/**
+ * Hears how each alert fared on each channel, so that the engine can audit it
+ * ({@code ALERT_DELIVERED}, {@code ALERT_FAILED}). Every method has a no-op default, so new events can
+ * be added without breaking implementors; {@link #NONE} ignores everything.
+ *
+ * <p>Called from the dispatcher's delivery threads, after the outcome is recorded in the outbox and
+ * before the dispatch future completes, so an implementation must be thread-safe and should return
+ * quickly. An exception thrown here is logged and otherwise ignored: it never changes the outcome.
+ * After a restart the dispatcher reports outcomes of alerts recovered from its outbox too.
+ */
+public interface AlertDeliveryListener {
+  /** A listener that ignores every event. */
+  AlertDeliveryListener NONE = new AlertDeliveryListener() {};
+
+  /**
+   * {@code channel} delivered {@code alert}.
+   *
+   * @param channel the channel's routing key (its name unless configured otherwise)
+   * @param attempts how many attempts this process made, counting the successful one
+   * @param time when delivery was recorded, from the dispatcher's clock
+   */
+  default void delivered(Alert alert, String channel, int attempts, Instant time) {}
+
+  /**
+   * {@code channel} finally failed to deliver {@code alert}: the error was not retryable, the attempts
+   * ran out, or the alert is older than the dispatcher's give-up age. The dispatcher will not try
+   * this channel again for this alert.
+   *
+   * @param reason why, without secret material (for the audit record)
+   */
+  default void failed(Alert alert, String channel, int attempts, String reason, Instant time) {}
+
+  /**
+   * The outbox could not make {@code alert} durable (disk full, I/O error). Delivery is still tried
+   * from memory, but the alert would be lost if the process stopped before it was delivered.
+   */
+  default void outboxUnavailable(Alert alert, Exception error) {}
+}

@@ -1,0 +1,58 @@
+package dev.breakglass.core.internal;
+
+import dev.breakglass.AuditEvent;
+import dev.breakglass.AuditEventType;
+import dev.breakglass.AuditSink;
+import dev.breakglass.core.alert.AlertDeliveryListener;
+import dev.breakglass.spi.Alert;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes alert delivery outcomes to the audit log. These records raise no alert of their own (an
+ * alert about an alert could loop), and a failure to write them is logged, never thrown into the
+ * delivery thread.
+ */
+public final class DeliveryAuditor implements AlertDeliveryListener {
+  private static final Logger LOG = LoggerFactory.getLogger(DeliveryAuditor.class);
+
+  private final AuditSink sink;
+
+  public DeliveryAuditor(AuditSink sink) {
+    this.sink = sink;
+  }
+
+  @Override
+  public void delivered(Alert alert, String channel, int attempts, Instant time) {
+    write(AuditEventType.ALERT_DELIVERED, alert, channel, attempts, null, time);
+  }
+
+  @Override
+  public void failed(Alert alert, String channel, int attempts, String reason, Instant time) {
+    write(AuditEventType.ALERT_FAILED, alert, channel, attempts, reason, time);
+  }
+
+  @Override
+  public void outboxUnavailable(Alert alert, Exception error) {
+    LOG.error("alert {} ({}) could not be written to the outbox: {}", alert.id(), alert.type(), error.toString());
+  }
+
+  private void write(AuditEventType type, Alert alert, String channel, int attempts, String reason, Instant time) {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("alert", alert.id());
+    details.put("alertType", alert.type().name());
+    details.put("channel", channel);
+    details.put("attempts", Integer.toString(attempts));
+    if (reason != null) {
+      details.put("reason", reason);
+    }
+    try {
+      sink.append(new AuditEvent(time, type, AuditEvent.SYSTEM, alert.grantId(), alert.account(), details));
+    } catch (RuntimeException e) {
+      LOG.error("could not audit {} of alert {} on {}: {}", type, alert.id(), channel, e.toString());
+    }
+  }
+}
