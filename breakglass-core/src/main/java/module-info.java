@@ -27,6 +27,10 @@ module dev.breakglass.core {
   opens dev.breakglass.core.internal to tools.jackson.databind;
 
   uses dev.breakglass.spi.AlertChannelProvider;
+  uses dev.breakglass.spi.CredentialVaultProvider;
+  uses dev.breakglass.spi.CredentialRotatorProvider;
+  uses dev.breakglass.spi.GrantStoreProvider;
+  uses dev.breakglass.spi.HealthProbeProvider;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
   provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider;

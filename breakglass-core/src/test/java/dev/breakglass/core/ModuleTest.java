@@ -30,6 +30,13 @@ class ModuleTest {
   }
 
   @Test
+  void usesEveryProviderTypeItLoads() throws Exception {
+    assertThat(descriptor().uses()).contains("dev.breakglass.spi.CredentialVaultProvider",
+        "dev.breakglass.spi.AlertChannelProvider", "dev.breakglass.spi.HealthProbeProvider",
+        "dev.breakglass.spi.CredentialRotatorProvider", "dev.breakglass.spi.GrantStoreProvider");
+  }
+
+  @Test
   void registersEveryBuiltInProviderInTheModuleAndInMetaInfServices() throws Exception {
     Map<String, Set<String>> provides = descriptor().provides().stream().collect(Collectors.toMap(
         ModuleDescriptor.Provides::service, p -> Set.copyOf(p.providers())));
