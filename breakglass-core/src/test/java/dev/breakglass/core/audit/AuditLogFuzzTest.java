@@ -35,10 +35,20 @@ class AuditLogFuzzTest {
     ByteArrayOutputStream seg = new ByteArrayOutputStream();
     seg.writeBytes(LogFormat.segmentHeader(0));
     int frames = data.consumeInt(0, 8);
+    long records = 0;
     for (int i = 0; i < frames && data.remainingBytes() > 0; i++) {
-      byte type = data.consumeBoolean() ? LogFormat.RECORD : LogFormat.CHECKPOINT;
-      byte[] payload = data.consumeBytes(data.consumeInt(0, 2048));
-      seg.writeBytes(LogFormat.frame(type, payload));
+      boolean record = data.consumeBoolean();
+      byte[] body = data.consumeBytes(data.consumeInt(0, 2048));
+      if (record) {
+        // A well-formed head gets past the fast checks into JSON decoding.
+        byte[] head = ("{\"seq\":" + records++ + ",\"time\":\"2026-01-01T00:00:0" + (i % 10) + "Z\",")
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] payload = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, payload, head.length, body.length);
+        seg.writeBytes(LogFormat.frame(LogFormat.RECORD, payload));
+      } else {
+        seg.writeBytes(LogFormat.frame(LogFormat.CHECKPOINT, body));
+      }
     }
     check(seg.toByteArray());
   }
