@@ -26,7 +26,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
@@ -42,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li><b>Durable before return.</b> {@link #append} returns only after the record is written and
  *       {@link FileChannel#force forced} to disk. Concurrent appenders share one fsync (group
- *       commit); the thread that writes a batch may first wait up to
- *       {@link Builder#groupCommitMaxWait} for more records when it has seen concurrent appenders.
+ *       commit): one of them writes and forces everything pending while the others wait. When the
+ *       previous batch had several records, the writer first waits until as many have arrived
+ *       again, or at most {@link Builder#groupCommitMaxWait}.
  *   <li><b>Fail closed.</b> A write or fsync error reaches every appender whose record was not yet
  *       durable as an {@link AuditUnavailableException}; the log then refuses all further appends
  *       (after a failed fsync the state of the file is unknown), until it is reopened.
@@ -97,6 +97,8 @@ public final class TamperEvidentAuditLog implements AuditSink {
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition batchDone = lock.newCondition();
+  private final Condition joined = lock.newCondition();
+  private boolean lingering;
   private final MerkleFrontier tree;
   private final CRC32C crc = new CRC32C();
   private long nextIndex;
@@ -172,10 +174,12 @@ public final class TamperEvidentAuditLog implements AuditSink {
   /** Appends and returns the record's sequence number (its leaf index), once it is durable. */
   public long appendAndGetIndex(AuditEvent event) {
     Objects.requireNonNull(event, "event");
+    // Encoding is the costly part; do it before taking the lock, with the sequence number spliced in later.
+    byte[] encoded = AuditEventCodec.encode(0, event);
     lock.lock();
     try {
       ensureWritable();
-      long index = sequence(event);
+      long index = sequence(event, encoded);
       awaitDurable(openBatch);
       return index;
     } finally {
@@ -326,13 +330,16 @@ public final class TamperEvidentAuditLog implements AuditSink {
     }
   }
 
-  private long sequence(AuditEvent event) {
+  private long sequence(AuditEvent event, byte[] encodedWithSeqZero) {
     AuditEvent e = event;
+    long index = nextIndex;
+    byte[] json;
     if (e.time().isBefore(lastTime)) {
       e = new AuditEvent(lastTime, e.type(), e.actor(), e.grantId(), e.account(), e.details());
+      json = AuditEventCodec.encode(index, e);
+    } else {
+      json = withSeq(encodedWithSeqZero, index);
     }
-    long index = nextIndex;
-    byte[] json = AuditEventCodec.encode(index, e);
     if (json.length > LogFormat.MAX_PAYLOAD) {
       throw new AuditUnavailableException("audit event of " + json.length + " bytes exceeds the limit of "
           + LogFormat.MAX_PAYLOAD + " bytes");
@@ -345,7 +352,27 @@ public final class TamperEvidentAuditLog implements AuditSink {
     if (nextIndex - lastCheckpointSize >= checkpointEvery) {
       addCheckpoint();
     }
+    if (lingering && pendingRecords >= lastBatchRecords) {
+      joined.signal();
+    }
     return index;
+  }
+
+  private static final byte[] SEQ_ZERO = "{\"seq\":0,".getBytes(StandardCharsets.US_ASCII);
+
+  /** Replaces the {@code 0} of the canonical prefix {@code {"seq":0,} with {@code seq}. */
+  static byte[] withSeq(byte[] encodedWithSeqZero, long seq) {
+    if (seq == 0) {
+      return encodedWithSeqZero;
+    }
+    byte[] digits = Long.toString(seq).getBytes(StandardCharsets.US_ASCII);
+    int prefix = SEQ_ZERO.length - 2;
+    byte[] out = new byte[encodedWithSeqZero.length - 1 + digits.length];
+    System.arraycopy(encodedWithSeqZero, 0, out, 0, prefix);
+    System.arraycopy(digits, 0, out, prefix, digits.length);
+    System.arraycopy(encodedWithSeqZero, prefix + 1, out, prefix + digits.length,
+        encodedWithSeqZero.length - prefix - 1);
+    return out;
   }
 
   private void addCheckpoint() {
@@ -384,14 +411,19 @@ public final class TamperEvidentAuditLog implements AuditSink {
   private void writeBatch() {
     writing = true;
     try {
-      if (maxWaitNanos > 0 && lastBatchRecords > 1 && !closing) {
-        // Others appended concurrently last time: give them a moment to join this fsync.
-        lock.unlock();
-        try {
-          LockSupport.parkNanos(maxWaitNanos);
-        } finally {
-          lock.lock();
+      if (fsync && maxWaitNanos > 0 && lastBatchRecords > 1 && !closing) {
+        // As many appenders shared the last fsync: wait (briefly) for them to join this one too.
+        lingering = true;
+        long remaining = maxWaitNanos;
+        while (pendingRecords < lastBatchRecords && remaining > 0) {
+          try {
+            remaining = joined.awaitNanos(remaining);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            break;
+          }
         }
+        lingering = false;
       }
       if (nextIndex > lastCheckpointSize && pendingCheckpoint == null
           && (intervalElapsed() || segmentBytes + pending.length() >= maxSegmentBytes)) {
@@ -408,6 +440,9 @@ public final class TamperEvidentAuditLog implements AuditSink {
       pendingCheckpoint = null;
       Exception error = null;
       lock.unlock();
+      // An interrupt during FileChannel I/O closes the channel for everyone: keep a pending
+      // interrupt of this appender away from the write and restore it afterwards.
+      boolean interrupted = Thread.interrupted();
       try {
         writeAndForce(batch.asByteBuffer());
         if (segmentBytes >= maxSegmentBytes) {
@@ -416,6 +451,9 @@ public final class TamperEvidentAuditLog implements AuditSink {
       } catch (IOException | RuntimeException e) {
         error = e;
       } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
         lock.lock();
       }
       batch.clear();
@@ -738,7 +776,8 @@ public final class TamperEvidentAuditLog implements AuditSink {
 
     /**
      * How long the thread that writes a batch may wait for concurrent appenders to join it before
-     * the write and fsync. Only used once concurrency has been seen. Default 1 ms; 0 to 100 ms.
+     * the write and fsync. It waits only while fewer records are pending than the previous batch
+     * had, so a lone appender never waits. Default 1 ms; 0 to 100 ms.
      */
     public Builder groupCommitMaxWait(Duration wait) {
       Objects.requireNonNull(wait, "wait");
