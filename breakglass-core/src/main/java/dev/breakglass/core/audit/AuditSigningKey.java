@@ -211,7 +211,7 @@ public final class AuditSigningKey {
     return "AuditSigningKey[" + keyId() + ", private key redacted]";
   }
 
-  private static void checkOwnerOnly(Path file) {
+  static void checkOwnerOnly(Path file) {
     PosixFileAttributeView view =
         Files.getFileAttributeView(file, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
     if (view == null) {
@@ -231,7 +231,7 @@ public final class AuditSigningKey {
     }
   }
 
-  private static void restrictToOwner(Path file) throws IOException {
+  static void restrictToOwner(Path file) throws IOException {
     PosixFileAttributeView view = Files.getFileAttributeView(file, PosixFileAttributeView.class);
     if (view != null) {
       view.setPermissions(OWNER_ONLY);

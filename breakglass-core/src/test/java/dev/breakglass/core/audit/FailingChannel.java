@@ -10,7 +10,7 @@ import java.nio.channels.WritableByteChannel;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A real file channel that fails writes or fsyncs on demand, like a dying disk. */
-final class FailingChannel extends FileChannel {
+class FailingChannel extends FileChannel {
   private final FileChannel delegate;
   private final AtomicBoolean failWrites;
   private final AtomicBoolean failForce;
