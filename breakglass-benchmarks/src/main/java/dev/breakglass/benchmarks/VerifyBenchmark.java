@@ -14,6 +14,7 @@ import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -36,6 +37,10 @@ import org.openjdk.jmh.annotations.Warmup;
 public class VerifyBenchmark {
   static final int EVENTS = 1_000_000;
 
+  /** {@code true} also decodes every record and checks its canonical form. */
+  @Param({"false", "true"})
+  public boolean decodeRecords;
+
   private Path dir;
   private AuditLogVerifier verifier;
 
@@ -44,7 +49,7 @@ public class VerifyBenchmark {
     dir = Files.createTempDirectory("bg-verify-");
     AuditSigningKey key = AuditSigningKey.generate();
     VerifyMemoryCheck.writeLog(dir, key, EVENTS);
-    verifier = AuditLogVerifier.of(key.publicKey());
+    verifier = AuditLogVerifier.builder(key.publicKey()).decodeRecords(decodeRecords).build();
   }
 
   @TearDown

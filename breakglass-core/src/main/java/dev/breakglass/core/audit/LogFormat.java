@@ -114,10 +114,6 @@ final class LogFormat {
     return b.toByteArray();
   }
 
-  static int frameLength(byte[] payload) {
-    return FRAME_HEADER + payload.length;
-  }
-
   /** A growable byte buffer for batching frames. Not thread-safe. */
   static final class FrameBuffer {
     private byte[] buf;

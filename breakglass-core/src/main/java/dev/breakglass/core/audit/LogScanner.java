@@ -255,10 +255,6 @@ final class LogScanner implements AutoCloseable {
     return frontier;
   }
 
-  int segmentCount() {
-    return sources.size();
-  }
-
   @Override
   public void close() {
     closeChannel();

@@ -1,7 +1,6 @@
 package dev.breakglass.core.audit;
 
 import java.security.MessageDigest;
-import java.util.Arrays;
 
 /**
  * The right edge of an RFC 6962 Merkle tree: the roots of the perfect subtrees that make up a tree
@@ -55,18 +54,4 @@ final class MerkleFrontier {
     return "MerkleFrontier[size=" + size + ", hashes=" + depth + "]";
   }
 
-  /** A copy that evolves independently. */
-  MerkleFrontier copy() {
-    MerkleFrontier c = new MerkleFrontier();
-    c.depth = depth;
-    c.size = size;
-    for (int i = 0; i < depth; i++) {
-      c.stack[i] = stack[i];
-    }
-    return c;
-  }
-
-  boolean sameRoot(byte[] expected) {
-    return Arrays.equals(root(), expected);
-  }
 }
