@@ -565,8 +565,17 @@ public final class TamperEvidentAuditLog implements AuditSink {
       TamperEvidentAuditLog log = new TamperEvidentAuditLog(b, r, lockChannel, fileLock);
       if (r.repair != null) {
         LOG.warn("Audit log {} had a torn tail; truncated: {}", b.dir, r.repair);
-        log.append(new AuditEvent(log.clock.instant(), AuditEventType.AUDIT_LOG_REPAIRED, AuditEvent.SYSTEM,
-            null, null, r.repair));
+        try {
+          log.append(new AuditEvent(log.clock.instant(), AuditEventType.AUDIT_LOG_REPAIRED, AuditEvent.SYSTEM,
+              null, null, r.repair));
+        } catch (RuntimeException e) {
+          try {
+            log.close();
+          } catch (RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+          throw e;
+        }
       }
       return log;
     } catch (IOException | UncheckedIOException e) {
