@@ -9,7 +9,8 @@ import dev.breakglass.ProviderException;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.alert.Slf4jAlertChannel;
 import dev.breakglass.core.audit.Fingerprinter;
-import dev.breakglass.core.audit.JsonLinesAuditSink;
+import dev.breakglass.core.audit.AuditSigningKey;
+import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.core.internal.Engine;
 import dev.breakglass.core.internal.ProviderRegistry;
 import dev.breakglass.core.internal.Components;
@@ -57,6 +58,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BreakGlassEngine {
   private BreakGlassEngine() {}
+
+  /** Where the embedded audit log lives, under the data directory. */
+  public static final String AUDIT_DIRECTORY = "audit";
+  /** Where the embedded audit log's public key is written, under the data directory. */
+  public static final String AUDIT_PUBLIC_KEY_FILE = "audit.pub";
 
   /** A new builder. */
   public static Builder builder() {
@@ -249,6 +255,18 @@ public final class BreakGlassEngine {
       return b.listener(new DeliveryAuditor(audit)).build();
     }
 
+    /**
+     * The embedded tamper-evident audit log in {@code <data>/audit}, signed with the key kept in
+     * {@code <data>/keys/audit-signing.key}; its public key is written to {@code <data>/audit.pub}
+     * for reviewers.
+     */
+    private TamperEvidentAuditLog defaultAuditLog(Components components) {
+      Path data = components.dataDirectory("the audit log");
+      AuditSigningKey key = AuditSigningKey.loadOrCreate(data.resolve("keys").resolve("audit-signing.key"));
+      key.publicKey().write(data.resolve(AUDIT_PUBLIC_KEY_FILE));
+      return TamperEvidentAuditLog.builder(data.resolve(AUDIT_DIRECTORY)).signingKey(key).clock(clock).build();
+    }
+
     @Override
     public BreakGlass build() {
       if (fall < 1 || rise < 1) {
@@ -265,11 +283,10 @@ public final class BreakGlassEngine {
       Components components = new Components(Map.copyOf(properties), clock, dataDirectory);
       try {
         components.checkProperties();
-        AuditSink audit = auditSink != null ? auditSink
-            : components.own(JsonLinesAuditSink.open(components.dataDirectory("the audit log").resolve("audit")
-                .resolve("audit.jsonl")));
-        Fingerprinter fingerprinter = new Fingerprinter(fingerprintKey.length > 0 ? fingerprintKey
-            : components.fingerprintKey());
+        AuditSink audit = auditSink != null ? auditSink : components.own(defaultAuditLog(components));
+        Fingerprinter fingerprinter = fingerprintKey.length > 0 ? new Fingerprinter(fingerprintKey)
+            : Fingerprinter.loadOrCreate(components.dataDirectory("the audit fingerprint key").resolve("keys")
+                .resolve("fingerprint.key"));
         GrantStore store = grantStore != null ? grantStore
             : components.own(components.single("grant-store", "memory",
                 ProviderRegistry.load("grant store", GrantStoreProvider.class)));

@@ -12,8 +12,10 @@ import dev.breakglass.Credential;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.LoginAttempt;
 import dev.breakglass.core.BreakGlassEngine;
-import dev.breakglass.core.audit.AuditEventCodec;
-import dev.breakglass.core.audit.JsonLinesAuditSink;
+import dev.breakglass.core.audit.AuditLogReader;
+import dev.breakglass.core.audit.AuditLogVerifier;
+import dev.breakglass.core.audit.AuditPublicKey;
+import dev.breakglass.core.audit.Checkpoint;
 import dev.breakglass.core.audit.PostIncidentReport;
 import dev.breakglass.core.health.OidcDiscoveryProbe;
 import dev.breakglass.core.rotation.SecretGenerator;
@@ -28,10 +30,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -100,7 +103,7 @@ public final class IncidentDemo {
         vault.close();
       }
     }
-    printAuditTrail(t, data.resolve("audit").resolve("audit.jsonl"), console);
+    printAuditTrail(t, data, console);
   }
 
   private static void story(Timeline t, DemoIdentityProvider idp, BreakGlass breakGlass) throws Exception {
@@ -198,15 +201,30 @@ public final class IncidentDemo {
     }
   }
 
-  private static void printAuditTrail(Timeline t, Path auditFile, PrintStream console) {
-    t.step("Audit trail (" + auditFile + ")");
-    List<AuditEvent> events = new ArrayList<>();
-    for (AuditEventCodec.Decoded d : JsonLinesAuditSink.read(auditFile)) {
-      AuditEvent e = d.event();
-      events.add(e);
-      console.printf("  #%-3d %s  %-26s %-13s %s%n", d.seq(), e.time(), e.type(), e.actor(),
+  private static void printAuditTrail(Timeline t, Path data, PrintStream console) {
+    Path log = data.resolve(BreakGlassEngine.AUDIT_DIRECTORY);
+    t.step("Audit trail (" + log + ")");
+    List<AuditEvent> events = AuditLogReader.readEvents(log);
+    long n = 0;
+    for (AuditEvent e : events) {
+      if (e.type() == AuditEventType.ALERT_DELIVERED) {
+        continue;
+      }
+      console.printf("  #%-3d %s  %-26s %-13s %s%n", n++, e.time(), e.type(), e.actor(),
           e.account() == null ? "" : e.account());
     }
+    AuditPublicKey key = AuditPublicKey.read(data.resolve(BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE));
+    AuditLogVerifier.VerificationResult result = AuditLogVerifier.builder(key).requireSealed(true).build().verify(log);
+    if (!result.valid()) {
+      throw new IllegalStateException("audit log does not verify: " + result.problem());
+    }
+    Checkpoint last = Objects.requireNonNull(result.lastCheckpoint());
+    console.printf("  verified with %s: %d records (%d alert deliveries among them), %d signed checkpoints;%n"
+        + "  last checkpoint: tree size %d, root %s..., Ed25519 key %s%n",
+        BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE, result.records(),
+        events.stream().filter(e -> e.type() == AuditEventType.ALERT_DELIVERED).count(), result.checkpoints(),
+        last.treeSize(), HexFormat.of().formatHex(last.rootHash()).substring(0, 16), last.keyId());
+
     t.step("Post-incident review, produced from the audit log alone");
     console.println(PostIncidentReport.of(events).toText());
   }

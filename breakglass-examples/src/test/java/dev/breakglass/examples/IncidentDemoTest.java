@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.breakglass.AuditEvent;
+import dev.breakglass.AuditEventType;
+import dev.breakglass.core.audit.AuditLogReader;
+import java.util.List;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -36,8 +39,9 @@ class IncidentDemoTest {
         "accounts not rotated since their last grant: none");
     assertThat(out).contains("CRITICAL USE_OUTSIDE_EMERGENCY", "HIGH     EMERGENCY_OPENED", "HIGH     GRANT_ISSUED",
         "HIGH     CREDENTIAL_RELEASED", "HIGH     EMERGENCY_LOGIN", "CREDENTIAL_ROTATED", "EMERGENCY_CLOSED");
-    String audit = Files.readString(dir.resolve("data").resolve("audit").resolve("audit.jsonl"));
-    assertThat(audit).contains("\"type\":\"CREDENTIAL_ROTATED\"");
-    assertThat(audit).doesNotContain("10.20.30.40").doesNotContain("E-10442");
+    assertThat(out).contains("verified with audit.pub");
+    List<AuditEvent> events = AuditLogReader.readEvents(dir.resolve("data").resolve("audit"));
+    assertThat(events).extracting(AuditEvent::type).contains(AuditEventType.CREDENTIAL_ROTATED);
+    assertThat(events.toString()).doesNotContain("10.20.30.40").doesNotContain("E-10442");
   }
 }

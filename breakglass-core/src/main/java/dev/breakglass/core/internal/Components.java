@@ -4,17 +4,10 @@ import dev.breakglass.ProviderException;
 import dev.breakglass.spi.Provider;
 import dev.breakglass.spi.ProviderContext;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -106,47 +99,6 @@ public final class Components {
       throw new ProviderException("configuration", "cannot create data directory " + dataDirectory + ": " + e, e);
     }
     return dataDirectory;
-  }
-
-  /**
-   * The audit fingerprint key kept in {@code <data>/keys/fingerprint.key}: 32 random bytes, created
-   * once (owner-only permissions where the file system supports them) and read on every start.
-   */
-  public byte[] fingerprintKey() {
-    Path dir = dataDirectory("the audit fingerprint key").resolve("keys");
-    Path file = dir.resolve("fingerprint.key");
-    try {
-      Files.createDirectories(dir);
-      if (!Files.exists(file)) {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        try {
-          createPrivate(file);
-          try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(key));
-            ch.force(true);
-          }
-          return key;
-        } catch (FileAlreadyExistsException raced) {
-          Arrays.fill(key, (byte) 0);
-        }
-      }
-      byte[] key = Files.readAllBytes(file);
-      if (key.length < 32) {
-        throw new ProviderException("configuration", "fingerprint key " + file + " is shorter than 32 bytes");
-      }
-      return key;
-    } catch (IOException e) {
-      throw new ProviderException("configuration", "cannot read or create fingerprint key " + file + ": " + e, e);
-    }
-  }
-
-  private static void createPrivate(Path file) throws IOException {
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException e) {
-      Files.createFile(file);
-    }
   }
 
   /** The component named by {@code selector} (or {@code defaultName}). */

@@ -1,0 +1,155 @@
+package dev.breakglass.core.audit;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads the frames of one segment from a channel, checking each frame's header and payload CRC.
+ * Streaming: memory is one buffer of a little more than the largest frame, whatever the segment size.
+ *
+ * <p>Not thread-safe.
+ */
+final class SegmentScanner {
+  private final ReadableByteChannel in;
+  private final CRC32C crc = new CRC32C();
+  private byte[] buf;
+  private int pos;
+  private int lim;
+  private long base;
+  private boolean eof;
+
+  private long frameOffset;
+  private byte type;
+  private int payloadOffset;
+  private int payloadLength;
+
+  SegmentScanner(ReadableByteChannel in, long startOffset) {
+    this(in, startOffset, 256 * 1024);
+  }
+
+  SegmentScanner(ReadableByteChannel in, long startOffset, int initialBuffer) {
+    this.in = in;
+    this.base = startOffset;
+    this.buf = new byte[initialBuffer];
+  }
+
+  /** A frame the scanner rejected; {@code partial} when the segment ended inside it. */
+  static final class BadFrame extends Exception {
+    private static final long serialVersionUID = 1L;
+    final long offset;
+    final boolean partial;
+
+    BadFrame(long offset, String reason, boolean partial) {
+      super(reason, null, false, false);
+      this.offset = offset;
+      this.partial = partial;
+    }
+  }
+
+  /**
+   * Moves to the next frame.
+   *
+   * @return false at the clean end of the segment
+   * @throws BadFrame if the next frame is partial or damaged
+   */
+  boolean next() throws IOException, BadFrame {
+    pos += payloadLength;
+    payloadLength = 0;
+    type = 0;
+    frameOffset = base + pos;
+    if (!fill(LogFormat.FRAME_HEADER)) {
+      if (lim == pos) {
+        return false;
+      }
+      throw new BadFrame(frameOffset, "segment ends inside a frame header", true);
+    }
+    int len = getInt(pos);
+    byte t = buf[pos + 4];
+    crc.reset();
+    crc.update(buf, pos, 5);
+    if (getInt(pos + 5) != (int) crc.getValue()) {
+      throw new BadFrame(frameOffset, "frame header checksum mismatch", false);
+    }
+    if (len < 0 || len > LogFormat.MAX_PAYLOAD) {
+      throw new BadFrame(frameOffset, "frame length " + len + " out of range", false);
+    }
+    if (t != LogFormat.RECORD && t != LogFormat.CHECKPOINT) {
+      throw new BadFrame(frameOffset, "unknown frame type " + t, false);
+    }
+    if (!fill(LogFormat.FRAME_HEADER + len)) {
+      throw new BadFrame(frameOffset, "segment ends inside a frame", true);
+    }
+    crc.reset();
+    crc.update(buf, pos + LogFormat.FRAME_HEADER, len);
+    if (getInt(pos + 9) != (int) crc.getValue()) {
+      throw new BadFrame(frameOffset, (t == LogFormat.RECORD ? "record" : "checkpoint")
+          + " checksum mismatch", false);
+    }
+    type = t;
+    payloadOffset = pos + LogFormat.FRAME_HEADER;
+    payloadLength = len;
+    pos += LogFormat.FRAME_HEADER;
+    return true;
+  }
+
+  byte type() {
+    return type;
+  }
+
+  /** The buffer holding the current payload; valid until the next call to {@link #next()}. */
+  byte[] array() {
+    return buf;
+  }
+
+  int payloadOffset() {
+    return payloadOffset;
+  }
+
+  int payloadLength() {
+    return payloadLength;
+  }
+
+  /** Offset of the current (or rejected) frame in the segment file. */
+  long frameOffset() {
+    return frameOffset;
+  }
+
+  /** Offset just past the current frame. */
+  long endOffset() {
+    return base + pos + payloadLength;
+  }
+
+  private int getInt(int at) {
+    return ((buf[at] & 0xff) << 24) | ((buf[at + 1] & 0xff) << 16) | ((buf[at + 2] & 0xff) << 8)
+        | (buf[at + 3] & 0xff);
+  }
+
+  /** Makes {@code n} bytes available from {@code pos}; false if the channel ends first. */
+  private boolean fill(int n) throws IOException {
+    if (lim - pos >= n) {
+      return true;
+    }
+    if (pos > 0) {
+      System.arraycopy(buf, pos, buf, 0, lim - pos);
+      lim -= pos;
+      base += pos;
+      pos = 0;
+    }
+    if (n > buf.length) {
+      byte[] nb = new byte[Math.max(n, Math.min(buf.length * 2, LogFormat.MAX_PAYLOAD + LogFormat.FRAME_HEADER))];
+      System.arraycopy(buf, 0, nb, 0, lim);
+      buf = nb;
+    }
+    while (lim < n && !eof) {
+      int r = in.read(ByteBuffer.wrap(buf, lim, buf.length - lim));
+      if (r < 0) {
+        eof = true;
+      } else {
+        lim += r;
+      }
+    }
+    return lim >= n;
+  }
+}
