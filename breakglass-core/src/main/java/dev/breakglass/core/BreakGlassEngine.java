@@ -17,7 +17,10 @@ import dev.breakglass.core.internal.Components;
 import dev.breakglass.core.internal.DeliveryAuditor;
 import dev.breakglass.core.alert.AlertDispatchers;
 import dev.breakglass.core.alert.OutboxAlertDispatcher;
+import dev.breakglass.spi.Alert;
 import dev.breakglass.spi.Severity;
+import dev.breakglass.AuditEventType;
+import java.util.UUID;
 import dev.breakglass.core.rotation.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.AlertChannel;
@@ -267,6 +270,16 @@ public final class BreakGlassEngine {
       return TamperEvidentAuditLog.builder(data.resolve(AUDIT_DIRECTORY)).signingKey(key).clock(clock).build();
     }
 
+    /** A torn tail repaired while the log opened is recorded in the log; people must hear of it too. */
+    private void alertIfRepaired(AuditSink audit, AlertDispatcher dispatcher) {
+      if (audit instanceof TamperEvidentAuditLog) {
+        ((TamperEvidentAuditLog) audit).repairedOnOpen().ifPresent(details -> dispatcher.dispatch(new Alert(
+            UUID.randomUUID().toString(), clock.instant(), Severity.CRITICAL, AuditEventType.AUDIT_LOG_REPAIRED,
+            "the audit log had a torn tail (a crash or tampering) and was truncated to its last intact record",
+            null, null, details)));
+      }
+    }
+
     @Override
     public BreakGlass build() {
       if (fall < 1 || rise < 1) {
@@ -304,6 +317,7 @@ public final class BreakGlassEngine {
         owned.addAll(allRotators);
         AlertDispatcher dispatcher = components.own(alertDispatcher(components, audit));
         owned.add(dispatcher);
+        alertIfRepaired(audit, dispatcher);
         EphemeralCredentials ephemeral = ephemeralCredentials != null ? ephemeralCredentials
             : new EphemeralCredentials(clock);
         owned.add(ephemeral);

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -115,6 +116,7 @@ public final class TamperEvidentAuditLog implements AuditSink {
   private boolean writing;
   private int lastBatchRecords;
   private @Nullable AuditUnavailableException failure;
+  private volatile @Nullable Map<String, String> repairedOnOpen;
   private boolean closing;
   private boolean closed;
 
@@ -542,6 +544,14 @@ public final class TamperEvidentAuditLog implements AuditSink {
     @Nullable Map<String, String> repair;
   }
 
+  /**
+   * What opening this log repaired (a torn tail truncated, recorded as {@code AUDIT_LOG_REPAIRED}),
+   * so the owner can raise an alert; empty if the log opened clean.
+   */
+  public Optional<Map<String, String>> repairedOnOpen() {
+    return Optional.ofNullable(repairedOnOpen);
+  }
+
   static TamperEvidentAuditLog open(Builder b) {
     FileChannel lockChannel = null;
     FileLock fileLock = null;
@@ -565,6 +575,7 @@ public final class TamperEvidentAuditLog implements AuditSink {
       TamperEvidentAuditLog log = new TamperEvidentAuditLog(b, r, lockChannel, fileLock);
       if (r.repair != null) {
         LOG.warn("Audit log {} had a torn tail; truncated: {}", b.dir, r.repair);
+        log.repairedOnOpen = Map.copyOf(r.repair);
         try {
           log.append(new AuditEvent(log.clock.instant(), AuditEventType.AUDIT_LOG_REPAIRED, AuditEvent.SYSTEM,
               null, null, r.repair));
