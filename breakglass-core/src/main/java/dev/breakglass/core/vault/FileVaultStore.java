@@ -130,13 +130,14 @@ final class FileVaultStore implements AutoCloseable {
 
   /** Checks the MAC and every entry of {@code candidate} under this store's keys. */
   private void verify(VaultDocument candidate) {
-    if (!candidate.macMatches(macKey)) {
-      throw VaultDocument.corrupted(file, "its integrity check failed (entries were altered, removed, or mixed"
-          + " with another copy of the file)");
-    }
+    // Entries first, so an altered entry is reported by account; the MAC then catches removals and mixes.
     for (Map.Entry<String, VaultDocument.Entry> e : candidate.entries.entrySet()) {
       byte[] plain = decryptEntry(candidate, e.getKey(), e.getValue());
       VaultCrypto.wipe(plain);
+    }
+    if (!candidate.macMatches(macKey)) {
+      throw VaultDocument.corrupted(file, "its integrity check failed (entries were altered, removed, or mixed"
+          + " with another copy of the file)");
     }
   }
 

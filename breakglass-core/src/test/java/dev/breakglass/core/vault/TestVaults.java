@@ -1,0 +1,49 @@
+package dev.breakglass.core.vault;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** Shared fixtures for the vault tests. */
+final class TestVaults {
+  /** Cheap Argon2id parameters so that tests that open vaults many times stay fast. */
+  static final Argon2Parameters FAST = Argon2Parameters.of(256, 1, 1);
+
+  static final String PASSPHRASE = "correct horse battery staple";
+
+  private TestVaults() {}
+
+  static char[] passphrase() {
+    return PASSPHRASE.toCharArray();
+  }
+
+  /** A clock a test moves by hand. */
+  static final class MutableClock extends Clock {
+    private volatile Instant now;
+
+    MutableClock(Instant start) {
+      this.now = start;
+    }
+
+    void advance(Duration d) {
+      now = now.plus(d);
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+  }
+}
