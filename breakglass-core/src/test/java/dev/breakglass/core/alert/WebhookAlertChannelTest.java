@@ -191,10 +191,10 @@ class WebhookAlertChannelTest {
   void messagesNameOnlySchemeHostAndPortBecauseTheUrlPathMayBeASecret() throws Exception {
     WebhookReceiver down = WebhookReceiver.down();
     java.net.URI secretUrl = java.net.URI.create(down.uri().toString().replace("/hook",
-        "/services/T000/B000/XXXXsecretXXXX"));
+        "/services/T000/B000/canarySlackSecret"));
     try (WebhookAlertChannel c = WebhookAlertChannel.builder(secretUrl).build()) {
-      assertThat(c.toString()).doesNotContain("XXXXsecretXXXX");
-      assertThatThrownBy(() -> c.deliver(alert(Severity.INFO))).hasMessageNotContaining("XXXXsecretXXXX");
+      assertThat(c.toString()).doesNotContain("canarySlackSecret");
+      assertThatThrownBy(() -> c.deliver(alert(Severity.INFO))).hasMessageNotContaining("canarySlackSecret");
     }
   }
 
