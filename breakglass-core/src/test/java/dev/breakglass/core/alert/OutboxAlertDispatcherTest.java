@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.ReasonCode;
-import dev.breakglass.core.alert.TestSupport.MutableClock;
 import dev.breakglass.core.alert.TestSupport.RecordingListener;
 import dev.breakglass.core.alert.TestSupport.RecordingScheduler;
 import dev.breakglass.spi.Alert;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.AlertDeliveryException;
 import dev.breakglass.spi.Severity;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

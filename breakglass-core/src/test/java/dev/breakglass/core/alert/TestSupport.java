@@ -28,33 +28,6 @@ final class TestSupport {
         "Grant issued to alice for db-root", "grant-42", "db-root", Map.of("ticket", "INC-7"));
   }
 
-  /** A clock a test moves by hand. */
-  static final class MutableClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    MutableClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-  }
 
   /** Always draws {@code value}, so that jittered delays are predictable. */
   static RandomGenerator fixedRandom(double value) {

@@ -4,10 +4,10 @@ import static dev.breakglass.core.alert.TestSupport.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakglass.core.alert.TestSupport.MutableClock;
 import dev.breakglass.spi.Alert;
 import dev.breakglass.spi.AlertDeliveryException;
 import dev.breakglass.spi.Severity;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package dev.breakglass.core.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.breakglass.core.alert.TestSupport.MutableClock;
 import dev.breakglass.core.alert.WebhookSignatureException.Reason;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.AuditUnavailableException;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;

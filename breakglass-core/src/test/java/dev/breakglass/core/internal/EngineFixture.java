@@ -11,6 +11,7 @@ import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.audit.AuditEventCodec;
 import dev.breakglass.core.audit.JsonLinesAuditSink;
 import dev.breakglass.core.rotation.Backoff;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakglass.BreakGlassPolicy.RateLimit;
 import dev.breakglass.RateLimitedException;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;

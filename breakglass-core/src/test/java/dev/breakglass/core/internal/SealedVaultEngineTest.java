@@ -18,6 +18,7 @@ import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.audit.JsonLinesAuditSink;
 import dev.breakglass.core.vault.Argon2Parameters;
 import dev.breakglass.core.vault.SealedFileVault;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

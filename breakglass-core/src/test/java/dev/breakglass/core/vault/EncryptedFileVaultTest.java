@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.breakglass.Credential;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.VaultException;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,7 +138,7 @@ class EncryptedFileVaultTest {
   @Test
   void repeatedWrongPassphrasesAreThrottledWithGrowingDelays() {
     createWith("a", "x").close();
-    TestVaults.MutableClock clock = new TestVaults.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+    MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     UnlockThrottle limited = new UnlockThrottle(clock);
     char[] wrong = "wrong".toCharArray();
 
