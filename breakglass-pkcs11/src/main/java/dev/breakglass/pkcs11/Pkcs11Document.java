@@ -1,6 +1,7 @@
 package dev.breakglass.pkcs11;
 
 import dev.breakglass.VaultException;
+import dev.breakglass.core.vault.VaultFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -200,7 +201,7 @@ final class Pkcs11Document {
   }
 
   static VaultException corrupted(Path file, String what) {
-    return new VaultException("vault file " + file + " is corrupted: " + what);
+    return VaultFiles.corrupted(file, what);
   }
 
   private interface Writer {

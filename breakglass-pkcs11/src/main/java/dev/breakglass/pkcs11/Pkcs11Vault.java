@@ -3,6 +3,7 @@ package dev.breakglass.pkcs11;
 import dev.breakglass.Credential;
 import dev.breakglass.VaultException;
 import dev.breakglass.core.vault.AtomicFile;
+import dev.breakglass.core.vault.VaultFiles;
 import dev.breakglass.spi.CredentialVault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,10 +16,8 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
@@ -39,8 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.KeyGenerator;
+import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -71,7 +72,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>Writers in several threads or processes are serialized and none loses another's entry; a
  *       crash leaves the old or the new file.</li>
  *   <li>The PIN is taken as {@code char[]}; wrong PINs are counted by the token itself, which
- *       locks the user PIN after its own limit.</li>
+ *       locks the user PIN after its own limit. A PKCS#11 login lasts for the whole process and
+ *       the token then accepts any PIN, so within one process every later open is checked against
+ *       a keyed digest (held in memory only) of the PIN of the first successful open, and a
+ *       different PIN is refused. A login made by other code in the process before the first
+ *       open cannot be told apart, and a PIN changed on the token is accepted only by a new
+ *       process.</li>
  * </ul>
  *
  * <p>{@link #close()} drops this instance's key handle but does not log out of the token, since
@@ -89,6 +95,17 @@ public final class Pkcs11Vault implements CredentialVault {
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicInteger PROVIDER_COUNTER = new AtomicInteger();
   private static final ConcurrentMap<Path, Object> PATH_LOCKS = new ConcurrentHashMap<>();
+  /**
+   * Per token (library and slot index): a keyed digest of the PIN of the first successful login in
+   * this process. PKCS#11 keeps a token's login for the whole process, so once logged in the token
+   * accepts any PIN; later opens are checked against this digest instead.
+   */
+  private static final ConcurrentMap<String, byte[]> LOGINS = new ConcurrentHashMap<>();
+  private static final byte[] PIN_DIGEST_KEY = new byte[32];
+
+  static {
+    RANDOM.nextBytes(PIN_DIGEST_KEY);
+  }
 
   private final Provider provider;
   private final String slotDescription;
@@ -207,6 +224,7 @@ public final class Pkcs11Vault implements CredentialVault {
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new VaultException("cannot open the key store of the token in " + slot + ": " + rootMessage(e), e);
     }
+    checkSameLogin(library, slotListIndex, slot, pin);
     boolean fileExists = Files.exists(file);
     if (!fileExists && !create) {
       throw new VaultException("vault file " + file + " does not exist; create the vault with createIfMissing(true)");
@@ -229,8 +247,8 @@ public final class Pkcs11Vault implements CredentialVault {
       vault.createFile();
       return vault;
     }
-    Object identity = identity(file);
-    Pkcs11Document doc = Pkcs11Document.decode(file, readAll(file));
+    Object identity = VaultFiles.version(file);
+    Pkcs11Document doc = Pkcs11Document.decode(file, VaultFiles.read(file, Pkcs11Document.MAX_FILE_BYTES));
     if (!doc.keyLabel.equals(keyLabel)) {
       throw new VaultException("vault file " + file + " was written with the key labelled '" + doc.keyLabel
           + "', not '" + keyLabel + "'");
@@ -249,6 +267,39 @@ public final class Pkcs11Vault implements CredentialVault {
         + "  CKA_SENSITIVE = true\n"
         + "  CKA_EXTRACTABLE = false\n"
         + "}\n";
+  }
+
+  /**
+   * Refuses a PIN that differs from the one this process first logged in to the token with. The
+   * token itself no longer checks it: PKCS#11 logins last for the whole process, and a second login
+   * reports "already logged in" whatever the PIN.
+   */
+  private static void checkSameLogin(Path library, int slotListIndex, String slot, char[] pin) {
+    String token = library.toAbsolutePath().normalize() + "#" + slotListIndex;
+    byte[] digest = pinDigest(pin);
+    byte[] first = LOGINS.putIfAbsent(token, digest);
+    if (first != null && !MessageDigest.isEqual(first, digest)) {
+      throw new VaultException("cannot log in to the token in " + slot
+          + " (wrong PIN: it differs from the PIN this process logged in with)");
+    }
+  }
+
+  private static byte[] pinDigest(char[] pin) {
+    ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(pin));
+    byte[] bytes = new byte[encoded.remaining()];
+    encoded.get(bytes);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(PIN_DIGEST_KEY, "HmacSHA256"));
+      return mac.doFinal(bytes);
+    } catch (GeneralSecurityException e) {
+      throw new VaultException("HMAC-SHA256 is not available in this JDK", e);
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+      if (encoded.hasArray()) {
+        Arrays.fill(encoded.array(), (byte) 0);
+      }
+    }
   }
 
   private static @Nullable SecretKey findKey(KeyStore store, String label, String slot) {
@@ -410,50 +461,22 @@ public final class Pkcs11Vault implements CredentialVault {
       throw new VaultException("cannot write vault file " + file + " (the vault is unchanged): " + e.getMessage(), e);
     }
     doc = next;
-    identity = identity(file);
+    identity = VaultFiles.version(file);
   }
 
   private void refresh() {
-    Object current = identity(file);
+    Object current = VaultFiles.version(file);
     if (current.equals(identity)) {
       return;
     }
-    Pkcs11Document candidate = Pkcs11Document.decode(file, readAll(file));
-    if (!candidate.vaultId.equals(doc.vaultId)) {
-      throw new VaultException("vault file " + file + " now holds another vault (" + candidate.vaultId + "); reopen it");
-    }
-    if (candidate.generation < doc.generation) {
-      throw new VaultException("vault file " + file + " was replaced by an older copy (generation "
-          + candidate.generation + ", this vault is at " + doc.generation + "); reopen it to accept that");
-    }
+    Pkcs11Document candidate = Pkcs11Document.decode(file, VaultFiles.read(file, Pkcs11Document.MAX_FILE_BYTES));
+    VaultFiles.checkSuccessor(file, doc.vaultId, doc.generation, candidate.vaultId, candidate.generation);
     verify(candidate);
     doc = candidate;
     identity = current;
   }
 
-  private static Object identity(Path path) {
-    try {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
-    } catch (NoSuchFileException e) {
-      throw new VaultException("vault file " + path + " does not exist");
-    } catch (IOException e) {
-      throw new VaultException("cannot read vault file " + path + ": " + e.getMessage(), e);
-    }
-  }
 
-  private static byte[] readAll(Path path) {
-    try {
-      if (Files.size(path) > Pkcs11Document.MAX_FILE_BYTES) {
-        throw Pkcs11Document.corrupted(path, "the file is larger than " + Pkcs11Document.MAX_FILE_BYTES + " bytes");
-      }
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new VaultException("vault file " + path + " does not exist");
-    } catch (IOException e) {
-      throw new VaultException("cannot read vault file " + path + ": " + e.getMessage(), e);
-    }
-  }
 
   private SecretKey requireKey() {
     SecretKey k = key;

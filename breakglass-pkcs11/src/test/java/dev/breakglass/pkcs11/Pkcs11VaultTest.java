@@ -118,6 +118,20 @@ class Pkcs11VaultTest {
     assertThat(openInChild(token.pin)).isEqualTo("OPENED [a]");
   }
 
+  @Test
+  void aWrongPinIsRefusedInAProcessAlreadyLoggedIn() {
+    try (Pkcs11Vault vault = created()) {
+      vault.write("a", "x".toCharArray());
+      String wrong = token.pin.equals("00000000") ? "11111111" : "00000000";
+      assertThatThrownBy(() -> builder().open(wrong.toCharArray())).isInstanceOf(VaultException.class)
+          .hasMessageContaining("cannot log in to the token").hasMessageContaining("wrong PIN")
+          .hasMessageNotContaining(wrong);
+      try (Pkcs11Vault again = builder().open(token.pin())) {
+        assertThat(again.accounts()).containsExactly("a");
+      }
+    }
+  }
+
   private String openInChild(String pin) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     ProcessBuilder pb = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),

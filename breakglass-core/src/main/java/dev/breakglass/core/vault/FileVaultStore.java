@@ -5,11 +5,8 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -99,8 +96,8 @@ final class FileVaultStore implements AutoCloseable {
    */
   static FileVaultStore open(Path file, char[] passphrase, UnlockThrottle throttle, boolean sealed) {
     Path path = normalize(file);
-    Object identity = identity(path);
-    VaultDocument doc = VaultDocument.decode(path, readAll(path));
+    Object identity = VaultFiles.version(path);
+    VaultDocument doc = VaultDocument.decode(path, VaultFiles.read(path, VaultDocument.MAX_FILE_BYTES));
     if (sealed && doc.sealing == null) {
       throw new VaultException("vault file " + path + " is not sealed by custodians; open it with EncryptedFileVault");
     }
@@ -323,52 +320,23 @@ final class FileVaultStore implements AutoCloseable {
       throw new VaultException("cannot write vault file " + file + " (the vault is unchanged): " + e.getMessage(), e);
     }
     doc = next;
-    identity = identity(file);
+    identity = VaultFiles.version(file);
   }
 
   /** Reloads the file if another instance replaced it since this one last read or wrote it. */
   private void refresh() {
-    Object current = identity(file);
+    Object current = VaultFiles.version(file);
     if (current.equals(identity)) {
       return;
     }
-    VaultDocument candidate = VaultDocument.decode(file, readAll(file));
-    if (!candidate.vaultId.equals(doc.vaultId)) {
-      throw new VaultException("vault file " + file + " now holds another vault (" + candidate.vaultId
-          + ", expected " + doc.vaultId + "); reopen it");
-    }
-    if (candidate.generation < doc.generation) {
-      throw new VaultException("vault file " + file + " was replaced by an older copy (generation "
-          + candidate.generation + ", this vault is at " + doc.generation + "); reopen it to accept that");
-    }
+    VaultDocument candidate = VaultDocument.decode(file, VaultFiles.read(file, VaultDocument.MAX_FILE_BYTES));
+    VaultFiles.checkSuccessor(file, doc.vaultId, doc.generation, candidate.vaultId, candidate.generation);
     verify(candidate);
     doc = candidate;
     identity = current;
   }
 
-  private static Object identity(Path path) {
-    try {
-      BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
-      return Arrays.asList(a.fileKey(), a.lastModifiedTime(), a.size());
-    } catch (NoSuchFileException e) {
-      throw new VaultException("vault file " + path + " does not exist");
-    } catch (IOException e) {
-      throw new VaultException("cannot read vault file " + path + ": " + e.getMessage(), e);
-    }
-  }
 
-  private static byte[] readAll(Path path) {
-    try {
-      if (Files.size(path) > VaultDocument.MAX_FILE_BYTES) {
-        throw VaultDocument.corrupted(path, "the file is larger than " + VaultDocument.MAX_FILE_BYTES + " bytes");
-      }
-      return Files.readAllBytes(path);
-    } catch (NoSuchFileException e) {
-      throw new VaultException("vault file " + path + " does not exist");
-    } catch (IOException e) {
-      throw new VaultException("cannot read vault file " + path + ": " + e.getMessage(), e);
-    }
-  }
 
   private void ensureOpen() {
     if (closed) {

@@ -362,7 +362,7 @@ final class VaultDocument {
   }
 
   static VaultException corrupted(Path file, String what) {
-    return new VaultException("vault file " + file + " is corrupted: " + what);
+    return VaultFiles.corrupted(file, what);
   }
 
   private static String b64(byte[] b) {
