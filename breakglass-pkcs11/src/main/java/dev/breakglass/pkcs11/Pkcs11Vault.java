@@ -8,8 +8,6 @@ import dev.breakglass.spi.CredentialVault;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CharsetEncoder;
 import java.nio.charset.CoderResult;
@@ -17,7 +15,6 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyStore;
@@ -94,7 +91,6 @@ public final class Pkcs11Vault implements CredentialVault {
   private static final int TAG_BITS = 128;
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final AtomicInteger PROVIDER_COUNTER = new AtomicInteger();
-  private static final ConcurrentMap<Path, Object> PATH_LOCKS = new ConcurrentHashMap<>();
   /**
    * Per token (library and slot index): a keyed digest of the PIN of the first successful login in
    * this process. PKCS#11 keeps a token's login for the whole process, so once logged in the token
@@ -110,8 +106,6 @@ public final class Pkcs11Vault implements CredentialVault {
   private final Provider provider;
   private final String slotDescription;
   private final Path file;
-  private final Path lockFile;
-  private final Object pathLock;
   private @Nullable SecretKey key;
   private Pkcs11Document doc;
   private @Nullable Object identity;
@@ -121,8 +115,6 @@ public final class Pkcs11Vault implements CredentialVault {
     this.slotDescription = slotDescription;
     this.key = key;
     this.file = file;
-    this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
-    this.pathLock = PATH_LOCKS.computeIfAbsent(file, k -> new Object());
     this.doc = doc;
   }
 
@@ -368,7 +360,7 @@ public final class Pkcs11Vault implements CredentialVault {
     ensureOpen();
     byte[] plain = utf8(secret);
     try {
-      locked(() -> {
+      VaultFiles.exclusively(file, () -> {
         refresh();
         Map<String, Pkcs11Document.Sealed> entries = new TreeMap<>(doc.entries);
         entries.put(account, encrypt(plain, Pkcs11Document.entryAad(doc.vaultId, account)));
@@ -380,7 +372,7 @@ public final class Pkcs11Vault implements CredentialVault {
   }
 
   private void createFile() {
-    locked(() -> {
+    VaultFiles.exclusively(file, () -> {
       if (Files.exists(file)) {
         throw new VaultException("vault file " + file + " already exists");
       }
@@ -434,34 +426,9 @@ public final class Pkcs11Vault implements CredentialVault {
     }
   }
 
-  private interface Action {
-    void run();
-  }
-
-  private void locked(Action action) {
-    synchronized (pathLock) {
-      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock ignored = channel.lock()) {
-        action.run();
-      } catch (IOException e) {
-        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
-      }
-    }
-  }
-
   private void writeDocument(Pkcs11Document next) {
-    try {
-      AtomicFile.deleteLeftovers(file);
-    } catch (IOException e) {
-      // A leftover that cannot be removed is harmless: readers never look at it.
-    }
-    try {
-      AtomicFile.write(file, next.encode());
-    } catch (IOException e) {
-      throw new VaultException("cannot write vault file " + file + " (the vault is unchanged): " + e.getMessage(), e);
-    }
+    identity = VaultFiles.replace(file, next.encode());
     doc = next;
-    identity = VaultFiles.version(file);
   }
 
   private void refresh() {

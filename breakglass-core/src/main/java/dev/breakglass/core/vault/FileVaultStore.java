@@ -1,19 +1,14 @@
 package dev.breakglass.core.vault;
 
 import dev.breakglass.VaultException;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -31,11 +26,8 @@ import org.jspecify.annotations.Nullable;
  * and reload it. All methods are synchronized on the instance; thread-safe.
  */
 final class FileVaultStore implements AutoCloseable {
-  private static final ConcurrentMap<Path, Object> PATH_LOCKS = new ConcurrentHashMap<>();
 
   private final Path file;
-  private final Path lockFile;
-  private final Object pathLock;
   private VaultDocument doc;
   private @Nullable Object identity;
   private final byte[] dataKey;
@@ -45,8 +37,6 @@ final class FileVaultStore implements AutoCloseable {
 
   private FileVaultStore(Path file, VaultDocument doc, byte[] dataKey) {
     this.file = file;
-    this.lockFile = file.resolveSibling(file.getFileName() + ".lock");
-    this.pathLock = PATH_LOCKS.computeIfAbsent(file, k -> new Object());
     this.doc = doc;
     this.dataKey = dataKey;
     byte[] salt = uuidBytes(doc.vaultId);
@@ -212,17 +202,12 @@ final class FileVaultStore implements AutoCloseable {
     if (account.isBlank()) {
       throw new IllegalArgumentException("account must not be blank");
     }
-    synchronized (pathLock) {
-      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock ignored = lockChannel.lock()) {
-        refresh();
-        byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
-        byte[] ct = VaultCrypto.seal(entryKey, nonce, VaultDocument.entryAad(doc.vaultId, account), plaintext);
-        writeDocument(doc.withEntry(account, new VaultDocument.Entry(nonce, ct), macKey), false);
-      } catch (IOException e) {
-        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
-      }
-    }
+    VaultFiles.exclusively(file, () -> {
+      refresh();
+      byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
+      byte[] ct = VaultCrypto.seal(entryKey, nonce, VaultDocument.entryAad(doc.vaultId, account), plaintext);
+      writeDocument(doc.withEntry(account, new VaultDocument.Entry(nonce, ct), macKey), false);
+    });
   }
 
   /** Turns one entry's plaintext into its replacement, for {@link #rewriteAll}. */
@@ -239,30 +224,25 @@ final class FileVaultStore implements AutoCloseable {
    */
   synchronized void rewriteAll(VaultDocument.@Nullable Sealing sealing, EntryRewriter rewriter) {
     ensureOpen();
-    synchronized (pathLock) {
-      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock ignored = lockChannel.lock()) {
-        refresh();
-        Map<String, VaultDocument.Entry> entries = new java.util.TreeMap<>();
-        for (Map.Entry<String, VaultDocument.Entry> e : doc.entries.entrySet()) {
-          byte[] plain = decryptEntry(doc, e.getKey(), e.getValue());
-          byte[] next = null;
-          try {
-            next = rewriter.rewrite(e.getKey(), plain);
-            byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
-            entries.put(e.getKey(), new VaultDocument.Entry(nonce,
-                VaultCrypto.seal(entryKey, nonce, VaultDocument.entryAad(doc.vaultId, e.getKey()), next)));
-          } finally {
-            VaultCrypto.wipe(plain, next);
-          }
+    VaultFiles.exclusively(file, () -> {
+      refresh();
+      Map<String, VaultDocument.Entry> entries = new java.util.TreeMap<>();
+      for (Map.Entry<String, VaultDocument.Entry> e : doc.entries.entrySet()) {
+        byte[] plain = decryptEntry(doc, e.getKey(), e.getValue());
+        byte[] next = null;
+        try {
+          next = rewriter.rewrite(e.getKey(), plain);
+          byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
+          entries.put(e.getKey(), new VaultDocument.Entry(nonce,
+              VaultCrypto.seal(entryKey, nonce, VaultDocument.entryAad(doc.vaultId, e.getKey()), next)));
+        } finally {
+          VaultCrypto.wipe(plain, next);
         }
-        VaultDocument next = new VaultDocument(doc.vaultId, doc.generation + 1, doc.kdf, doc.salt, doc.keyNonce,
-            doc.wrappedKey, sealing, entries, new byte[0]).withMac(macKey);
-        writeDocument(next, false);
-      } catch (IOException e) {
-        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
       }
-    }
+      VaultDocument next = new VaultDocument(doc.vaultId, doc.generation + 1, doc.kdf, doc.salt, doc.keyNonce,
+          doc.wrappedKey, sealing, entries, new byte[0]).withMac(macKey);
+      writeDocument(next, false);
+    });
   }
 
   /**
@@ -272,35 +252,25 @@ final class FileVaultStore implements AutoCloseable {
    */
   synchronized void changePassphrase(char[] newPassphrase, Argon2Parameters kdf) {
     ensureOpen();
-    synchronized (pathLock) {
-      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock ignored = lockChannel.lock()) {
-        refresh();
-        byte[] salt = VaultCrypto.randomBytes(VaultCrypto.SALT_BYTES);
-        byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
-        byte[] kek = VaultCrypto.argon2id(newPassphrase, salt, kdf);
-        byte[] wrapped;
-        try {
-          wrapped = VaultCrypto.seal(kek, nonce, VaultDocument.keyAad(doc.vaultId, kdf, salt, doc.sealing != null), dataKey);
-        } finally {
-          VaultCrypto.wipe(kek);
-        }
-        writeDocument(doc.withKeyWrap(kdf, salt, nonce, wrapped, macKey), false);
-      } catch (IOException e) {
-        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
+    VaultFiles.exclusively(file, () -> {
+      refresh();
+      byte[] salt = VaultCrypto.randomBytes(VaultCrypto.SALT_BYTES);
+      byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
+      byte[] kek = VaultCrypto.argon2id(newPassphrase, salt, kdf);
+      byte[] wrapped;
+      try {
+        wrapped = VaultCrypto.seal(kek, nonce, VaultDocument.keyAad(doc.vaultId, kdf, salt, doc.sealing != null), dataKey);
+      } finally {
+        VaultCrypto.wipe(kek);
       }
-    }
+      writeDocument(doc.withKeyWrap(kdf, salt, nonce, wrapped, macKey), false);
+    });
   }
 
   private void writeLocked(VaultDocument next, boolean mustNotExist) {
-    synchronized (pathLock) {
-      try (FileChannel lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-           FileLock ignored = lockChannel.lock()) {
-        writeDocument(next, mustNotExist);
-      } catch (IOException e) {
-        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
-      }
-    }
+    VaultFiles.exclusively(file, () -> {
+      writeDocument(next, mustNotExist);
+    });
   }
 
   /** Writes {@code next} over the file; call with the path lock and the file lock held. */
@@ -308,19 +278,8 @@ final class FileVaultStore implements AutoCloseable {
     if (mustNotExist && Files.exists(file)) {
       throw new VaultException("vault file " + file + " already exists; open it instead of creating it");
     }
-    try {
-      // Only a crashed writer leaves these, and no writer can be active while we hold the lock.
-      AtomicFile.deleteLeftovers(file);
-    } catch (IOException e) {
-      // A leftover that cannot be removed is harmless: readers never look at it.
-    }
-    try {
-      AtomicFile.write(file, next.encode());
-    } catch (IOException e) {
-      throw new VaultException("cannot write vault file " + file + " (the vault is unchanged): " + e.getMessage(), e);
-    }
+    identity = VaultFiles.replace(file, next.encode());
     doc = next;
-    identity = VaultFiles.version(file);
   }
 
   /** Reloads the file if another instance replaced it since this one last read or wrote it. */

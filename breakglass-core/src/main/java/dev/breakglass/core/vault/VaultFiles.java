@@ -2,12 +2,17 @@ package dev.breakglass.core.vault;
 
 import dev.breakglass.VaultException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
  * File handling shared by vaults that keep their state in one file replaced through {@link
@@ -17,7 +22,48 @@ import java.util.UUID;
  * <p>Every failure is a {@link VaultException} that names the file. Stateless and thread-safe.
  */
 public final class VaultFiles {
+  private static final ConcurrentMap<Path, Object> PATH_LOCKS = new ConcurrentHashMap<>();
+
   private VaultFiles() {}
+
+  /**
+   * Runs {@code action} while no other writer of {@code file} can run: other threads of this
+   * process are held by a lock per path, other processes by an OS lock on the sibling file {@code
+   * <file>.lock}. Not reentrant across processes; do not nest calls for the same file.
+   */
+  public static void exclusively(Path file, Runnable action) {
+    Path absolute = file.toAbsolutePath().normalize();
+    Path lockFile = absolute.resolveSibling(absolute.getFileName() + ".lock");
+    synchronized (PATH_LOCKS.computeIfAbsent(absolute, k -> new Object())) {
+      try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+           FileLock ignored = channel.lock()) {
+        action.run();
+      } catch (IOException e) {
+        throw new VaultException("cannot lock vault file " + file + " for writing: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /**
+   * Replaces {@code file} with {@code content} through {@link AtomicFile}, first removing the
+   * temporary files a crashed writer may have left; call it inside {@link #exclusively}.
+   *
+   * @return the file's new {@link #version}
+   * @throws VaultException if the file cannot be written; it then keeps its old content
+   */
+  public static Object replace(Path file, byte[] content) {
+    try {
+      AtomicFile.deleteLeftovers(file);
+    } catch (IOException e) {
+      // A leftover that cannot be removed is harmless: readers never look at it.
+    }
+    try {
+      AtomicFile.write(file, content);
+    } catch (IOException e) {
+      throw new VaultException("cannot write vault file " + file + " (the vault is unchanged): " + e.getMessage(), e);
+    }
+    return version(file);
+  }
 
   /**
    * A value that changes whenever {@code path} is replaced or rewritten (its file key,
