@@ -28,6 +28,9 @@ import org.jspecify.annotations.Nullable;
  *     secret exists for it (the vault is not used)
  * @param confirmedAlertBeforeRelease the credential is released only after at least one alert
  *     channel has confirmed delivery of the grant's alert, so every use is seen
+ * @param fingerprintTicket the audit trail records a request's ticket as a keyed fingerprint
+ *     instead of its text (for ticket references that are themselves sensitive); a reviewer matches
+ *     a known ticket with the fingerprinting API
  */
 public record AccountPolicy(
     String name,
@@ -41,7 +44,8 @@ public record AccountPolicy(
     boolean emergencyRequired,
     @Nullable String backupAccount,
     boolean ephemeral,
-    boolean confirmedAlertBeforeRelease) {
+    boolean confirmedAlertBeforeRelease,
+    boolean fingerprintTicket) {
 
   public AccountPolicy {
     String prefix = "accounts." + name + ".";
@@ -112,6 +116,7 @@ public record AccountPolicy(
     private @Nullable String backupAccount;
     private boolean ephemeral;
     private boolean confirmedAlertBeforeRelease;
+    private boolean fingerprintTicket;
 
     private Builder(String name) {
       this.name = name;
@@ -175,11 +180,17 @@ public record AccountPolicy(
       return this;
     }
 
+    /** Audit the ticket as a keyed fingerprint rather than its text (default false). */
+    public Builder fingerprintTicket(boolean fingerprint) {
+      this.fingerprintTicket = fingerprint;
+      return this;
+    }
+
     /** @throws PolicyException naming the invalid field */
     public AccountPolicy build() {
       return new AccountPolicy(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired,
           ticketRequired, identificationRequired, emergencyRequired, backupAccount, ephemeral,
-          confirmedAlertBeforeRelease);
+          confirmedAlertBeforeRelease, fingerprintTicket);
     }
   }
 }

@@ -26,7 +26,7 @@ final class PolicyBinder {
   static final List<String> RATE_LIMIT_FIELDS = List.of("maxRequests", "window", "maxBackoff");
   static final List<String> ACCOUNT_FIELDS = List.of("requesters", "custodians", "approvals", "maxDuration",
       "reasonRequired", "ticketRequired", "identification", "emergencyRequired", "backupAccount", "ephemeral",
-      "confirmedAlertBeforeRelease");
+      "confirmedAlertBeforeRelease", "fingerprintTicket");
 
   /** The schema version this binder reads. */
   static final int VERSION = 1;
@@ -168,6 +168,9 @@ final class PolicyBinder {
     }
     if (f.containsKey("confirmedAlertBeforeRelease")) {
       b.confirmedAlertBeforeRelease(bool(f.get("confirmedAlertBeforeRelease").value()));
+    }
+    if (f.containsKey("fingerprintTicket")) {
+      b.fingerprintTicket(bool(f.get("fingerprintTicket").value()));
     }
     if (f.containsKey("backupAccount")) {
       b.backupAccount(text(f.get("backupAccount").value()));

@@ -16,11 +16,13 @@ class PolicyFileAccountOptionsTest {
   @Test
   void ephemeralAndConfirmedAlertOptionsAreRead() {
     BreakGlassPolicy p = parse("accounts:\n  local-admin:\n    requesters: [alice]\n    ephemeral: true\n"
-        + "    confirmedAlertBeforeRelease: true\n  db:\n    requesters: [alice]\n");
+        + "    confirmedAlertBeforeRelease: true\n    fingerprintTicket: true\n  db:\n    requesters: [alice]\n");
     assertThat(p.account("local-admin").orElseThrow().ephemeral()).isTrue();
     assertThat(p.account("local-admin").orElseThrow().confirmedAlertBeforeRelease()).isTrue();
     assertThat(p.account("db").orElseThrow().ephemeral()).isFalse();
     assertThat(p.account("db").orElseThrow().confirmedAlertBeforeRelease()).isFalse();
+    assertThat(p.account("local-admin").orElseThrow().fingerprintTicket()).isTrue();
+    assertThat(p.account("db").orElseThrow().fingerprintTicket()).isFalse();
   }
 
   @Test

@@ -212,8 +212,12 @@ public final class Engine implements BreakGlass {
     String id = newGrantId();
     Map<String, String> details = new LinkedHashMap<>();
     details.put("reason", request.reason());
-    if (request.ticket() != null) {
-      details.put("ticket", request.ticket());
+    // A fingerprinted ticket is bound into the digest by its fingerprint, so the digest cannot be
+    // used to test guesses of the ticket text.
+    String auditedTicket = request.ticket() == null || !ap.fingerprintTicket()
+        ? request.ticket() : fingerprinter.fingerprint(request.ticket());
+    if (auditedTicket != null) {
+      details.put("ticket", auditedTicket);
     }
     details.put("duration", request.duration().toString());
     details.put("approvalsRequired", Integer.toString(ap.approvalsRequired()));
@@ -223,7 +227,7 @@ public final class Engine implements BreakGlass {
       details.put("client", fingerprinter.fingerprint(request.clientAddress()));
     }
     details.put("emergency", describeEmergency());
-    String digest = requestDigest(id, who, account, request.reason(), request.ticket(), request.duration(), now,
+    String digest = requestDigest(id, who, account, request.reason(), auditedTicket, request.duration(), now,
         details);
     details.put("requestDigest", digest);
     GrantRecord record = new GrantRecord(id, who, account, request.reason(), request.ticket(), request.duration(),
@@ -408,7 +412,7 @@ public final class Engine implements BreakGlass {
           : readForRelease(rec);
       try {
         recorder.record(AuditEventType.CREDENTIAL_RELEASED, rec.requester(), rec.id(), rec.account(),
-            Map.of("credential", fingerprinter.fingerprint(credential.secret())),
+            Map.of("source", ephemeral ? "ephemeral" : "vault"),
             "credential of " + rec.account() + " released to " + rec.requester());
         replace(rec, rec.withCredentialReleased(true));
         if (!ephemeral) {

@@ -10,6 +10,7 @@ import dev.breakglass.Authenticator;
 import dev.breakglass.Credential;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.LoginAttempt;
+import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.spi.Alert;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,6 +64,10 @@ class SecretCanaryTest {
     String audit = Files.readString(dir.resolve("audit.jsonl"), StandardCharsets.UTF_8);
     assertThat(audit).contains("CREDENTIAL_RELEASED", "EMERGENCY_LOGIN", "USE_OUTSIDE_EMERGENCY", "ROTATION_FAILED");
     assertThat(audit).doesNotContain(CANARY).doesNotContain("198.51.100.7");
+    // Not even a keyed digest of the secret: a digest in the log would let its key holder test guesses.
+    Fingerprinter fixtureKey = new Fingerprinter(new byte[32]);
+    assertThat(audit).doesNotContain(fixtureKey.fingerprint(CANARY))
+        .doesNotContain(fixtureKey.fingerprint(CANARY + "x")).contains(fixtureKey.fingerprint("198.51.100.7"));
     for (Alert a : alerts) {
       assertThat(a.toString()).doesNotContain(CANARY);
     }
