@@ -223,7 +223,7 @@ public final class AuditSigningKey {
       extra.removeAll(OWNER_ONLY);
       extra.remove(PosixFilePermission.OWNER_EXECUTE);
       if (!extra.isEmpty()) {
-        throw new IllegalArgumentException(file + ": audit signing key file is accessible to others ("
+        throw new IllegalArgumentException(file + ": key file is accessible to others ("
             + PosixFilePermissions.toString(perms) + "); restrict it to its owner (chmod 600)");
       }
     } catch (IOException e) {

@@ -81,6 +81,17 @@ public final class Fingerprinter {
         }
       }
     }
+    return load(keyFile);
+  }
+
+  /**
+   * The fingerprinter whose key is kept in {@code keyFile}, which must exist: for reviewers matching
+   * known values against an audit log.
+   *
+   * @throws IllegalArgumentException if the file is not a key file or others can read it
+   * @throws UncheckedIOException if the file does not exist or cannot be read
+   */
+  public static Fingerprinter load(Path keyFile) {
     AuditSigningKey.checkOwnerOnly(keyFile);
     byte[] bytes = null;
     byte[] key = null;
