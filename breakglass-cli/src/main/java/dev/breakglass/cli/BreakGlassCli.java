@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -120,8 +121,8 @@ public final class BreakGlassCli {
       kept = Checkpoint.parse(readText(o.checkpoint, "checkpoint"));
       builder.trustedCheckpoint(kept);
     }
-    VerificationResult result = builder.requireSealed(o.sealed).decodeRecords(o.decode).build().verify(o.directory);
-    if (!describe(o.directory, result)) {
+    VerificationResult result = builder.requireSealed(o.sealed).decodeRecords(o.decode).build().verify(o.dir());
+    if (!describe(o.dir(), result)) {
       return INVALID;
     }
     if (kept != null) {
@@ -132,14 +133,14 @@ public final class BreakGlassCli {
   }
 
   private int checkpoint(Options o) {
-    VerificationResult result = verifierFor(o).build().verify(o.directory);
+    VerificationResult result = verifierFor(o).build().verify(o.dir());
     if (!result.valid()) {
       err.println("FAILED  " + result.problem());
       return INVALID;
     }
     Checkpoint last = result.lastCheckpoint();
     if (last == null) {
-      err.println("breakglass: the log in " + o.directory + " has no signed checkpoint yet");
+      err.println("breakglass: the log in " + o.dir() + " has no signed checkpoint yet");
       return INVALID;
     }
     out.print(last.toText());
@@ -147,19 +148,19 @@ public final class BreakGlassCli {
   }
 
   private int report(Options o) {
-    VerificationResult result = verifierFor(o).build().verify(o.directory);
-    if (!describe(o.directory, result)) {
+    VerificationResult result = verifierFor(o).build().verify(o.dir());
+    if (!describe(o.dir(), result)) {
       err.println("No review is printed from a log that fails verification.");
       return INVALID;
     }
-    List<AuditEvent> events = AuditLogReader.readEvents(o.directory);
+    List<AuditEvent> events = AuditLogReader.readEvents(o.dir());
     out.println();
     out.print(PostIncidentReport.of(events).toText());
     return OK;
   }
 
   private int fingerprint(Options o) {
-    Fingerprinter fingerprinter = Fingerprinter.load(requireFile(o.key, "fingerprint key"));
+    Fingerprinter fingerprinter = Fingerprinter.load(requireFile(o.keyFile(), "fingerprint key"));
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         String value = line.strip();
@@ -231,7 +232,7 @@ public final class BreakGlassCli {
 
   /** The parsed options of one command; each command accepts only its own. */
   static final class Options {
-    Path directory;
+    @Nullable Path directory;
     final List<Path> publicKeys = new ArrayList<>();
     @Nullable Path checkpoint;
     @Nullable Path key;
@@ -293,6 +294,16 @@ public final class BreakGlassCli {
         throw new UsageException("fingerprint needs --key (the fingerprint key file)");
       }
       return o;
+    }
+
+    /** The log directory; present for every command that reads a log (checked by {@link #parse}). */
+    Path dir() {
+      return Objects.requireNonNull(directory, "directory");
+    }
+
+    /** The fingerprint key file; present for {@code fingerprint} (checked by {@link #parse}). */
+    Path keyFile() {
+      return Objects.requireNonNull(key, "key");
     }
   }
 }
