@@ -7,12 +7,8 @@ import dev.breakglass.AuditEventType;
 import dev.breakglass.core.audit.AuditSigningKey;
 import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.RandomAccessFile;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,7 +29,7 @@ class BreakGlassCliTest {
   @TempDir Path dir;
   private Path log;
   private Path publicKey;
-  private String stdin = "";
+  private final CliRunner cli = new CliRunner();
   private String out;
   private String err;
 
@@ -70,12 +66,9 @@ class BreakGlassCliTest {
   }
 
   private int run(String... args) {
-    ByteArrayOutputStream o = new ByteArrayOutputStream();
-    ByteArrayOutputStream e = new ByteArrayOutputStream();
-    int status = new BreakGlassCli(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
-        new PrintStream(o, true, StandardCharsets.UTF_8), new PrintStream(e, true, StandardCharsets.UTF_8)).run(args);
-    out = o.toString(StandardCharsets.UTF_8);
-    err = e.toString(StandardCharsets.UTF_8);
+    int status = cli.run(args);
+    out = cli.out;
+    err = cli.err;
     return status;
   }
 
@@ -106,7 +99,7 @@ class BreakGlassCliTest {
         f.seek(at);
         f.write(b ^ 0x01);
       }
-      assertThat(run("verify", log.toString(), "--public-key", publicKey.toString())).isEqualTo(BreakGlassCli.INVALID);
+      assertThat(run("verify", log.toString(), "--public-key", publicKey.toString())).isEqualTo(BreakGlassCli.FAILED);
       assertThat(out).startsWith("FAILED  " + log).containsPattern("record \\d+ \\(.*byte offset \\d+\\)");
     }
 
@@ -114,7 +107,7 @@ class BreakGlassCliTest {
     void aLogSignedByAnotherKeyFails() {
       Path other = dir.resolve("other.pub");
       AuditSigningKey.generate().publicKey().write(other);
-      assertThat(run("verify", log.toString(), "--public-key", other.toString())).isEqualTo(BreakGlassCli.INVALID);
+      assertThat(run("verify", log.toString(), "--public-key", other.toString())).isEqualTo(BreakGlassCli.FAILED);
       assertThat(out).contains("FAILED");
     }
 
@@ -149,7 +142,7 @@ class BreakGlassCliTest {
       assertThat(run("verify", log.toString(), "--public-key", publicKey.toString())).isEqualTo(BreakGlassCli.OK);
 
       assertThat(run("verify", log.toString(), "--public-key", publicKey.toString(), "--checkpoint", kept.toString()))
-          .isEqualTo(BreakGlassCli.INVALID);
+          .isEqualTo(BreakGlassCli.FAILED);
       assertThat(out).contains("FAILED");
     }
   }
@@ -169,7 +162,7 @@ class BreakGlassCliTest {
         f.seek(f.length() - 40);
         f.write(new byte[] {1, 2, 3, 4});
       }
-      assertThat(run("report", log.toString(), "--public-key", publicKey.toString())).isEqualTo(BreakGlassCli.INVALID);
+      assertThat(run("report", log.toString(), "--public-key", publicKey.toString())).isEqualTo(BreakGlassCli.FAILED);
       assertThat(out).contains("FAILED").doesNotContain("POST-INCIDENT REVIEW");
       assertThat(err).contains("No review is printed");
     }
@@ -181,7 +174,7 @@ class BreakGlassCliTest {
     void printsTheFingerprintOfEachValueReadFromStandardInput() throws IOException {
       Path keyFile = dir.resolve("keys/fingerprint.key");
       Fingerprinter expected = Fingerprinter.loadOrCreate(keyFile);
-      stdin = "INC-4711\n\n198.51.100.7\n";
+      cli.stdin = "INC-4711\n\n198.51.100.7\n";
       assertThat(run("fingerprint", "--key", keyFile.toString())).isEqualTo(BreakGlassCli.OK);
       assertThat(out.lines().toList())
           .containsExactly(expected.fingerprint("INC-4711"), expected.fingerprint("198.51.100.7"));
@@ -228,7 +221,7 @@ class BreakGlassCliTest {
       assertThat(run("verify", "--public-key", publicKey.toString())).isEqualTo(BreakGlassCli.USAGE);
       assertThat(err).contains("needs the audit log directory");
       assertThat(run("verify", log.toString(), "--public-key")).isEqualTo(BreakGlassCli.USAGE);
-      assertThat(err).contains("option --public-key needs a file");
+      assertThat(err).contains("option --public-key needs a value");
     }
 
     @Test
@@ -246,7 +239,7 @@ class BreakGlassCliTest {
     @Test
     void aDirectoryThatIsNoLogFailsVerification() throws IOException {
       Path empty = Files.createDirectory(dir.resolve("empty"));
-      assertThat(run("verify", empty.toString(), "--public-key", publicKey.toString())).isEqualTo(BreakGlassCli.INVALID);
+      assertThat(run("verify", empty.toString(), "--public-key", publicKey.toString())).isEqualTo(BreakGlassCli.FAILED);
       assertThat(out).contains("FAILED", "no segments");
     }
   }

@@ -152,6 +152,17 @@ public final class SealedFileVault implements SealedCredentialVault {
     return new SealedFileVault(FileVaultStore.open(file, passphrase, throttle, true));
   }
 
+  /**
+   * Whether {@code file} holds a vault sealed by custodians (open it with this class) rather than a
+   * plain {@link EncryptedFileVault}. Reads the file's structure only; needs no passphrase.
+   *
+   * @throws VaultException if the file is missing, unreadable or not a vault file
+   */
+  public static boolean isSealed(Path file) {
+    Path path = file.toAbsolutePath().normalize();
+    return VaultDocument.decode(path, VaultFiles.read(path, VaultDocument.MAX_FILE_BYTES)).sealing != null;
+  }
+
   private static List<String> checkCustodians(int threshold, List<String> custodians) {
     Objects.requireNonNull(custodians, "custodians");
     Set<String> unique = new LinkedHashSet<>();
