@@ -7,6 +7,7 @@ import dev.breakglass.core.vault.CustodianShare;
 import dev.breakglass.core.vault.EncryptedFileVault;
 import dev.breakglass.core.vault.SealedFileVault;
 import dev.breakglass.spi.CredentialVault;
+import dev.breakglass.spi.SecretFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -14,8 +15,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -268,11 +267,9 @@ final class VaultCommands {
       throw new UncheckedIOException("cannot read standard input", e);
     }
     try {
-      char[] secret = utf8(bytes, stripNewline(bytes), "standard input");
-      if (secret.length == 0) {
-        throw new UsageException("no credential on standard input");
-      }
-      return secret;
+      return SecretFiles.decode(bytes, "the credential on standard input");
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
     } finally {
       Arrays.fill(bytes, (byte) 0);
     }
@@ -297,7 +294,7 @@ final class VaultCommands {
     }
   }
 
-  /** A secret kept in a file (owner-only on POSIX), without its trailing newline. */
+  /** A secret kept in an owner-only file, without its trailing line breaks. */
   private static char[] readSecretFile(Path file, String what) throws UsageException {
     Files2.requireFile(file, what);
     if (POSIX) {
@@ -311,46 +308,7 @@ final class VaultCommands {
         throw new UncheckedIOException("cannot read permissions of " + file, e);
       }
     }
-    byte[] bytes;
-    try {
-      bytes = Files.readAllBytes(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + what + " file " + file, e);
-    }
-    try {
-      char[] secret = utf8(bytes, stripNewline(bytes), what + " file " + file);
-      if (secret.length == 0) {
-        throw new UsageException(what + " file " + file + " is empty");
-      }
-      return secret;
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-    }
-  }
-
-  private static int stripNewline(byte[] b) {
-    int end = b.length;
-    if (end > 0 && b[end - 1] == '\n') {
-      end--;
-      if (end > 0 && b[end - 1] == '\r') {
-        end--;
-      }
-    }
-    return end;
-  }
-
-  private static char[] utf8(byte[] bytes, int length, String source) throws UsageException {
-    CharBuffer chars;
-    try {
-      chars = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes, 0, length));
-    } catch (CharacterCodingException e) {
-      throw new UsageException(source + " is not UTF-8 text");
-    }
-    char[] out = new char[chars.remaining()];
-    chars.get(out);
-    Arrays.fill(chars.array(), '\0');
-    return out;
+    return SecretFiles.read(file, what);
   }
 
   private void writeShares(List<CustodianShare> shares, List<Path> targets, Path vaultFile) {

@@ -290,6 +290,6 @@ class VaultCommandsTest {
     cli.stdin = "\n";
     assertThat(cli.run("vault", "put", vault.toString(), "prod-db-admin", "--passphrase-file",
         passphraseFile.toString())).isEqualTo(BreakGlassCli.USAGE);
-    assertThat(cli.err).contains("no credential on standard input");
+    assertThat(cli.err).contains("the credential on standard input is empty");
   }
 }

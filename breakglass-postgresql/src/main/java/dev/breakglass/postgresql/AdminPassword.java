@@ -1,15 +1,10 @@
 package dev.breakglass.postgresql;
 
+import dev.breakglass.spi.SecretFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.util.Arrays;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -49,39 +44,10 @@ final class AdminPassword {
   }
 
   private static char[] read(Path path) {
-    byte[] bytes;
     try {
-      bytes = Files.readAllBytes(path);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the PostgreSQL admin password file " + path + ": "
-          + e.getClass().getSimpleName(), e);
-    }
-    CharBuffer chars = null;
-    try {
-      chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
-      int end = chars.limit();
-      if (end > 0 && chars.get(end - 1) == '\n') {
-        end--;
-        if (end > 0 && chars.get(end - 1) == '\r') {
-          end--;
-        }
-      }
-      if (end == 0) {
-        throw new IllegalStateException("the PostgreSQL admin password file " + path + " is empty");
-      }
-      char[] password = new char[end];
-      chars.get(0, password, 0, end);
-      return password;
-    } catch (CharacterCodingException e) {
-      throw new IllegalStateException("the PostgreSQL admin password file " + path + " is not valid UTF-8", e);
-    } finally {
-      Arrays.fill(bytes, (byte) 0);
-      if (chars != null && chars.hasArray()) {
-        Arrays.fill(chars.array(), '\0');
-      }
+      return SecretFiles.read(path, "PostgreSQL admin password");
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(e.getMessage(), e);
     }
   }
 

@@ -1,15 +1,7 @@
 package dev.breakglass.spi;
 
 import dev.breakglass.ProviderException;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.function.Function;
 import java.time.Clock;
 import java.time.Duration;
@@ -133,38 +125,11 @@ public final class ProviderContext {
   }
 
   private char[] readSecretFile(String key, Path path) {
-    byte[] bytes = null;
-    CharBuffer chars = null;
     try {
-      bytes = Files.readAllBytes(path);
-      chars = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes));
-      int end = chars.limit();
-      while (end > 0 && (chars.get(end - 1) == '\n' || chars.get(end - 1) == '\r')) {
-        end--;
-      }
-      if (end == 0) {
-        throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
-            + "-file': file " + path + " is empty");
-      }
-      char[] out = new char[end];
-      chars.get(out, 0, end);
-      return out;
-    } catch (CharacterCodingException e) {
-      throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
-          + "-file': file " + path + " is not UTF-8 text");
-    } catch (IOException e) {
-      throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
-          + "-file': cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
-    } finally {
-      if (bytes != null) {
-        Arrays.fill(bytes, (byte) 0);
-      }
-      if (chars != null && chars.hasArray()) {
-        Arrays.fill(chars.array(), '\0');
-      }
+      return SecretFiles.read(path, "secret");
+    } catch (IllegalArgumentException e) {
+      throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key + "-file': "
+          + e.getMessage());
     }
   }
 

@@ -2,13 +2,13 @@ package dev.breakglass.core.vault;
 
 import dev.breakglass.ProviderException;
 import dev.breakglass.spi.ProviderContext;
+import dev.breakglass.spi.SecretFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -55,7 +55,6 @@ final class ProviderPassphrase {
   }
 
   private static char[] fromFile(String provider, Path path) {
-    byte[] bytes = null;
     try {
       PosixFileAttributeView posix = Files.getFileAttributeView(path, PosixFileAttributeView.class);
       if (posix != null && Files.exists(path)) {
@@ -65,28 +64,15 @@ final class ProviderPassphrase {
               + " is readable by every user (" + PosixFilePermissions.toString(perms) + "); restrict it, e.g. chmod 600");
         }
       }
-      bytes = Files.readAllBytes(path);
-      int length = bytes.length;
-      while (length > 0 && (bytes[length - 1] == '\n' || bytes[length - 1] == '\r')) {
-        length--;
-      }
-      if (length == 0) {
-        throw new ProviderException(provider, "provider '" + provider + "': the passphrase file " + path + " is empty");
-      }
-      byte[] trimmed = Arrays.copyOf(bytes, length);
-      try {
-        return VaultCrypto.chars(trimmed);
-      } catch (IllegalArgumentException e) {
-        throw new ProviderException(provider, "provider '" + provider + "': the passphrase file " + path
-            + " is not UTF-8 text");
-      } finally {
-        VaultCrypto.wipe(trimmed);
-      }
     } catch (IOException e) {
       throw new ProviderException(provider, "provider '" + provider + "': cannot read the passphrase file " + path
           + " named by '" + FILE + "': " + e, e);
-    } finally {
-      VaultCrypto.wipe(bytes);
+    }
+    try {
+      return SecretFiles.read(path, "passphrase");
+    } catch (IllegalArgumentException e) {
+      throw new ProviderException(provider, "provider '" + provider + "': " + e.getMessage()
+          + " (named by '" + FILE + "')");
     }
   }
 

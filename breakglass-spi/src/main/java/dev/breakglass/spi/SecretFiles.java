@@ -1,0 +1,78 @@
+package dev.breakglass.spi;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads a secret (a password, a passphrase, a key) kept in a file: UTF-8 text whose trailing line
+ * breaks are not part of the secret. For {@link ProviderContext#secret} and for tools that take
+ * secrets from files.
+ *
+ * <p>Messages name the file and what it should hold, never its content; every intermediate copy
+ * is wiped. Stateless and thread-safe.
+ */
+public final class SecretFiles {
+  private SecretFiles() {}
+
+  /**
+   * The secret in {@code file}; the caller owns the array and wipes it.
+   *
+   * @param what what the file holds, for messages ("passphrase", "SMTP password")
+   * @throws IllegalArgumentException if the file is missing, unreadable, not UTF-8 or empty; the
+   *     message names {@code what} and the file
+   */
+  public static char[] read(Path file, String what) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the " + what + " file " + file + " ("
+          + e.getClass().getSimpleName() + ")", e);
+    }
+    try {
+      return decode(bytes, "the " + what + " file " + file);
+    } finally {
+      Arrays.fill(bytes, (byte) 0);
+    }
+  }
+
+  /**
+   * The secret in {@code bytes} (UTF-8, trailing line breaks dropped), for secrets read from a
+   * stream; the caller keeps and wipes {@code bytes} and owns the returned array.
+   *
+   * @param source where the bytes came from, for messages ("standard input")
+   * @throws IllegalArgumentException if the bytes are not UTF-8 or hold nothing but line breaks
+   */
+  public static char[] decode(byte[] bytes, String source) {
+    CharBuffer chars = null;
+    try {
+      chars = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      int end = chars.limit();
+      while (end > 0 && (chars.get(end - 1) == '\n' || chars.get(end - 1) == '\r')) {
+        end--;
+      }
+      if (end == 0) {
+        throw new IllegalArgumentException(source + " is empty");
+      }
+      char[] out = new char[end];
+      chars.get(0, out, 0, end);
+      return out;
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(source + " is not UTF-8 text");
+    } finally {
+      if (chars != null && chars.hasArray()) {
+        Arrays.fill(chars.array(), '\0');
+      }
+    }
+  }
+}
