@@ -443,8 +443,6 @@ public final class Pkcs11Vault implements CredentialVault {
     identity = current;
   }
 
-
-
   private SecretKey requireKey() {
     SecretKey k = key;
     if (k == null) {

@@ -26,7 +26,6 @@ import org.jspecify.annotations.Nullable;
  * and reload it. All methods are synchronized on the instance; thread-safe.
  */
 final class FileVaultStore implements AutoCloseable {
-
   private final Path file;
   private VaultDocument doc;
   private @Nullable Object identity;
@@ -268,9 +267,7 @@ final class FileVaultStore implements AutoCloseable {
   }
 
   private void writeLocked(VaultDocument next, boolean mustNotExist) {
-    VaultFiles.exclusively(file, () -> {
-      writeDocument(next, mustNotExist);
-    });
+    VaultFiles.exclusively(file, () -> writeDocument(next, mustNotExist));
   }
 
   /** Writes {@code next} over the file; call with the path lock and the file lock held. */
@@ -294,8 +291,6 @@ final class FileVaultStore implements AutoCloseable {
     doc = candidate;
     identity = current;
   }
-
-
 
   private void ensureOpen() {
     if (closed) {
