@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,6 +42,8 @@ import org.jspecify.annotations.Nullable;
 final class VaultCommands {
   private static final String PASS_ENV = "--passphrase-env";
   private static final String PASS_FILE = "--passphrase-file";
+  /** Custodian names that are safe as file names in the shares directory. */
+  private static final Pattern SHARE_FILE_NAME = Pattern.compile("[\\p{L}\\p{N}][\\p{L}\\p{N}._@+-]*");
   private static final boolean POSIX = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private final InputStream in;
@@ -79,6 +82,10 @@ final class VaultCommands {
     Path sharesDir = Path.of(a.required("--shares-dir", "where each custodian's share file is written"));
     List<Path> shareFiles = new ArrayList<>();
     for (String c : custodians) {
+      if (!SHARE_FILE_NAME.matcher(c).matches()) {
+        throw new UsageException("custodian name '" + c + "' cannot name a share file: use letters, digits and"
+            + " . _ @ + - (not first)");
+      }
       Path target = sharesDir.resolve(c + ".share");
       if (Files.exists(target)) {
         throw new UsageException("share file " + target + " already exists; move it away first");

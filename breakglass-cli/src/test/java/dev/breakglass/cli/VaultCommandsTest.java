@@ -250,6 +250,17 @@ class VaultCommandsTest {
     }
 
     @Test
+    void aCustodianNameThatIsNoSafeFileNameIsRefused() {
+      Path bad = dir.resolve("bad.json");
+      assertThat(cli.run("vault", "create", bad.toString(), "--custodians", "carol,../../etc/x", "--threshold", "2",
+          "--shares-dir", dir.resolve("new-shares").toString(), "--passphrase-file", passphraseFile.toString()))
+          .isEqualTo(BreakGlassCli.USAGE);
+      assertThat(cli.err).contains("custodian name '../../etc/x' cannot name a share file");
+      assertThat(bad).doesNotExist();
+      assertThat(dir.resolve("etc")).doesNotExist();
+    }
+
+    @Test
     void invalidThresholdsAreRefusedBeforeAnythingIsWritten() {
       Path bad = dir.resolve("bad.json");
       assertThat(cli.run("vault", "create", bad.toString(), "--custodians", "carol,dave", "--threshold", "3",
