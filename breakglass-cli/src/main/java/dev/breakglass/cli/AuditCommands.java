@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -44,9 +45,10 @@ final class AuditCommands {
   int verify(List<String> argv) throws UsageException {
     Args a = Args.parse("verify", argv, Set.of(KEY, "--checkpoint"), Set.of("--sealed", "--decode"), LOG);
     AuditLogVerifier.Builder builder = verifierFor(a, "verify");
+    Optional<String> keptFile = a.value("--checkpoint");
     Checkpoint kept = null;
-    if (a.value("--checkpoint").isPresent()) {
-      kept = Checkpoint.parse(Files2.readText(Path.of(a.value("--checkpoint").get()), "checkpoint"));
+    if (keptFile.isPresent()) {
+      kept = Checkpoint.parse(Files2.readText(Path.of(keptFile.get()), "checkpoint"));
       builder.trustedCheckpoint(kept);
     }
     Path dir = a.path(0);
