@@ -34,7 +34,7 @@ class IncidentDemoTest {
         "the old break-glass credential is tried outside the emergency -> refused NOT_IN_EMERGENCY",
         "Audit trail",
         "POST-INCIDENT REVIEW",
-        "Grants (1 requests, 1 issued)",
+        "Grants (1 request, 1 issued)",
         "grants not ended: none",
         "accounts not rotated since their last grant: none");
     assertThat(out).contains("CRITICAL USE_OUTSIDE_EMERGENCY", "HIGH     EMERGENCY_OPENED", "HIGH     GRANT_ISSUED",

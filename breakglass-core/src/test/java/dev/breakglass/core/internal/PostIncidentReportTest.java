@@ -44,8 +44,8 @@ class PostIncidentReportTest {
     assertThat(report.grantsStillOpen()).isEmpty();
     assertThat(report.accountsNotRotated()).isEmpty();
     assertThat(report.usesOutsideEmergency()).hasSize(1);
-    assertThat(text).containsSubsequence("Emergency state", "EMERGENCY_OPENED", "Grants (1 requests, 1 issued)",
-        grantId + ": alice -> " + DB, "approved", "by carol", "by dave", "issued", "released", "used      1 time(s)",
+    assertThat(text).containsSubsequence("Emergency state", "EMERGENCY_OPENED", "Grants (1 request, 1 issued)",
+        grantId + ": alice -> " + DB, "approved", "by carol", "by dave", "issued", "released", "used      1 time, at",
         "ended", "GRANT_CLOSED by alice", "rotated", "Use outside an emergency (1)", "Refusals",
         "SELF_APPROVAL", "Open items", "grants not ended: none");
     assertThat(text).doesNotContain(CANARY);
