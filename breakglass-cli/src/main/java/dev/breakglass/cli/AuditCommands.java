@@ -1,7 +1,6 @@
 package dev.breakglass.cli;
 
 import dev.breakglass.AuditEvent;
-import dev.breakglass.cli.Args.UsageException;
 import dev.breakglass.core.audit.AuditLogReader;
 import dev.breakglass.core.audit.AuditLogVerifier;
 import dev.breakglass.core.audit.AuditLogVerifier.VerificationResult;
@@ -11,17 +10,25 @@ import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.audit.PostIncidentReport;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@code verify}, {@code checkpoint}, {@code report} and {@code fingerprint}: every command that
@@ -29,120 +36,428 @@ import java.util.Set;
  * not verify.
  */
 final class AuditCommands {
-  private static final List<String> LOG = List.of("the audit log directory");
-  private static final String KEY = "--public-key";
+  private static final String PUBLIC_KEY_HEADER = "breakglass-audit-public-key v1";
+  private static final String SIGNING_KEY_HEADER = "breakglass-audit-signing-key v1";
+  private static final String FINGERPRINT_KEY_HEADER = "breakglass-fingerprint-key v1";
+  private static final String SEGMENT_GLOB = "segment-*.bgaudit";
 
-  private final InputStream in;
-  private final PrintStream out;
-  private final PrintStream err;
+  private AuditCommands() {}
 
-  AuditCommands(InputStream in, PrintStream out, PrintStream err) {
-    this.in = in;
-    this.out = out;
-    this.err = err;
-  }
+  /** The log directory and the keys every log command needs. */
+  abstract static class LogCommand {
+    final BreakGlassCli cli;
 
-  int verify(List<String> argv) throws UsageException {
-    Args a = Args.parse("verify", argv, Set.of(KEY, "--checkpoint"), Set.of("--sealed", "--decode"), LOG);
-    AuditLogVerifier.Builder builder = verifierFor(a, "verify");
-    Optional<String> keptFile = a.value("--checkpoint");
-    Checkpoint kept = null;
-    if (keptFile.isPresent()) {
-      kept = Checkpoint.parse(Files2.readText(Path.of(keptFile.get()), "checkpoint"));
-      builder.trustedCheckpoint(kept);
-    }
-    Path dir = a.path(0);
-    VerificationResult result = builder.requireSealed(a.flag("--sealed")).decodeRecords(a.flag("--decode")).build()
-        .verify(dir);
-    if (!describe(dir, result)) {
-      return BreakGlassCli.FAILED;
-    }
-    if (kept != null) {
-      out.printf(Locale.ROOT, "The kept checkpoint (%,d records, signed %s) is a prefix of this log: it has only "
-          + "grown since.%n", kept.treeSize(), kept.time());
-    }
-    return BreakGlassCli.OK;
-  }
+    @Parameters(index = "0", paramLabel = "DIR", description = "The audit log directory: <data>/audit.")
+    Path dir;
 
-  int checkpoint(List<String> argv) throws UsageException {
-    Args a = Args.parse("checkpoint", argv, Set.of(KEY), Set.of(), LOG);
-    VerificationResult result = verifierFor(a, "checkpoint").build().verify(a.path(0));
-    if (!result.valid()) {
-      err.println("FAILED  " + result.problem());
-      return BreakGlassCli.FAILED;
-    }
-    Checkpoint last = result.lastCheckpoint();
-    if (last == null) {
-      err.println("breakglass: the log in " + a.path(0) + " has no signed checkpoint yet");
-      return BreakGlassCli.FAILED;
-    }
-    out.print(last.toText());
-    return BreakGlassCli.OK;
-  }
+    @Option(names = "--public-key", paramLabel = "FILE", required = true,
+        description = "The log's public key (<data>/audit.pub, kept elsewhere). Repeat for a log signed with "
+            + "several keys over time.")
+    List<Path> keys;
 
-  int report(List<String> argv) throws UsageException {
-    Args a = Args.parse("report", argv, Set.of(KEY), Set.of(), LOG);
-    Path dir = a.path(0);
-    VerificationResult result = verifierFor(a, "report").build().verify(dir);
-    if (!describe(dir, result)) {
-      err.println("No review is printed from a log that fails verification.");
-      return BreakGlassCli.FAILED;
+    LogCommand(BreakGlassCli cli) {
+      this.cli = cli;
     }
-    List<AuditEvent> events = AuditLogReader.readEvents(dir);
-    out.println();
-    out.print(PostIncidentReport.of(events).toText());
-    return BreakGlassCli.OK;
-  }
 
-  int fingerprint(List<String> argv) throws UsageException {
-    Args a = Args.parse("fingerprint", argv, Set.of("--key"), Set.of(), List.of());
-    Path keyFile = Path.of(a.required("--key", "the fingerprint key file"));
-    Fingerprinter fingerprinter = Fingerprinter.load(Files2.requireFile(keyFile, "fingerprint key"));
-    try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-        String value = line.strip();
-        if (!value.isEmpty()) {
-          out.println(fingerprinter.fingerprint(value));
+    AuditLogVerifier.Builder verifier() {
+      requireLogDirectory(dir);
+      AuditLogVerifier.Builder builder = null;
+      for (Path k : keys) {
+        AuditPublicKey key = readPublicKey(k);
+        builder = builder == null ? AuditLogVerifier.builder(key) : builder.trustedKey(key);
+      }
+      return Objects.requireNonNull(builder);
+    }
+
+    /** Verifies with a progress bar on the terminal when one is attached. */
+    VerificationResult verify(AuditLogVerifier.Builder builder, boolean quiet) {
+      ProgressBar bar = quiet || !cli.terminal.interactive() ? null : ProgressBar.forLog(dir, cli.err);
+      try {
+        return builder.progress(bar).build().verify(dir);
+      } finally {
+        if (bar != null) {
+          bar.done();
         }
       }
+    }
+  }
+
+  @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = BreakGlassCli.Version.class,
+      sortOptions = false,
+      description = {"Verify the audit log in DIR: every frame and CRC, every Merkle leaf, sequence numbers and "
+          + "times, and every signed checkpoint.",
+          "With --checkpoint, also prove the log still holds the tree of a checkpoint kept elsewhere: it has only "
+              + "grown since."},
+      footerHeading = "%nExamples:%n",
+      footer = {"  breakglass verify /var/lib/breakglass/audit --public-key /etc/breakglass/audit.pub",
+          "  breakglass verify data/audit --public-key audit.pub --checkpoint kept-checkpoint.txt --sealed",
+          "  breakglass verify data/audit --public-key audit.pub --json | jq .valid"})
+  static final class Verify extends LogCommand implements Callable<Integer> {
+    @Option(names = "--checkpoint", paramLabel = "FILE",
+        description = "A checkpoint kept where the log's host cannot write (from 'breakglass checkpoint').")
+    @Nullable Path checkpoint;
+
+    @Option(names = "--sealed", description = "Require every record to be covered by a signature (a cleanly closed log).")
+    boolean sealed;
+
+    @Option(names = "--decode", description = "Also decode every record and check its canonical JSON (slower).")
+    boolean decode;
+
+    @Option(names = "--json", description = "Print the outcome as one JSON object, for scripts.")
+    boolean json;
+
+    Verify(BreakGlassCli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      AuditLogVerifier.Builder builder = verifier();
+      Checkpoint kept = null;
+      if (checkpoint != null) {
+        kept = readCheckpoint(checkpoint);
+        try {
+          builder.trustedCheckpoint(kept);
+        } catch (IllegalArgumentException e) {
+          throw new UsageException("checkpoint file " + checkpoint + ": " + e.getMessage()
+              + "; give the public key it was signed with");
+        }
+      }
+      VerificationResult result = verify(builder.requireSealed(sealed).decodeRecords(decode), json);
+      if (json) {
+        ObjectNode n = resultJson(dir, result);
+        if (kept != null) {
+          n.set("keptCheckpoint", checkpointJson(kept));
+          n.put("keptCheckpointIsPrefix", result.valid());
+        }
+        cli.out.println(JsonMapper.builder().build().writeValueAsString(n));
+        return result.valid() ? BreakGlassCli.OK : BreakGlassCli.FAILED;
+      }
+      if (!describe(cli.out, dir, result)) {
+        return BreakGlassCli.FAILED;
+      }
+      if (kept != null) {
+        cli.out.printf(Locale.ROOT, "The kept checkpoint (%,d records, signed %s) is a prefix of this log: it has only "
+            + "grown since.%n", kept.treeSize(), kept.time());
+      }
+      return BreakGlassCli.OK;
+    }
+  }
+
+  @Command(name = "checkpoint", mixinStandardHelpOptions = true, versionProvider = BreakGlassCli.Version.class,
+      description = {"Verify the log, then print its latest signed checkpoint, to keep where the log's host cannot "
+          + "write (a ticket, another machine, paper)."},
+      footerHeading = "%nExamples:%n",
+      footer = {"  breakglass checkpoint data/audit --public-key audit.pub > kept-checkpoint.txt",
+          "  breakglass verify data/audit --public-key audit.pub --checkpoint kept-checkpoint.txt"})
+  static final class CheckpointCommand extends LogCommand implements Callable<Integer> {
+    CheckpointCommand(BreakGlassCli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      VerificationResult result = verify(verifier(), false);
+      if (!result.valid()) {
+        describe(cli.err, dir, result);
+        return BreakGlassCli.FAILED;
+      }
+      Checkpoint last = result.lastCheckpoint();
+      if (last == null) {
+        cli.err.println("breakglass checkpoint: the log in " + dir + " has no signed checkpoint yet; the engine signs "
+            + "one at the latest when it closes");
+        return BreakGlassCli.FAILED;
+      }
+      cli.out.print(last.toText());
+      return BreakGlassCli.OK;
+    }
+  }
+
+  /** The formats of {@code report --format}. */
+  enum Format {
+    TEXT, MD, HTML, JSON
+  }
+
+  @Command(name = "report", mixinStandardHelpOptions = true, versionProvider = BreakGlassCli.Version.class,
+      sortOptions = false,
+      description = {"Verify the log, then write the post-incident review built from it alone: the timeline from "
+          + "outage to recovery, every grant, a summary per account, every alert's delivery, and anomalies.",
+          "Nothing is reported from a log that fails verification."},
+      footerHeading = "%nExamples:%n",
+      footer = {"  breakglass report data/audit --public-key audit.pub",
+          "  breakglass report data/audit --public-key audit.pub --format html --out review.html",
+          "  breakglass report data/audit --public-key audit.pub --format json | jq '.anomalies'"})
+  static final class Report extends LogCommand implements Callable<Integer> {
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+        description = "text, md (Markdown), html (one self-contained page) or json (schema version "
+            + PostIncidentReport.JSON_VERSION + "). Default: ${DEFAULT-VALUE}.")
+    Format format;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Write the review to FILE instead of standard output.")
+    @Nullable Path outFile;
+
+    @Option(names = "--approval-timeout", paramLabel = "DURATION", defaultValue = "15m",
+        converter = DurationConverter.class,
+        description = "The policy's approval timeout (e.g. 15m, 1h), to flag approvals given close to it. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration approvalTimeout;
+
+    Report(BreakGlassCli cli) {
+      super(cli);
+    }
+
+    @Override
+    public Integer call() {
+      if (outFile != null && Files.isDirectory(outFile)) {
+        throw new UsageException("--out " + outFile + " is a directory; give a file name such as "
+            + outFile.resolve("review." + extension()));
+      }
+      VerificationResult result = verify(verifier(), false);
+      // With the review on standard output in a machine format, the verification summary goes to standard error.
+      PrintStream summary = outFile == null && format != Format.TEXT ? cli.err : cli.out;
+      if (!describe(summary, dir, result)) {
+        cli.err.println("No review is printed or written from a log that fails verification.");
+        return BreakGlassCli.FAILED;
+      }
+      List<AuditEvent> events = AuditLogReader.readEvents(dir);
+      PostIncidentReport report = PostIncidentReport.of(events).verifiedAgainst(result.lastCheckpoint())
+          .approvalTimeout(approvalTimeout);
+      String text = switch (format) {
+        case TEXT -> report.toText();
+        case MD -> report.toMarkdown();
+        case HTML -> report.toHtml();
+        case JSON -> report.toJson();
+      };
+      if (outFile == null) {
+        if (format == Format.TEXT) {
+          cli.out.println();
+        }
+        cli.out.print(text);
+        return BreakGlassCli.OK;
+      }
+      try {
+        Path parent = outFile.toAbsolutePath().getParent();
+        if (parent != null) {
+          Files.createDirectories(parent);
+        }
+        Files.writeString(outFile, text, StandardCharsets.UTF_8);
+      } catch (IOException e) {
+        throw new UsageException("cannot write the review to " + outFile + ": " + e.getMessage());
+      }
+      cli.out.println("wrote the " + format.name().toLowerCase(Locale.ROOT) + " review to " + outFile);
+      return BreakGlassCli.OK;
+    }
+
+    private String extension() {
+      return format == Format.TEXT ? "txt" : format.name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  @Command(name = "fingerprint", mixinStandardHelpOptions = true, versionProvider = BreakGlassCli.Version.class,
+      description = {"Read values from standard input, one per line, and print each one's keyed fingerprint, to find "
+          + "a known ticket, client address or identification in the log."},
+      footerHeading = "%nExamples:%n",
+      footer = {"  echo INC-4711 | breakglass fingerprint --key /var/lib/breakglass/fingerprint.key",
+          "  breakglass fingerprint --key fingerprint.key < addresses.txt"})
+  static final class Fingerprint implements Callable<Integer> {
+    private final BreakGlassCli cli;
+
+    @Option(names = "--key", paramLabel = "FILE", required = true,
+        description = "The engine's fingerprint key (owner-only; not the audit.pub).")
+    Path keyFile;
+
+    Fingerprint(BreakGlassCli cli) {
+      this.cli = cli;
+    }
+
+    @Override
+    public Integer call() {
+      Files2.requireFile(keyFile, "fingerprint key");
+      String header = firstLine(keyFile);
+      if (PUBLIC_KEY_HEADER.equals(header)) {
+        throw new UsageException(keyFile + " is the audit log's public key, not the fingerprint key: give --key the "
+            + "engine's fingerprint key file (owner-only, next to the data directory's keys)");
+      }
+      if (SIGNING_KEY_HEADER.equals(header)) {
+        throw new UsageException(keyFile + " is the audit log's signing key, not the fingerprint key: give --key the "
+            + "engine's fingerprint key file");
+      }
+      if (!FINGERPRINT_KEY_HEADER.equals(header)) {
+        throw new UsageException(keyFile + " is not a breakglass fingerprint key (its first line should be '"
+            + FINGERPRINT_KEY_HEADER + "')");
+      }
+      Fingerprinter fingerprinter = Fingerprinter.load(keyFile);
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8))) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          String value = line.strip();
+          if (!value.isEmpty()) {
+            cli.out.println(fingerprinter.fingerprint(value));
+          }
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read standard input", e);
+      }
+      return BreakGlassCli.OK;
+    }
+  }
+
+  /** Accepts {@code 15m}, {@code 1h}, {@code 90s}, {@code 2d} or an ISO-8601 duration. */
+  static final class DurationConverter implements ITypeConverter<Duration> {
+    @Override
+    public Duration convert(String value) {
+      String v = value.strip().toLowerCase(Locale.ROOT);
+      try {
+        if (v.startsWith("p")) {
+          return Duration.parse(v.toUpperCase(Locale.ROOT));
+        }
+        long n = Long.parseLong(v.substring(0, v.length() - 1));
+        return switch (v.charAt(v.length() - 1)) {
+          case 's' -> Duration.ofSeconds(n);
+          case 'm' -> Duration.ofMinutes(n);
+          case 'h' -> Duration.ofHours(n);
+          case 'd' -> Duration.ofDays(n);
+          default -> throw new IllegalArgumentException();
+        };
+      } catch (RuntimeException e) {
+        throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a duration (use e.g. 15m, 1h, "
+            + "90s or PT15M)");
+      }
+    }
+  }
+
+  static void requireLogDirectory(Path dir) {
+    if (!Files.exists(dir)) {
+      Path parent = dir.toAbsolutePath().getParent();
+      throw new UsageException("audit log directory " + dir + " does not exist; give the log directory, which is "
+          + "<data>/audit" + (parent != null && Files.isDirectory(parent) ? "" : " (" + parent + " does not exist either)"));
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new UsageException(dir + " is a file, not an audit log directory; give the log directory, <data>/audit");
+    }
+    if (!hasSegments(dir) && hasSegments(dir.resolve("audit"))) {
+      throw new UsageException(dir + " holds no audit log, but " + dir.resolve("audit") + " does: this is the data "
+          + "directory; give its log directory, " + dir.resolve("audit"));
+    }
+  }
+
+  private static boolean hasSegments(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (var s = Files.newDirectoryStream(dir, SEGMENT_GLOB)) {
+      return s.iterator().hasNext();
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read standard input", e);
+      throw new UsageException("cannot read directory " + dir + ": " + e.getMessage());
     }
-    return BreakGlassCli.OK;
   }
 
-  private static AuditLogVerifier.Builder verifierFor(Args a, String command) throws UsageException {
-    List<String> keys = a.values(KEY);
-    if (keys.isEmpty()) {
-      throw new UsageException(command + " needs " + KEY + " (the log's audit.pub)");
+  static AuditPublicKey readPublicKey(Path file) {
+    Files2.requireFile(file, "public key");
+    try {
+      return AuditPublicKey.read(file);
+    } catch (IllegalArgumentException e) {
+      String header = firstLine(file);
+      String what = FINGERPRINT_KEY_HEADER.equals(header) ? "the fingerprint key"
+          : SIGNING_KEY_HEADER.equals(header) ? "the audit signing key (keep it secret!)" : null;
+      throw new UsageException("public key file " + file + (what == null ? ": " + e.getMessage()
+          : " is " + what + ", not the log's public key") + "; give --public-key the audit.pub written next to the "
+          + "data directory");
     }
-    AuditLogVerifier.Builder builder = null;
-    for (String k : keys) {
-      AuditPublicKey key = AuditPublicKey.read(Files2.requireFile(Path.of(k), "public key"));
-      builder = builder == null ? AuditLogVerifier.builder(key) : builder.trustedKey(key);
-    }
-    return Objects.requireNonNull(builder);
   }
 
-  /** Prints the outcome of verification; returns whether the log is valid. */
-  private boolean describe(Path directory, VerificationResult r) {
+  static Checkpoint readCheckpoint(Path file) {
+    String text = Files2.readText(file, "checkpoint");
+    try {
+      return Checkpoint.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("checkpoint file " + file + ": " + e.getMessage()
+          + "; give a file written by 'breakglass checkpoint'");
+    }
+  }
+
+  /** The first line of a file, read without the rest (which may be a secret). */
+  private static String firstLine(Path file) {
+    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+      char[] buf = new char[64];
+      int n = r.read(buf);
+      String s = n <= 0 ? "" : new String(buf, 0, n);
+      int nl = s.indexOf('\n');
+      return (nl < 0 ? s : s.substring(0, nl)).strip();
+    } catch (IOException e) {
+      throw new UsageException("cannot read " + file + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Prints the outcome of verification; returns whether the log is valid. A failed log counts as
+   * verified only the records a valid signed checkpoint covers: records read after it were never
+   * proven, and a changed record is only detected at the next checkpoint.
+   */
+  static boolean describe(PrintStream out, Path directory, VerificationResult r) {
     if (!r.valid()) {
       out.println("FAILED  " + directory);
       out.println("  " + r.problem());
-      out.printf(Locale.ROOT, "  %,d records and %,d signed checkpoints verified before it%n", r.records(),
-          r.checkpoints());
+      long proven = proven(r);
+      out.printf(Locale.ROOT, "  %,d %s and %,d signed %s verified before it%n", proven, plural(proven, "record"),
+          r.checkpoints(), plural(r.checkpoints(), "checkpoint"));
+      long unproven = r.records() - proven;
+      if (unproven > 0) {
+        out.printf(Locale.ROOT, "  records %,d to %,d were read but are not proven by any signature%n", proven,
+            r.records() - 1);
+      }
       return false;
     }
     out.println("OK  " + directory);
-    out.printf(Locale.ROOT, "  %,d records, %,d signed checkpoints%n", r.records(), r.checkpoints());
+    out.printf(Locale.ROOT, "  %,d %s, %,d signed %s%n", r.records(), plural(r.records(), "record"), r.checkpoints(),
+        plural(r.checkpoints(), "checkpoint"));
     Checkpoint last = r.lastCheckpoint();
     if (last != null) {
-      out.printf(Locale.ROOT, "  latest checkpoint: %,d records, signed %s by key %s%n", last.treeSize(), last.time(),
+      out.printf(Locale.ROOT, "  latest checkpoint: %,d %s, root %s, signed %s by key %s%n", last.treeSize(),
+          plural(last.treeSize(), "record"), Base64.getEncoder().encodeToString(last.rootHash()), last.time(),
           last.keyId());
     }
     if (r.unsignedRecords() > 0) {
-      out.printf(Locale.ROOT, "  %,d records after it are not yet covered by a signature%n", r.unsignedRecords());
+      out.printf(Locale.ROOT, "  %,d %s after it %s not yet covered by a signature%n", r.unsignedRecords(),
+          plural(r.unsignedRecords(), "record"), r.unsignedRecords() == 1 ? "is" : "are");
     }
     return true;
+  }
+
+  private static long proven(VerificationResult r) {
+    Checkpoint last = r.lastCheckpoint();
+    return Math.min(r.records(), last == null ? 0 : last.treeSize());
+  }
+
+  static String plural(long n, String word) {
+    return n == 1 ? word : word + "s";
+  }
+
+  static ObjectNode resultJson(Path dir, VerificationResult r) {
+    ObjectNode n = JsonMapper.builder().build().createObjectNode();
+    n.put("directory", dir.toString());
+    n.put("valid", r.valid());
+    n.put("records", r.records());
+    n.put("verifiedRecords", r.valid() ? r.records() : proven(r));
+    n.put("checkpoints", r.checkpoints());
+    n.put("unsignedRecords", r.unsignedRecords());
+    Checkpoint last = r.lastCheckpoint();
+    if (last == null) {
+      n.putNull("latestCheckpoint");
+    } else {
+      n.set("latestCheckpoint", checkpointJson(last));
+    }
+    if (r.problem() == null) {
+      n.putNull("problem");
+    } else {
+      n.putObject("problem").put("record", r.problem().recordIndex()).put("segment", r.problem().segment())
+          .put("byteOffset", r.problem().byteOffset()).put("description", r.problem().description());
+    }
+    return n;
+  }
+
+  static ObjectNode checkpointJson(Checkpoint c) {
+    return JsonMapper.builder().build().createObjectNode().put("treeSize", c.treeSize())
+        .put("root", Base64.getEncoder().encodeToString(c.rootHash())).put("time", c.time().toString())
+        .put("keyId", c.keyId());
   }
 }

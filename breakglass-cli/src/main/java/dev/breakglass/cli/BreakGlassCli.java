@@ -1,13 +1,29 @@
 package dev.breakglass.cli;
 
 import dev.breakglass.BreakGlassException;
-import dev.breakglass.cli.Args.UsageException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
+import picocli.AutoComplete;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code breakglass} command: what reviewers, operators and custodians run without writing
@@ -16,60 +32,36 @@ import org.jspecify.annotations.Nullable;
  * option, or standard input, never from the command line.
  *
  * <p>Exit status: 0 success, 1 a check failed (the log does not verify, the shares do not open the
- * vault), 2 bad usage or unusable input (including a wrong passphrase).
+ * vault), 2 bad usage or unusable input (including a wrong passphrase or a missing file).
  */
 public final class BreakGlassCli {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
 
-  static final String USAGE_TEXT = """
-      usage: breakglass <command> [options]
+  private static final Map<String, String> EXIT_CODES = exitCodes();
 
-      audit log (every command verifies the log first):
-        verify DIR --public-key FILE [--public-key FILE]... [--checkpoint FILE] [--sealed] [--decode]
-            Verify the audit log in DIR: every frame and CRC, every Merkle leaf, sequence numbers
-            and times, and every signed checkpoint. With --checkpoint, also prove the log still
-            holds the tree of a checkpoint kept elsewhere: it has only grown since. --sealed
-            requires every record to be covered by a signature (a cleanly closed log); --decode
-            also checks each record's canonical JSON.
-        checkpoint DIR --public-key FILE...
-            Print the log's latest signed checkpoint, to keep where the log's host cannot write.
-        report DIR --public-key FILE...
-            Print the post-incident review built from the log alone.
-        fingerprint --key FILE
-            Read values from standard input, one per line, and print each one's keyed
-            fingerprint, to find a known ticket, client address or identification in the log.
+  private static Map<String, String> exitCodes() {
+    Map<String, String> m = new LinkedHashMap<>();
+    m.put(" 0", "success");
+    m.put(" 1", "a check failed: the log does not verify, the shares do not open the vault");
+    m.put(" 2", "bad usage or unusable input: a missing or unreadable file, a wrong key or passphrase");
+    return m;
+  }
 
-      credentials (passphrase: typed, or --passphrase-env NAME, or --passphrase-file FILE):
-        vault create FILE [--custodians A,B,C --threshold M --shares-dir DIR]
-            Create an encrypted vault; with --custodians, one sealed by any M of them, each
-            custodian's share written to DIR/<custodian>.share (owner-only) to print and hand over.
-        vault put FILE ACCOUNT
-            Store the credential of ACCOUNT: typed twice without echo, or all of standard input.
-        vault list FILE
-            List the accounts in the vault, and its custodians if it is sealed.
-        shares check FILE [--share FILE]...
-            Check that these custodian shares (files, or typed one per line) open the sealed
-            vault, without reading any credential: for drills and for custodians' peace of mind.
-
-        help
-            Print this text.
-
-      exit status: 0 success, 1 a check failed, 2 bad usage or unusable input
-      """;
-
-  private final PrintStream out;
-  private final PrintStream err;
-  private final AuditCommands audit;
-  private final VaultCommands vault;
+  final InputStream in;
+  final PrintStream out;
+  final PrintStream err;
+  final Terminal terminal;
+  final UnaryOperator<@Nullable String> environment;
 
   BreakGlassCli(InputStream in, PrintStream out, PrintStream err, Terminal terminal,
       UnaryOperator<@Nullable String> environment) {
+    this.in = in;
     this.out = out;
     this.err = err;
-    this.audit = new AuditCommands(in, out, err);
-    this.vault = new VaultCommands(in, out, terminal, environment);
+    this.terminal = terminal;
+    this.environment = environment;
   }
 
   public static void main(String[] args) {
@@ -82,59 +74,138 @@ public final class BreakGlassCli {
     System.exit(status);
   }
 
+  /** The top-level command: lists the others. */
+  @Command(name = "breakglass", mixinStandardHelpOptions = true, versionProvider = Version.class,
+      sortOptions = false,
+      description = {"Verify and review a breakglass audit log offline, and stage break-glass credentials.",
+          "Every command that reads a log verifies it first with the public key."},
+      subcommands = {AuditCommands.Verify.class, AuditCommands.CheckpointCommand.class, AuditCommands.Report.class,
+          AuditCommands.Fingerprint.class, VaultCommands.Vault.class, VaultCommands.Shares.class,
+          CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
+      footerHeading = "%nExamples:%n",
+      footer = {"  breakglass verify /var/lib/breakglass/audit --public-key audit.pub",
+          "  breakglass report /var/lib/breakglass/audit --public-key audit.pub --format html --out review.html",
+          "  breakglass verify --help"})
+  static final class Root implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getErr());
+      return USAGE;
+    }
+  }
+
+  /** The version of this build, from the jar's manifest or the build's properties. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = BreakGlassCli.class.getPackage().getImplementationVersion();
+      if (v == null) {
+        Properties p = new Properties();
+        try (InputStream in = BreakGlassCli.class.getResourceAsStream("version.properties")) {
+          if (in != null) {
+            p.load(in);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+        v = p.getProperty("version", "unknown");
+      }
+      return new String[] {"breakglass " + v, "Java " + Runtime.version() + " (" + System.getProperty("java.vendor")
+          + ")"};
+    }
+  }
+
+  /** The command tree; subcommands get this context through their constructor. */
+  CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new Root(), new Factory(this));
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    cl.setCaseInsensitiveEnumValuesAllowed(true);
+    cl.setParameterExceptionHandler(this::usageError);
+    cl.setExecutionExceptionHandler((e, line, parsed) -> executionError(e, line));
+    withExitCodes(cl);
+    return cl;
+  }
+
+  private static void withExitCodes(CommandLine cl) {
+    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(EXIT_CODES);
+    cl.getSubcommands().values().forEach(BreakGlassCli::withExitCodes);
+  }
+
   /** Runs one command and returns its exit status; never calls {@link System#exit}. */
   int run(String... args) {
-    if (args.length == 0) {
-      err.print(USAGE_TEXT);
-      return USAGE;
-    }
-    List<String> rest = List.of(args).subList(1, args.length);
-    try {
-      return dispatch(args[0], rest);
-    } catch (UsageException e) {
-      err.println("breakglass: " + e.getMessage());
-      err.println("run 'breakglass help' for usage");
-      return USAGE;
-    } catch (IllegalArgumentException | UncheckedIOException | BreakGlassException e) {
-      err.println("breakglass: " + e.getMessage());
-      return USAGE;
-    }
+    return commandLine().execute(args);
   }
 
-  private int dispatch(String command, List<String> rest) throws UsageException {
-    switch (command) {
-      case "help", "--help", "-h":
-        out.print(USAGE_TEXT);
-        return OK;
-      case "verify":
-        return audit.verify(rest);
-      case "checkpoint":
-        return audit.checkpoint(rest);
-      case "report":
-        return audit.report(rest);
-      case "fingerprint":
-        return audit.fingerprint(rest);
-      case "vault":
-        return switch (sub("vault", rest, "create, put or list")) {
-          case "create" -> vault.create(rest.subList(1, rest.size()));
-          case "put" -> vault.put(rest.subList(1, rest.size()));
-          case "list" -> vault.list(rest.subList(1, rest.size()));
-          default -> throw new UsageException("unknown command 'vault " + rest.get(0) + "' (vault create, put or list)");
-        };
-      case "shares":
-        if (!sub("shares", rest, "check").equals("check")) {
-          throw new UsageException("unknown command 'shares " + rest.get(0) + "' (shares check)");
-        }
-        return vault.checkShares(rest.subList(1, rest.size()));
-      default:
-        throw new UsageException("unknown command '" + command + "'");
+  private int usageError(ParameterException e, String[] args) {
+    CommandLine line = e.getCommandLine();
+    String command = line.getCommandSpec().qualifiedName();
+    if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()) {
+      err.println(command + " needs " + String.join(" and ", m.getMissing().stream().map(BreakGlassCli::describe)
+          .toList()));
+    } else {
+      err.println(command + ": " + (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+          ? unmatched(line, u) : e.getMessage()));
     }
+    err.println("run '" + command + " --help' for usage and examples");
+    return USAGE;
   }
 
-  private static String sub(String command, List<String> rest, String choices) throws UsageException {
-    if (rest.isEmpty()) {
-      throw new UsageException(command + " needs a subcommand: " + choices);
+  private static String describe(ArgSpec arg) {
+    String what = arg.description().length == 0 ? "" : " (" + arg.description()[0].replaceFirst("\\.$", "") + ")";
+    return arg instanceof OptionSpec o ? o.longestName() + " " + o.paramLabel() + what : arg.paramLabel() + what;
+  }
+
+  /** Names an unknown option or command, but never echoes a stray value: it may be a secret typed in the wrong place. */
+  private static String unmatched(CommandLine line, UnmatchedArgumentException u) {
+    String first = u.getUnmatched().get(0);
+    String name = line.getCommandSpec().qualifiedName();
+    if (first.startsWith("-")) {
+      List<String> options = line.getCommandSpec().options().stream().filter(o -> !o.hidden())
+          .map(o -> o.longestName()).sorted().toList();
+      return "unknown option " + first.split("=", 2)[0] + " for " + name.replaceFirst("^breakglass ", "")
+          + " (accepted: " + String.join(", ", options) + ")";
     }
-    return rest.get(0);
+    if (!line.getSubcommands().isEmpty()) {
+      List<String> suggestions = u.getSuggestions();
+      return "unknown command '" + (name + " " + first).replaceFirst("^breakglass ", "") + "'"
+          + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?")
+          + " (commands: " + String.join(", ", line.getSubcommands().keySet()) + ")";
+    }
+    int position = line.getParseResult() == null ? 0 : line.getParseResult().originalArgs().indexOf(first) + 1;
+    return "unexpected argument" + (position > 0 ? " " + position : "") + " for "
+        + name.replaceFirst("^breakglass ", "") + " (not shown: secrets never belong on the command line)";
+  }
+
+  private int executionError(Exception e, CommandLine line) {
+    String command = line.getCommandSpec().qualifiedName();
+    if (e instanceof UsageException) {
+      err.println(command + ": " + e.getMessage());
+      err.println("run '" + command + " --help' for usage and examples");
+    } else if (e instanceof IllegalArgumentException || e instanceof UncheckedIOException
+        || e instanceof BreakGlassException) {
+      err.println(command + ": " + e.getMessage());
+    } else {
+      err.println(command + ": unexpected " + e);
+    }
+    return USAGE;
+  }
+
+  /** Creates commands with this run's context; everything else as picocli would. */
+  private record Factory(BreakGlassCli cli) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> cls) throws Exception {
+      try {
+        var c = cls.getDeclaredConstructor(BreakGlassCli.class);
+        c.setAccessible(true);
+        return c.newInstance(cli);
+      } catch (NoSuchMethodException e) {
+        return CommandLine.defaultFactory().create(cls);
+      } catch (InvocationTargetException e) {
+        throw e.getCause() instanceof Exception x ? x : e;
+      }
+    }
   }
 }

@@ -40,8 +40,10 @@ public final class AuditLogVerifier {
   private final @Nullable Checkpoint trusted;
   private final boolean requireSealed;
   private final boolean decodeRecords;
+  private final @Nullable Progress progress;
 
   private AuditLogVerifier(Builder b) {
+    this.progress = b.progress;
     this.keys = Map.copyOf(b.keys);
     this.trusted = b.trusted;
     this.requireSealed = b.requireSealed;
@@ -57,6 +59,23 @@ public final class AuditLogVerifier {
   public static AuditLogVerifier of(AuditPublicKey key) {
     return builder(key).build();
   }
+
+  /**
+   * Told how far verification has come, for a progress display; called on the verifying thread
+   * every {@value #PROGRESS_EVERY} records and once at the end of each segment.
+   */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * @param records records verified so far
+     * @param segment the segment being read (its file name)
+     * @param byteOffset how far into that segment
+     */
+    void progress(long records, String segment, long byteOffset);
+  }
+
+  /** Records between two {@link Progress} calls. */
+  public static final int PROGRESS_EVERY = 16_384;
 
   /** The first problem found: where and what. */
   public record Problem(long recordIndex, String segment, long byteOffset, String description) {
@@ -105,8 +124,18 @@ public final class AuditLogVerifier {
       if (trusted != null && trusted.treeSize() == 0 && !trustedRootMatches(s.frontier())) {
         return fail(s, 0, lastSegment, 0, "trusted checkpoint for an empty log has a wrong root", checkpoints, last);
       }
+      String segment = null;
       while (s.next()) {
         endOffset = s.endOffset();
+        if (progress != null) {
+          if (segment != null && !segment.equals(s.segment())) {
+            progress.progress(s.frontier().size(), segment, Long.MAX_VALUE);
+          }
+          segment = s.segment();
+          if (s.isRecord() && s.recordIndex() % PROGRESS_EVERY == 0) {
+            progress.progress(s.recordIndex(), segment, endOffset);
+          }
+        }
         if (s.isRecord()) {
           if (decodeRecords) {
             String why = decodeProblem(s);
@@ -188,8 +217,15 @@ public final class AuditLogVerifier {
     private @Nullable Checkpoint trusted;
     private boolean requireSealed;
     private boolean decodeRecords;
+    private @Nullable Progress progress;
 
     private Builder() {}
+
+    /** Reports progress to {@code listener} while verifying (for a progress bar); {@code null} for none. */
+    public Builder progress(@Nullable Progress listener) {
+      this.progress = listener;
+      return this;
+    }
 
     /** Trusts checkpoints signed by {@code key} (call again for each key the log was signed with). */
     public Builder trustedKey(AuditPublicKey key) {
