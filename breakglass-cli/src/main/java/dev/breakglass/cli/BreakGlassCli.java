@@ -174,9 +174,8 @@ public final class BreakGlassCli {
           + (suggestions.isEmpty() ? "" : "; did you mean " + String.join(" or ", suggestions) + "?")
           + " (commands: " + String.join(", ", line.getSubcommands().keySet()) + ")";
     }
-    int position = line.getParseResult() == null ? 0 : line.getParseResult().originalArgs().indexOf(first) + 1;
-    return "unexpected argument" + (position > 0 ? " " + position : "") + " for "
-        + name.replaceFirst("^breakglass ", "") + " (not shown: secrets never belong on the command line)";
+    return "unexpected argument for " + name.replaceFirst("^breakglass ", "")
+        + " (not shown: secrets never belong on the command line)";
   }
 
   private int executionError(Exception e, CommandLine line) {
