@@ -10,6 +10,7 @@ import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.Credential;
 import dev.breakglass.EmergencyAccessGrant;
+import dev.breakglass.EmergencyState;
 import dev.breakglass.LoginAttempt;
 import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.audit.AuditLogReader;
@@ -27,11 +28,13 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardCopyOption;
+import java.time.temporal.ChronoUnit;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.HexFormat;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -109,21 +112,22 @@ public final class IncidentDemo {
   private static void story(Timeline t, DemoIdentityProvider idp, BreakGlass breakGlass) throws Exception {
     Authenticator login = breakGlass.guard(new IdpAuthenticator(idp.issuer()));
 
-    t.step("Normal day: the identity provider is healthy");
+    t.step("Normal day: the identity provider is healthy", AuditEventType.USE_OUTSIDE_EMERGENCY);
     AuthenticatedPrincipal jane = login.authenticate(LoginAttempt.of("jane", "jane-password".toCharArray()));
     t.say("jane signed in through the identity provider: " + jane);
     attempt(t, "someone tries the break-glass account while all is well", () ->
         login.authenticate(LoginAttempt.of(ACCOUNT, "a-guess".toCharArray())));
-    awaitAlert(t, AuditEventType.USE_OUTSIDE_EMERGENCY, 1);
 
-    t.step("Outage: the identity provider goes down");
+    t.step("Outage: the identity provider goes down", AuditEventType.PROBE_FAILED, AuditEventType.EMERGENCY_OPENED);
     idp.stop();
     await(t, "emergency path to open", () -> breakGlass.emergencyState().isEmergency());
-    t.say("emergency state: " + breakGlass.emergencyState());
+    EmergencyState state = breakGlass.emergencyState();
+    t.say("emergency state: " + (state.isEmergency() ? "OPEN" : "closed") + " (primary "
+        + (state.primaryHealthy() ? "healthy" : "unhealthy") + ") since " + state.since().truncatedTo(ChronoUnit.SECONDS));
     attempt(t, "jane cannot sign in any more", () ->
         login.authenticate(LoginAttempt.of("jane", "jane-password".toCharArray())));
 
-    t.step("Request: alice (on call) asks for " + ACCOUNT);
+    t.step("Request: alice (on call) asks for " + ACCOUNT, AuditEventType.ACCESS_REQUESTED);
     EmergencyAccessGrant grant = breakGlass.requestAccess(AccessRequest.builder()
         .requester("alice")
         .account(ACCOUNT)
@@ -133,46 +137,49 @@ public final class IncidentDemo {
         .duration(Duration.ofSeconds(4))
         .clientAddress("10.20.30.40")
         .build());
-    t.say("grant " + grant.id() + " is " + grant.status() + ", needs " + grant.approvalsRequired()
-        + " approvals; request digest " + grant.requestDigest().substring(0, 16) + "...");
+    t.say("grant " + grant.id() + " is " + grant.status() + ", needs " + count(grant.approvalsRequired(), "approval")
+        + "; request digest " + grant.requestDigest().substring(0, 16) + "...");
 
-    t.step("Approvals: two of three custodians, never the requester");
+    t.step("Approvals: two of three custodians, never the requester", AuditEventType.APPROVAL_REFUSED,
+        AuditEventType.APPROVAL_ACCEPTED, AuditEventType.APPROVAL_ACCEPTED, AuditEventType.GRANT_ISSUED);
     attempt(t, "alice approves her own request", () -> breakGlass.approve(Approval.of(grant, "alice")));
     breakGlass.approve(Approval.of(grant, "carol"));
     t.say("carol approved (" + grant.approvals().size() + " of " + grant.approvalsRequired() + ")");
     breakGlass.approve(Approval.of(grant, "dave"));
     t.say("dave approved (" + grant.approvals().size() + " of " + grant.approvalsRequired() + "): grant is "
-        + grant.status() + " until " + grant.expiresAt().orElseThrow());
+        + grant.status() + " until " + grant.expiresAt().orElseThrow().truncatedTo(ChronoUnit.SECONDS));
 
-    t.step("Release: the credential leaves the vault once");
+    t.step("Release: the credential leaves the vault once", AuditEventType.CREDENTIAL_RELEASED,
+        AuditEventType.CREDENTIAL_RELEASE_REFUSED);
     char[] secret;
     try (Credential credential = grant.releaseCredential()) {
       secret = credential.secret().clone();
-      t.say("released " + credential + " (" + secret.length + " characters, never printed)");
+      t.say("released " + credential + " (" + count(secret.length, "character") + ", never printed)");
     }
     attempt(t, "a second release", grant::releaseCredential);
 
-    t.step("Sign-in: alice uses the break-glass account through the guard");
+    t.step("Sign-in: alice uses the break-glass account through the guard", AuditEventType.EMERGENCY_LOGIN);
     AuthenticatedPrincipal emergency = login.authenticate(LoginAttempt.of(ACCOUNT, secret.clone(), "10.20.30.40"));
     t.say("signed in: " + emergency + "; emergency access = " + emergency.isEmergencyAccess());
 
-    t.step("Expiry: the grant ends on its own");
+    t.step("Expiry: the grant ends on its own", AuditEventType.GRANT_EXPIRED, AuditEventType.EMERGENCY_LOGIN_REFUSED);
     await(t, "grant to expire", () -> grant.status().isTerminal());
     t.say("grant is " + grant.status());
     attempt(t, "alice signs in again after expiry", () ->
         login.authenticate(LoginAttempt.of(ACCOUNT, secret.clone())));
 
-    t.step("Rotation: the used credential is replaced");
-    awaitAlert(t, AuditEventType.CREDENTIAL_ROTATED, 1);
+    t.step("Rotation: the used credential is replaced", AuditEventType.ROTATION_STARTED,
+        AuditEventType.CREDENTIAL_ROTATED);
+    t.say("the engine rotates a credential as soon as its grant has ended; its alerts follow");
 
-    t.step("Recovery: the identity provider comes back");
+    t.step("Recovery: the identity provider comes back", AuditEventType.PROBE_RECOVERED,
+        AuditEventType.EMERGENCY_CLOSED, AuditEventType.USE_OUTSIDE_EMERGENCY);
     idp.restart();
     await(t, "emergency path to close", () -> !breakGlass.emergencyState().isEmergency());
-    awaitAlert(t, AuditEventType.EMERGENCY_CLOSED, 1);
     attempt(t, "the old break-glass credential is tried outside the emergency", () ->
         login.authenticate(LoginAttempt.of(ACCOUNT, secret.clone())));
-    awaitAlert(t, AuditEventType.USE_OUTSIDE_EMERGENCY, 2);
     java.util.Arrays.fill(secret, '\0');
+    t.finish();
   }
 
   private static void attempt(Timeline t, String what, Runnable action) {
@@ -184,10 +191,9 @@ public final class IncidentDemo {
     }
   }
 
-  private static void awaitAlert(Timeline t, AuditEventType type, int count) throws InterruptedException {
-    if (!t.awaitAlert(type, count, Duration.ofSeconds(30))) {
-      throw new IllegalStateException("no " + type + " alert within 30 s");
-    }
+  /** {@code n} and the word, plural unless n is 1: "1 approval", "2 approvals". */
+  static String count(long n, String word) {
+    return n + " " + (n == 1 ? word : word.endsWith("y") ? word.substring(0, word.length() - 1) + "ies" : word + "s");
   }
 
   private static void await(Timeline t, String what, BooleanSupplier condition) throws InterruptedException {
@@ -201,7 +207,7 @@ public final class IncidentDemo {
     }
   }
 
-  private static void printAuditTrail(Timeline t, Path data, PrintStream console) {
+  private static void printAuditTrail(Timeline t, Path data, PrintStream console) throws Exception {
     Path log = data.resolve(BreakGlassEngine.AUDIT_DIRECTORY);
     t.step("Audit trail (" + log + ")");
     List<AuditEvent> events = AuditLogReader.readEvents(log);
@@ -210,29 +216,42 @@ public final class IncidentDemo {
       if (e.type() == AuditEventType.ALERT_DELIVERED) {
         continue;
       }
-      console.printf("  #%-3d %s  %-26s %-13s %s%n", n++, e.time(), e.type(), e.actor(),
+      console.printf("  #%-3d %s  %-26s %-13s %s%n", n++, e.time().truncatedTo(ChronoUnit.SECONDS), e.type(), e.actor(),
           e.account() == null ? "" : e.account());
     }
-    AuditPublicKey key = AuditPublicKey.read(data.resolve(BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE));
+    Path publicKey = data.resolve(BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE);
+    AuditPublicKey key = AuditPublicKey.read(publicKey);
     AuditLogVerifier.VerificationResult result = AuditLogVerifier.builder(key).requireSealed(true).build().verify(log);
     if (!result.valid()) {
       throw new IllegalStateException("audit log does not verify: " + result.problem());
     }
     Checkpoint last = Objects.requireNonNull(result.lastCheckpoint());
-    console.printf("  verified with %s: %d records (%d alert deliveries among them), %d signed checkpoints;%n"
-        + "  last checkpoint: tree size %d, root %s..., Ed25519 key %s%n",
-        BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE, result.records(),
-        events.stream().filter(e -> e.type() == AuditEventType.ALERT_DELIVERED).count(), result.checkpoints(),
-        last.treeSize(), HexFormat.of().formatHex(last.rootHash()).substring(0, 16), last.keyId());
+    long deliveries = events.stream().filter(e -> e.type() == AuditEventType.ALERT_DELIVERED).count();
+    console.printf("  verified with %s: %s (%s among them), %s;%n  last checkpoint: %s, root %s, Ed25519 key %s%n",
+        BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE, count(result.records(), "record"), count(deliveries, "alert delivery"),
+        count(result.checkpoints(), "signed checkpoint"), count(last.treeSize(), "record"),
+        Base64.getEncoder().encodeToString(last.rootHash()), last.keyId());
 
     t.step("Post-incident review, produced from the audit log alone");
-    console.println(PostIncidentReport.of(events).toText());
+    PostIncidentReport report = PostIncidentReport.of(events).verifiedAgainst(last);
+    console.println(report.toText());
+    Path html = data.resolve("review.html");
+    Path json = data.resolve("review.json");
+    Path markdown = data.resolve("review.md");
+    Files.writeString(html, report.toHtml(), StandardCharsets.UTF_8);
+    Files.writeString(json, report.toJson(), StandardCharsets.UTF_8);
+    Files.writeString(markdown, report.toMarkdown(), StandardCharsets.UTF_8);
+    t.say("the same review, written for reviewers and for programs (the breakglass command writes it too:");
+    t.say("  breakglass report " + log + " --public-key " + publicKey + " --format html --out review.html):");
+    console.println("  HTML (open in a browser): " + html);
+    console.println("  JSON:                     " + json);
+    console.println("  Markdown:                 " + markdown);
   }
 
   private static char[] randomPassphrase() {
     byte[] b = new byte[24];
     new SecureRandom().nextBytes(b);
-    return java.util.Base64.getEncoder().encodeToString(b).toCharArray();
+    return Base64.getEncoder().encodeToString(b).toCharArray();
   }
 
   private static void deleteRecursively(Path dir) throws IOException {

@@ -9,6 +9,7 @@ import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.core.audit.AuditLogReader;
 import java.util.List;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class IncidentDemoTest {
     assertThat(out).containsSubsequence(
         "jane signed in through the identity provider",
         "-> refused NOT_IN_EMERGENCY",
-        "emergency state: EmergencyState[primaryHealthy=false",
+        "emergency state: OPEN (primary unhealthy) since",
         "refused SELF_APPROVAL",
         "grant is ACTIVE",
         "refused ALREADY_RELEASED",
@@ -40,6 +41,24 @@ class IncidentDemoTest {
     assertThat(out).contains("CRITICAL USE_OUTSIDE_EMERGENCY", "HIGH     EMERGENCY_OPENED", "HIGH     GRANT_ISSUED",
         "HIGH     CREDENTIAL_RELEASED", "HIGH     EMERGENCY_LOGIN", "CREDENTIAL_ROTATED", "EMERGENCY_CLOSED");
     assertThat(out).contains("verified with audit.pub");
+    // Each step's alerts are printed under that step, after waiting for them.
+    assertThat(out).containsSubsequence("== Normal day", "CRITICAL USE_OUTSIDE_EMERGENCY", "== Outage",
+        "EMERGENCY_OPENED", "== Request", "ACCESS_REQUESTED", "== Approvals", "APPROVAL_REFUSED", "GRANT_ISSUED",
+        "== Release", "CREDENTIAL_RELEASED", "CREDENTIAL_RELEASE_REFUSED", "== Sign-in", "HIGH     EMERGENCY_LOGIN ",
+        "== Expiry", "GRANT_EXPIRED", "== Rotation", "ROTATION_STARTED", "CREDENTIAL_ROTATED", "== Recovery",
+        "EMERGENCY_CLOSED", "CRITICAL USE_OUTSIDE_EMERGENCY", "== Audit trail");
+    assertThat(out).doesNotContain("alerts no step expected");
+    // Times to the second, plurals, and checkpoint roots in base64 as the CLI prints them.
+    assertThat(out).doesNotContainPattern("\\d{2}:\\d{2}:\\d{2}\\.\\d+Z").doesNotContainPattern("\\d\\.\\d{3}s\\]")
+        .contains("needs 2 approvals", "(32 characters, never printed)")
+        .containsPattern("last checkpoint: \\d+ records, root [A-Za-z0-9+/]{43}=, Ed25519 key")
+        .containsPattern("Verified against the signed checkpoint of \\d+ records, root [A-Za-z0-9+/]{43}=");
+    // It ends with the reviews it wrote.
+    Path html = dir.resolve("data").resolve("review.html");
+    assertThat(out.strip()).endsWith("Markdown:                 " + dir.resolve("data").resolve("review.md"));
+    assertThat(out).contains("HTML (open in a browser): " + html);
+    assertThat(Files.readString(html)).contains("id=\"timeline\"", "EMERGENCY_LOGIN", "Verified against");
+    assertThat(Files.readString(dir.resolve("data").resolve("review.json"))).contains("\"format\" : ");
     List<AuditEvent> events = AuditLogReader.readEvents(dir.resolve("data").resolve("audit"));
     assertThat(events).extracting(AuditEvent::type).contains(AuditEventType.CREDENTIAL_ROTATED);
     assertThat(events.toString()).doesNotContain("10.20.30.40").doesNotContain("E-10442");

@@ -220,7 +220,7 @@ public final class PostIncidentReport {
     for (String k : keys) {
       String v = details.get(k);
       if (v != null && !v.isEmpty()) {
-        sb.append(sb.length() == 0 ? " (" : ", ").append(k).append('=').append(InertText.of(v));
+        sb.append(sb.length() == 0 ? " (" : ", ").append(k).append('=').append(InertText.of(ReviewModel.seconds(v)));
       }
     }
     return sb.length() == 0 ? "" : sb.append(')').toString();

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -311,6 +312,14 @@ public final class ReviewModel {
   /** An instant to the second, as every rendering prints it. */
   public static String time(Instant t) {
     return t.truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  private static final Pattern SUB_SECOND =
+      Pattern.compile("(T\\d{2}:\\d{2}:\\d{2})\\.\\d+Z");
+
+  /** {@code text} with every ISO-8601 instant in it cut to the second, for people to read. */
+  public static String seconds(String text) {
+    return text.indexOf('.') < 0 ? text : SUB_SECOND.matcher(text).replaceAll("$1Z");
   }
 
   /** A checkpoint root as every tool prints it: base64, as in the checkpoint's own text. */

@@ -57,6 +57,6 @@ final class Sentences {
 
   private static String opt(Map<String, String> d, String key, String prefix, String suffix) {
     String v = d.get(key);
-    return v == null || v.isEmpty() ? "" : prefix + v + suffix;
+    return v == null || v.isEmpty() ? "" : prefix + ReviewModel.seconds(v) + suffix;
   }
 }
