@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -138,7 +139,7 @@ final class AuditCommands {
       }
       if (kept != null) {
         cli.out.printf(Locale.ROOT, "The kept checkpoint (%,d records, signed %s) is a prefix of this log: it has only "
-            + "grown since.%n", kept.treeSize(), kept.time());
+            + "grown since.%n", kept.treeSize(), kept.time().truncatedTo(ChronoUnit.SECONDS));
       }
       return BreakGlassCli.OK;
     }
@@ -413,8 +414,8 @@ final class AuditCommands {
     Checkpoint last = r.lastCheckpoint();
     if (last != null) {
       out.printf(Locale.ROOT, "  latest checkpoint: %,d %s, root %s, signed %s by key %s%n", last.treeSize(),
-          plural(last.treeSize(), "record"), Base64.getEncoder().encodeToString(last.rootHash()), last.time(),
-          last.keyId());
+          plural(last.treeSize(), "record"), Base64.getEncoder().encodeToString(last.rootHash()),
+          last.time().truncatedTo(ChronoUnit.SECONDS), last.keyId());
     }
     if (r.unsignedRecords() > 0) {
       out.printf(Locale.ROOT, "  %,d %s after it %s not yet covered by a signature%n", r.unsignedRecords(),
