@@ -90,8 +90,8 @@ final class AuditCommands {
           "With --checkpoint, also prove the log still holds the tree of a checkpoint kept elsewhere: it has only "
               + "grown since."},
       footerHeading = "%nExamples:%n",
-      footer = {"  breakglass verify /var/lib/breakglass/audit --public-key /etc/breakglass/audit.pub",
-          "  breakglass verify data/audit --public-key audit.pub --checkpoint kept-checkpoint.txt --sealed",
+      footer = {"  breakglass verify /var/lib/breakglass/audit --public-key audit.pub",
+          "  breakglass verify data/audit --public-key audit.pub --checkpoint kept.txt",
           "  breakglass verify data/audit --public-key audit.pub --json | jq .valid"})
   static final class Verify extends LogCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "FILE",
@@ -149,8 +149,8 @@ final class AuditCommands {
       description = {"Verify the log, then print its latest signed checkpoint, to keep where the log's host cannot "
           + "write (a ticket, another machine, paper)."},
       footerHeading = "%nExamples:%n",
-      footer = {"  breakglass checkpoint data/audit --public-key audit.pub > kept-checkpoint.txt",
-          "  breakglass verify data/audit --public-key audit.pub --checkpoint kept-checkpoint.txt"})
+      footer = {"  breakglass checkpoint data/audit --public-key audit.pub > kept.txt",
+          "  breakglass verify data/audit --public-key audit.pub --checkpoint kept.txt"})
   static final class CheckpointCommand extends LogCommand implements Callable<Integer> {
     CheckpointCommand(BreakGlassCli cli) {
       super(cli);
@@ -186,8 +186,10 @@ final class AuditCommands {
           "Nothing is reported from a log that fails verification."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass report data/audit --public-key audit.pub",
-          "  breakglass report data/audit --public-key audit.pub --format html --out review.html",
-          "  breakglass report data/audit --public-key audit.pub --format json | jq '.anomalies'"})
+          "  breakglass report data/audit --public-key audit.pub \\",
+          "      --format html --out review.html",
+          "  breakglass report data/audit --public-key audit.pub \\",
+          "      --format json | jq .anomalies"})
   static final class Report extends LogCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
         description = "text, md (Markdown), html (one self-contained page) or json (schema version "
@@ -258,7 +260,7 @@ final class AuditCommands {
       description = {"Read values from standard input, one per line, and print each one's keyed fingerprint, to find "
           + "a known ticket, client address or identification in the log."},
       footerHeading = "%nExamples:%n",
-      footer = {"  echo INC-4711 | breakglass fingerprint --key /var/lib/breakglass/fingerprint.key",
+      footer = {"  echo INC-4711 | breakglass fingerprint --key data/keys/fingerprint.key",
           "  breakglass fingerprint --key fingerprint.key < addresses.txt"})
   static final class Fingerprint implements Callable<Integer> {
     private final BreakGlassCli cli;
@@ -277,11 +279,11 @@ final class AuditCommands {
       String header = firstLine(keyFile);
       if (PUBLIC_KEY_HEADER.equals(header)) {
         throw new UsageException(keyFile + " is the audit log's public key, not the fingerprint key: give --key the "
-            + "engine's fingerprint key file (owner-only, next to the data directory's keys)");
+            + "engine's fingerprint key, <data>/keys/fingerprint.key (owner-only)");
       }
       if (SIGNING_KEY_HEADER.equals(header)) {
         throw new UsageException(keyFile + " is the audit log's signing key, not the fingerprint key: give --key the "
-            + "engine's fingerprint key file");
+            + "engine's fingerprint key, <data>/keys/fingerprint.key");
       }
       if (!FINGERPRINT_KEY_HEADER.equals(header)) {
         throw new UsageException(keyFile + " is not a breakglass fingerprint key (its first line should be '"

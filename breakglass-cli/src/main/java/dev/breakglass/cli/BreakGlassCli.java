@@ -84,7 +84,8 @@ public final class BreakGlassCli {
           CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass verify /var/lib/breakglass/audit --public-key audit.pub",
-          "  breakglass report /var/lib/breakglass/audit --public-key audit.pub --format html --out review.html",
+          "  breakglass report /var/lib/breakglass/audit --public-key audit.pub \\",
+          "      --format html --out review.html",
           "  breakglass verify --help"})
   static final class Root implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -70,8 +70,9 @@ final class VaultCommands {
       subcommands = {Create.class, Put.class, ListAccounts.class},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass vault create vault.json",
-          "  breakglass vault create vault.json --custodians carol,dave,erin --threshold 2 --shares-dir shares/",
-          "  breakglass vault put vault.json prod-db-admin --passphrase-env BG_PASS < credential.txt",
+          "  breakglass vault create vault.json --custodians carol,dave,erin \\",
+          "      --threshold 2 --shares-dir shares/",
+          "  breakglass vault put vault.json prod-db-admin < credential.txt",
           "  breakglass vault list vault.json"})
   static final class Vault implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -172,7 +173,8 @@ final class VaultCommands {
               + "repetitive."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass vault create /etc/breakglass/vault.json",
-          "  breakglass vault create vault.json --custodians carol,dave,erin --threshold 2 --shares-dir shares/",
+          "  breakglass vault create vault.json --custodians carol,dave,erin \\",
+          "      --threshold 2 --shares-dir shares/",
           "  BG_PASS=... breakglass vault create vault.json --passphrase-env BG_PASS"})
   static final class Create extends VaultCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The vault file to create (it must not exist).")
@@ -255,9 +257,10 @@ final class VaultCommands {
           + "of standard input (after the passphrase line with --passphrase-file -)."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass vault put vault.json prod-db-admin",
-          "  breakglass vault put vault.json prod-db-admin --passphrase-env BG_PASS < credential.txt",
-          "  printf '%s\\n%s' \"$PASS\" \"$CREDENTIAL\" | breakglass vault put vault.json prod-db-admin "
-              + "--passphrase-file -"})
+          "  breakglass vault put vault.json prod-db-admin --passphrase-env BG_PASS \\",
+          "      < credential.txt",
+          "  printf '%%s\\n%%s' \"$PASS\" \"$CREDENTIAL\" \\",
+          "      | breakglass vault put vault.json prod-db-admin --passphrase-file -"})
   static final class Put extends VaultCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The vault file.")
     Path file;
@@ -339,8 +342,9 @@ final class VaultCommands {
               + "share files one after another), or are typed one per line on a terminal."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass shares check vault.json --share carol.share --share dave.share",
-          "  cat carol.share dave.share | breakglass shares check vault.json --passphrase-env BG_PASS",
-          "  breakglass shares check vault.json    (then type each share's groups on one line)"})
+          "  cat carol.share dave.share \\",
+          "      | breakglass shares check vault.json --passphrase-env BG_PASS",
+          "  breakglass shares check vault.json     # then type each share on one line"})
   static final class CheckShares extends VaultCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The sealed vault file.")
     Path file;

@@ -97,6 +97,20 @@ class CliCommandsTest {
       assertThat(cli.out).startsWith("Usage: breakglass " + command).contains("Examples:", "  breakglass " + command,
           "Exit status:", "2   bad usage or unusable input");
       assertThat(cli.err).isEmpty();
+      assertExamplesFitEightyColumns(cli.out);
+    }
+
+    @Test
+    void topLevelHelpListsCommandsWithExamples() {
+      assertThat(cli.run("--help")).isEqualTo(BreakGlassCli.OK);
+      assertThat(cli.out).contains("Commands:", "verify", "report", "vault", "shares", "Examples:", "Exit status:");
+      assertExamplesFitEightyColumns(cli.out);
+    }
+
+    /** Picocli wraps footer lines at 80 columns; a wrapped example cannot be pasted. */
+    private void assertExamplesFitEightyColumns(String help) {
+      List<String> examples = help.lines().dropWhile(l -> !l.equals("Examples:")).skip(1).toList();
+      assertThat(examples).isNotEmpty().allSatisfy(l -> assertThat(l).startsWith("  ").hasSizeLessThanOrEqualTo(80));
     }
 
     @Test
