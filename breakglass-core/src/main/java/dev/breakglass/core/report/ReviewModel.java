@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  * (JSON, Markdown, HTML) tells the same story: the timeline in phases, the grants, a summary per
  * account, the delivery status of every alert, and the anomalies a reviewer must look at.
  *
- * <p>Text is kept as logged; renderers make it inert ({@link InertText}) and escape it. Immutable.
+ * <p>Text is kept as logged; renderers make it inert ({@link InertText}) and escape it. Built for
+ * one rendering and not shared: the grant and account views are plain holders filled while the
+ * events are read.
  */
 public final class ReviewModel {
   /** Where an event belongs in the story of an incident, in story order. */
