@@ -12,6 +12,7 @@ import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.audit.AuditSigningKey;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.core.internal.Engine;
+import dev.breakglass.core.policy.PolicyFiles;
 import dev.breakglass.core.internal.ProviderRegistry;
 import dev.breakglass.core.internal.Components;
 import dev.breakglass.core.internal.DeliveryAuditor;
