@@ -208,7 +208,7 @@ public final class BreakGlassEngine {
     /**
      * Whether the engine runs its own threads (health checks, expiry sweep, rotation). Default true.
      * Without them the host (or a test) calls {@link BreakGlass#sweep()} and
-     * {@link Engine#checkHealthNow()} itself; expiry is enforced on every read either way.
+     * {@link BreakGlass#checkHealthNow()} itself; expiry is enforced on every read either way.
      */
     public Builder background(boolean background) {
       this.background = background;
