@@ -1,7 +1,7 @@
 package dev.breakglass.core.health;
 
-import dev.breakglass.core.text.SafeText;
 import dev.breakglass.ProviderException;
+import dev.breakglass.core.text.SafeText;
 import dev.breakglass.spi.ProviderContext;
 import java.time.Duration;
 import java.util.Locale;

@@ -1,9 +1,9 @@
 package dev.breakglass.core.policy;
 
-import dev.breakglass.core.text.SafeText;
 import dev.breakglass.AccountPolicy;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.PolicyException;
+import dev.breakglass.core.text.SafeText;
 import dev.breakglass.spi.ProviderContext;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,8 +1,8 @@
 package dev.breakglass.core.policy;
 
-import dev.breakglass.core.text.SafeText;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.PolicyException;
+import dev.breakglass.core.text.SafeText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

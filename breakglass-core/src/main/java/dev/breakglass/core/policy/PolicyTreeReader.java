@@ -1,7 +1,7 @@
 package dev.breakglass.core.policy;
 
-import dev.breakglass.core.text.SafeText;
 import dev.breakglass.PolicyException;
+import dev.breakglass.core.text.SafeText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
