@@ -21,6 +21,7 @@ module dev.breakglass.core {
   exports dev.breakglass.core.audit;
   exports dev.breakglass.core.alert;
   exports dev.breakglass.core.health;
+  exports dev.breakglass.core.policy;
   exports dev.breakglass.core.rotation;
   exports dev.breakglass.core.vault;
 

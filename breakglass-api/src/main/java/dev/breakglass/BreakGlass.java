@@ -104,6 +104,17 @@ public interface BreakGlass extends AutoCloseable {
   void closeIncident(String actor, String reason);
 
   /**
+   * Runs every health probe of the primary identity provider once now and applies the fall/rise
+   * thresholds, exactly as one round of the background monitor does. A host that builds the engine
+   * without its own threads (for example {@code BreakGlassEngine.builder().background(false)})
+   * calls this on its own schedule; with the background monitor running there is no need to.
+   * Probe failures never throw: they count towards opening the emergency path, audited.
+   *
+   * @throws BreakGlassException with {@link ReasonCode#CLOSED} after {@link #close()}
+   */
+  void checkHealthNow();
+
+  /**
    * Runs the expiry sweep now: ends grants past their expiry, expires stale requests, and rotates
    * the credentials of ended grants. The engine also runs it on a schedule.
    */

@@ -12,6 +12,7 @@ import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.audit.AuditSigningKey;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.core.internal.Engine;
+import dev.breakglass.core.policy.PolicyFiles;
 import dev.breakglass.core.internal.ProviderRegistry;
 import dev.breakglass.core.internal.Components;
 import dev.breakglass.core.internal.DeliveryAuditor;
@@ -207,7 +208,7 @@ public final class BreakGlassEngine {
     /**
      * Whether the engine runs its own threads (health checks, expiry sweep, rotation). Default true.
      * Without them the host (or a test) calls {@link BreakGlass#sweep()} and
-     * {@link Engine#checkHealthNow()} itself; expiry is enforced on every read either way.
+     * {@link BreakGlass#checkHealthNow()} itself; expiry is enforced on every read either way.
      */
     public Builder background(boolean background) {
       this.background = background;

@@ -1,5 +1,6 @@
 package dev.breakglass.core.health;
 
+import dev.breakglass.core.text.SafeText;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -123,7 +124,7 @@ final class HttpFetcher {
   }
 
   private static String message(Throwable t) {
-    return t.getMessage() == null ? "" : Texts.printable(t.getMessage(), 160);
+    return t.getMessage() == null ? "" : SafeText.printable(t.getMessage(), 160);
   }
 
   static String format(Duration d) {

@@ -1,5 +1,6 @@
 package dev.breakglass.core.health;
 
+import dev.breakglass.core.text.SafeText;
 import dev.breakglass.spi.HealthProbe;
 import dev.breakglass.spi.ProbeResult;
 import java.net.URI;
@@ -126,7 +127,7 @@ public final class OidcDiscoveryProbe implements HealthProbe {
     }
     if (!issuer.equals(announced.asString())) {
       return Verdict.bad("discovery document at " + shownDiscovery + " names issuer '"
-          + Texts.printable(announced.asString(), 200) + "', expected '" + issuer + "'");
+          + SafeText.printable(announced.asString(), 200) + "', expected '" + issuer + "'");
     }
     for (String field : REQUIRED_FIELDS) {
       JsonNode value = document.get(field);
@@ -178,7 +179,7 @@ public final class OidcDiscoveryProbe implements HealthProbe {
       node = JSON.readTree(response.body());
     } catch (JacksonException e) {
       throw new HttpFetcher.Failure(what + " at " + shown + " is not JSON ("
-          + Texts.printable(firstLine(e.getOriginalMessage()), 120) + ")");
+          + SafeText.printable(firstLine(e.getOriginalMessage()), 120) + ")");
     }
     if (node == null || !node.isObject()) {
       throw new HttpFetcher.Failure(what + " at " + shown + " is not a JSON object");

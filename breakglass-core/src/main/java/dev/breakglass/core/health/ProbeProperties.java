@@ -1,6 +1,7 @@
 package dev.breakglass.core.health;
 
 import dev.breakglass.ProviderException;
+import dev.breakglass.core.text.SafeText;
 import dev.breakglass.spi.ProviderContext;
 import java.time.Duration;
 import java.util.Locale;
@@ -31,7 +32,7 @@ final class ProbeProperties {
         return false;
       default:
         throw new ProviderException(context.providerName(), "provider '" + context.providerName() + "' property '"
-            + key + "' must be true or false, was '" + Texts.printable(raw.get(), 40) + "'");
+            + key + "' must be true or false, was '" + SafeText.printable(raw.get(), 40) + "'");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.breakglass.core.health;
 
+import dev.breakglass.core.text.SafeText;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -7,19 +8,6 @@ import java.util.Locale;
 /** Text that came from the network or from configuration, made safe to put in a detail or a log line. */
 final class Texts {
   private Texts() {}
-
-  /** At most {@code max} characters, control characters replaced, so a server cannot forge log lines. */
-  static String printable(String text, int max) {
-    StringBuilder sb = new StringBuilder(Math.min(text.length(), max) + 3);
-    for (int i = 0; i < text.length() && sb.length() < max; i++) {
-      char c = text.charAt(i);
-      sb.append(Character.isISOControl(c) ? '?' : c);
-    }
-    if (text.length() > max) {
-      sb.append("...");
-    }
-    return sb.toString();
-  }
 
   /**
    * A URL as it may be shown: scheme, host, port and path; a query (which often carries tokens) is
@@ -36,7 +24,7 @@ final class Texts {
     if (uri.getRawQuery() != null) {
       sb.append("?...");
     }
-    return printable(sb.toString(), 300);
+    return SafeText.printable(sb.toString(), 300);
   }
 
   /**

@@ -62,6 +62,15 @@ final class EmergencyMonitor {
     return state;
   }
 
+  /** How the emergency is open, for audit details: {@code none}, {@code primary-unhealthy} or {@code incident:<id>}. */
+  String describe() {
+    EmergencyState s = state;
+    if (!s.isEmergency()) {
+      return "none";
+    }
+    return !s.primaryHealthy() ? "primary-unhealthy" : "incident:" + java.util.Objects.requireNonNull(s.incident()).id();
+  }
+
   /** Runs every probe once and applies hysteresis. Never throws. */
   void checkNow() {
     if (probes.isEmpty()) {

@@ -1,11 +1,13 @@
 package dev.breakglass.core.internal;
 
+import dev.breakglass.AccessDeniedException;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.AuditSink;
 import dev.breakglass.AuditUnavailableException;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.spi.Alert;
+import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.Severity;
 import java.time.Clock;
 import java.util.Map;
@@ -17,7 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every arrow of the lifecycle goes through here: the audit record first (durable, or the caller
- * gets {@link AuditUnavailableException} and must not act), then the alert. Thread-safe.
+ * gets {@link AuditUnavailableException} and must not act), then the alert. Details pass through
+ * {@link AuditDetails}, so every value whose key is not declared clear is fingerprinted here and
+ * nowhere else. A state change that must sit between the two steps (the grant's compare-and-set)
+ * uses {@link #audit} and {@link #alert} separately ({@link GrantStateMachine}). Thread-safe.
  */
 final class Recorder {
   private static final Logger LOG = LoggerFactory.getLogger(Recorder.class);
@@ -25,15 +30,56 @@ final class Recorder {
   private final AuditSink sink;
   private final AlertDispatcher alerts;
   private final Clock clock;
+  private final AuditDetails.Protection protection;
 
-  Recorder(AuditSink sink, AlertDispatcher alerts, Clock clock) {
+  Recorder(AuditSink sink, AlertDispatcher alerts, Clock clock, AuditDetails.Protection protection) {
     this.sink = sink;
     this.alerts = alerts;
     this.clock = clock;
+    this.protection = protection;
   }
 
   Clock clock() {
     return clock;
+  }
+
+  /** New, empty details for one record; values are protected as they are added. */
+  AuditDetails details() {
+    return new AuditDetails(protection);
+  }
+
+  /**
+   * Writes the audit record and nothing else.
+   *
+   * @throws AuditUnavailableException if the record is not durable
+   */
+  AuditEvent audit(AuditEventType type, String actor, @Nullable String grantId, @Nullable String account,
+      AuditDetails details) {
+    AuditEvent event = new AuditEvent(clock.instant(), type, actor, grantId, account, details.asMap());
+    try {
+      sink.append(event);
+    } catch (AuditUnavailableException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new AuditUnavailableException("audit sink failed to record " + type + ": " + e.getMessage(), e);
+    }
+    return event;
+  }
+
+  /**
+   * Raises the alert for an event already audited. Never throws.
+   *
+   * @return the alert's delivery future (completes when a channel confirmed delivery)
+   */
+  CompletableFuture<Void> alert(AuditEvent event, String summary, String alertId) {
+    Alert alert = new Alert(alertId, event.time(), severityOf(event.type()), event.type(), summary, event.grantId(),
+        event.account(), event.details());
+    try {
+      return alerts.dispatch(alert);
+    } catch (RuntimeException e) {
+      LOG.error("alert dispatch failed for {} ({}): {}", event.type(), alert.id(), e.toString());
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /**
@@ -43,28 +89,14 @@ final class Recorder {
    * @throws AuditUnavailableException if the record is not durable; no alert is sent then
    */
   CompletableFuture<Void> record(AuditEventType type, String actor, @Nullable String grantId,
-      @Nullable String account, Map<String, String> details, String summary) {
-    return record(type, actor, grantId, account, details, summary, UUID.randomUUID().toString());
+      @Nullable String account, AuditDetails details, String summary) {
+    return alert(audit(type, actor, grantId, account, details), summary, UUID.randomUUID().toString());
   }
 
-  /** Like {@link #record}, with the alert's id (its idempotency key) chosen by the caller. */
+  /** Like {@link #record(AuditEventType, String, String, String, AuditDetails, String)}, details protected first. */
   CompletableFuture<Void> record(AuditEventType type, String actor, @Nullable String grantId,
-      @Nullable String account, Map<String, String> details, String summary, String alertId) {
-    AuditEvent event = new AuditEvent(clock.instant(), type, actor, grantId, account, details);
-    try {
-      sink.append(event);
-    } catch (AuditUnavailableException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new AuditUnavailableException("audit sink failed to record " + type + ": " + e.getMessage(), e);
-    }
-    Alert alert = new Alert(alertId, event.time(), severityOf(type), type, summary, grantId, account, details);
-    try {
-      return alerts.dispatch(alert);
-    } catch (RuntimeException e) {
-      LOG.error("alert dispatch failed for {} ({}): {}", type, alert.id(), e.toString());
-      return CompletableFuture.failedFuture(e);
-    }
+      @Nullable String account, Map<String, String> details, String summary) {
+    return record(type, actor, grantId, account, details().putAll(details), summary);
   }
 
   /**
@@ -72,19 +104,35 @@ final class Recorder {
    * audited: a failure to audit is logged and attached to nothing, and the alert still goes out.
    */
   void recordRefusal(AuditEventType type, String actor, @Nullable String grantId, @Nullable String account,
-      Map<String, String> details, String summary) {
+      AuditDetails details, String summary) {
     try {
       record(type, actor, grantId, account, details, summary);
     } catch (AuditUnavailableException e) {
       LOG.error("could not audit {} for account {}: {}", type, account, e.getMessage());
       Alert alert = new Alert(UUID.randomUUID().toString(), clock.instant(), Severity.CRITICAL, type,
-          summary + " (audit unavailable)", grantId, account, details);
+          summary + " (audit unavailable)", grantId, account, details.asMap());
       try {
         alerts.dispatch(alert);
       } catch (RuntimeException ex) {
         LOG.error("alert dispatch failed for {}: {}", type, ex.toString());
       }
     }
+  }
+
+  /** Like {@link #recordRefusal(AuditEventType, String, String, String, AuditDetails, String)}, details protected first. */
+  void recordRefusal(AuditEventType type, String actor, @Nullable String grantId, @Nullable String account,
+      Map<String, String> details, String summary) {
+    recordRefusal(type, actor, grantId, account, details().putAll(details), summary);
+  }
+
+  /**
+   * Records a refusal about an existing grant (see {@link #recordRefusal}) and returns the exception
+   * the caller throws.
+   */
+  AccessDeniedException refuse(AuditEventType type, Refusal refusal, String actor, GrantRecord grant) {
+    recordRefusal(type, actor, grant.id(), grant.account(),
+        details().put("reason", refusal.code().name()).put("detail", refusal.message()), refusal.message());
+    return new AccessDeniedException(refusal.code(), refusal.message(), grant.id());
   }
 
   /**

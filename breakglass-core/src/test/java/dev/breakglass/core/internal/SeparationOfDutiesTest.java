@@ -92,9 +92,9 @@ class SeparationOfDutiesTest {
 
   @Test
   void digestCoversIdentificationEvidence() {
-    String a = Engine.requestDigest("g", "alice", "db", "r", "t", Duration.ofMinutes(1), f.clock.instant(),
+    String a = GrantLifecycle.requestDigest("g", "alice", "db", "r", "t", Duration.ofMinutes(1), f.clock.instant(),
         java.util.Map.of("identification.badge", "hmac-sha256:aa"));
-    String b = Engine.requestDigest("g", "alice", "db", "r", "t", Duration.ofMinutes(1), f.clock.instant(),
+    String b = GrantLifecycle.requestDigest("g", "alice", "db", "r", "t", Duration.ofMinutes(1), f.clock.instant(),
         java.util.Map.of("identification.badge", "hmac-sha256:ab"));
     assertThat(a).isNotEqualTo(b);
   }

@@ -1,5 +1,6 @@
-package dev.breakglass.core;
+package dev.breakglass.core.policy;
 
+import dev.breakglass.core.text.SafeText;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,10 +59,10 @@ sealed interface PolicyNode permits PolicyNode.Mapping, PolicyNode.Sequence, Pol
     public String kind() {
       switch (type) {
         case TEXT:
-          return "the text '" + PolicyFiles.printable(text) + "'";
+          return "the text '" + SafeText.printable(text) + "'";
         case INTEGER:
         case DECIMAL:
-          return "the number " + PolicyFiles.printable(text);
+          return "the number " + SafeText.printable(text);
         case BOOLEAN:
           return "the boolean " + text;
         default:

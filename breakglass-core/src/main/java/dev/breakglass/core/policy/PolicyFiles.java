@@ -1,7 +1,8 @@
-package dev.breakglass.core;
+package dev.breakglass.core.policy;
 
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.PolicyException;
+import dev.breakglass.core.text.SafeText;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -265,31 +266,11 @@ public final class PolicyFiles {
       return "syntax error";
     }
     int newline = message.indexOf('\n');
-    return printable(newline < 0 ? message : message.substring(0, newline), 200);
+    return SafeText.printable(newline < 0 ? message : message.substring(0, newline), 200);
   }
 
   private static PolicyException withCause(PolicyException e, Throwable cause) {
     e.initCause(cause);
     return e;
-  }
-
-  /** File content quoted in a message: bounded, and without control characters that could forge log lines. */
-  static String printable(@Nullable String text) {
-    return printable(text, 80);
-  }
-
-  private static String printable(@Nullable String text, int max) {
-    if (text == null) {
-      return "null";
-    }
-    StringBuilder sb = new StringBuilder(Math.min(text.length(), max + 3));
-    for (int i = 0; i < text.length() && sb.length() < max; i++) {
-      char c = text.charAt(i);
-      sb.append(Character.isISOControl(c) ? '?' : c);
-    }
-    if (text.length() > max) {
-      sb.append("...");
-    }
-    return sb.toString();
   }
 }

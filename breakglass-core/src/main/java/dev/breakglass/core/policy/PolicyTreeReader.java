@@ -1,6 +1,7 @@
-package dev.breakglass.core;
+package dev.breakglass.core.policy;
 
 import dev.breakglass.PolicyException;
+import dev.breakglass.core.text.SafeText;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,7 @@ final class PolicyTreeReader {
     int line = tokenLine();
     if (parser instanceof YAMLParser && ((YAMLParser) parser).isCurrentAlias()) {
       throw new PolicyException(source, line, fieldOf(path),
-          "uses a YAML alias (*" + PolicyFiles.printable(parser.getString()) + "); write the value out instead");
+          "uses a YAML alias (*" + SafeText.printable(parser.getString()) + "); write the value out instead");
     }
     switch (token) {
       case START_OBJECT:
@@ -99,7 +100,7 @@ final class PolicyTreeReader {
       if (key.chars().anyMatch(Character::isISOControl)) {
         // Keys become field paths in messages and logs; a newline in one could forge a log line.
         throw new PolicyException(source, keyLine, fieldOf(path),
-            "has a key with a control character ('" + PolicyFiles.printable(key) + "')");
+            "has a key with a control character ('" + SafeText.printable(key) + "')");
       }
       String childPath = path.isEmpty() ? key : path + "." + key;
       PolicyNode.Entry earlier = entries.get(key);

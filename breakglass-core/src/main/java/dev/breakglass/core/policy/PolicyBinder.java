@@ -1,8 +1,9 @@
-package dev.breakglass.core;
+package dev.breakglass.core.policy;
 
 import dev.breakglass.AccountPolicy;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.PolicyException;
+import dev.breakglass.core.text.SafeText;
 import dev.breakglass.spi.ProviderContext;
 import java.time.Duration;
 import java.util.HashMap;
@@ -106,7 +107,7 @@ final class PolicyBinder {
       if (backup != null) {
         String name = text(backup.value());
         if (!accounts.entries().containsKey(name)) {
-          throw error(backup.value(), "names the unknown account '" + PolicyFiles.printable(name)
+          throw error(backup.value(), "names the unknown account '" + SafeText.printable(name)
               + "'; defined accounts: " + String.join(", ", accounts.entries().keySet()));
         }
       }
@@ -133,7 +134,7 @@ final class PolicyBinder {
     if (name.isBlank()) {
       throw new PolicyException(source, entry.keyLine(), "accounts", "an account name must not be blank");
     }
-    PolicyNode.Mapping m = mapping(entry.value(), "the rules of account '" + PolicyFiles.printable(name) + "'");
+    PolicyNode.Mapping m = mapping(entry.value(), "the rules of account '" + SafeText.printable(name) + "'");
     requireKnownFields(m, ACCOUNT_FIELDS, "an account");
     Map<String, PolicyNode.Entry> f = m.entries();
     AccountPolicy.Builder b = AccountPolicy.builder(name);
@@ -182,7 +183,7 @@ final class PolicyBinder {
       if (custodians.contains(requester) && custodians.size() - 1 < policy.approvalsRequired()) {
         String field = m.path() + ".approvals";
         throw new PolicyException(source, lineOf(field, m.line()), field, "requires " + policy.approvalsRequired()
-            + " approvals, but when custodian '" + PolicyFiles.printable(requester) + "' requests, only " + (custodians.size() - 1)
+            + " approvals, but when custodian '" + SafeText.printable(requester) + "' requests, only " + (custodians.size() - 1)
             + " other custodian(s) can approve");
       }
     }
@@ -193,7 +194,7 @@ final class PolicyBinder {
     for (PolicyNode.Entry e : m.entries().values()) {
       if (!allowed.contains(e.key())) {
         String path = m.path().isEmpty() ? e.key() : m.path() + "." + e.key();
-        throw new PolicyException(source, e.keyLine(), path, "unknown field '" + PolicyFiles.printable(e.key())
+        throw new PolicyException(source, e.keyLine(), path, "unknown field '" + SafeText.printable(e.key())
             + "'; " + what + " allows " + String.join(", ", allowed));
       }
     }
@@ -207,7 +208,7 @@ final class PolicyBinder {
       for (PolicyNode item : items) {
         String name = ((PolicyNode.Scalar) item).text();
         if (!people.contains(name)) {
-          throw error(item, role + " '" + PolicyFiles.printable(name) + "' is not listed under 'people' (line "
+          throw error(item, role + " '" + SafeText.printable(name) + "' is not listed under 'people' (line "
               + peopleLine + ")");
         }
       }
@@ -231,11 +232,11 @@ final class PolicyBinder {
         throw error(item, "a " + what + " must not be blank");
       }
       if (name.chars().anyMatch(Character::isISOControl)) {
-        throw error(item, what + " '" + PolicyFiles.printable(name) + "' contains a control character");
+        throw error(item, what + " '" + SafeText.printable(name) + "' contains a control character");
       }
       Integer earlier = firstLine.putIfAbsent(name, item.line());
       if (earlier != null) {
-        throw error(item, what + " '" + PolicyFiles.printable(name) + "' is listed twice (first on line "
+        throw error(item, what + " '" + SafeText.printable(name) + "' is listed twice (first on line "
             + earlier + ")");
       }
     }
@@ -271,7 +272,7 @@ final class PolicyBinder {
     try {
       return Long.parseLong(digits);
     } catch (NumberFormatException e) {
-      throw error(node, "the number " + PolicyFiles.printable(digits) + " is out of range");
+      throw error(node, "the number " + SafeText.printable(digits) + " is out of range");
     }
   }
 
@@ -290,7 +291,7 @@ final class PolicyBinder {
     try {
       return ProviderContext.parseDuration(((PolicyNode.Scalar) node).text());
     } catch (IllegalArgumentException e) {
-      throw error(node, "'" + PolicyFiles.printable(((PolicyNode.Scalar) node).text())
+      throw error(node, "'" + SafeText.printable(((PolicyNode.Scalar) node).text())
           + "' is not a duration; use 250ms, 90s, 30m, 2h, 1d or ISO-8601 such as PT30M");
     }
   }

@@ -1,4 +1,4 @@
-package dev.breakglass.core;
+package dev.breakglass.core.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
