@@ -25,7 +25,7 @@ import dev.breakglass.RateLimitedException;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.audit.Fingerprinter;
-import dev.breakglass.core.rotation.Backoff;
+import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.CredentialRotator;
