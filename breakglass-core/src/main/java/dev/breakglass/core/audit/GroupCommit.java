@@ -10,8 +10,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.CountDownLatch;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
@@ -56,7 +58,7 @@ final class GroupCommit {
   private Instant lastTime;
   private long lastCheckpointSize;
   private Instant lastCheckpointTime;
-  private @Nullable Checkpoint latestCheckpoint;
+  private volatile @Nullable Checkpoint latestCheckpoint;
   private @Nullable Checkpoint pendingCheckpoint;
   private LogFormat.FrameBuffer pending = new LogFormat.FrameBuffer(64 * 1024);
   private LogFormat.FrameBuffer spare = new LogFormat.FrameBuffer(64 * 1024);
@@ -94,30 +96,34 @@ final class GroupCommit {
     writer.start();
   }
 
-  /** The records of one write and force; their appenders wait on it outside the lock. */
+  /**
+   * The records of one write and force; their appenders wait on it outside the lock, and the writer
+   * wakes each of them directly when the batch is durable (no lock to reacquire, no wake-up chain).
+   */
   private static final class Batch {
-    private final CountDownLatch done = new CountDownLatch(1);
+    private final Queue<Thread> waiters = new ConcurrentLinkedQueue<>();
+    private volatile boolean done;
     private @Nullable AuditUnavailableException error;
 
     /** Completes the batch, durable or with {@code e}; only the first completion counts. */
     void complete(@Nullable AuditUnavailableException e) {
-      if (done.getCount() == 0) {
+      if (done) {
         return;
       }
       error = e;
-      done.countDown();
+      done = true;
+      for (Thread t : waiters) {
+        LockSupport.unpark(t);
+      }
     }
 
     /** Waits (uninterruptibly: the record is already ordered) until the batch is durable. */
     void await() {
+      waiters.add(Thread.currentThread());
       boolean interrupted = false;
-      while (true) {
-        try {
-          done.await();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
+      while (!done) {
+        LockSupport.park(this);
+        interrupted |= Thread.interrupted();
       }
       if (interrupted) {
         Thread.currentThread().interrupt();
@@ -185,12 +191,7 @@ final class GroupCommit {
   }
 
   @Nullable Checkpoint latestCheckpoint() {
-    lock.lock();
-    try {
-      return latestCheckpoint;
-    } finally {
-      lock.unlock();
-    }
+    return latestCheckpoint;
   }
 
   long size() {
@@ -376,9 +377,15 @@ final class GroupCommit {
           }
         } catch (IOException | RuntimeException e) {
           error = new AuditUnavailableException("cannot write audit log " + dir + ": " + e, e);
-        } finally {
-          lock.lock();
         }
+        if (error == null) {
+          // Appenders are woken before the writer competes with them for the lock again.
+          if (cp != null) {
+            latestCheckpoint = cp;
+          }
+          batch.complete(null);
+        }
+        lock.lock();
         bytes.clear();
         spare = bytes;
         if (error != null) {
@@ -388,10 +395,6 @@ final class GroupCommit {
           open.complete(error);
           return;
         }
-        if (cp != null) {
-          latestCheckpoint = cp;
-        }
-        batch.complete(null);
       }
     } finally {
       lock.unlock();
@@ -418,10 +421,21 @@ final class GroupCommit {
   }
 
   private void joinWriter() {
+    uninterruptibly(writer::join);
+  }
+
+  /** A wait that an interrupt must not cut short. */
+  interface Wait {
+    void run() throws InterruptedException;
+  }
+
+  /** Runs {@code wait} to its end, keeping an interrupt that arrives meanwhile for the caller. */
+  static void uninterruptibly(Wait wait) {
     boolean interrupted = false;
-    while (writer.isAlive()) {
+    while (true) {
       try {
-        writer.join();
+        wait.run();
+        break;
       } catch (InterruptedException e) {
         interrupted = true;
       }

@@ -226,17 +226,7 @@ public final class TamperEvidentAuditLog implements AuditSink {
   }
 
   private void awaitClosed() {
-    boolean interrupted = false;
-    while (closed.getCount() > 0) {
-      try {
-        closed.await();
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    GroupCommit.uninterruptibly(closed::await);
   }
 
   @Override
