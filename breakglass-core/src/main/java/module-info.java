@@ -20,8 +20,10 @@ module dev.breakglass.core {
   exports dev.breakglass.core;
   exports dev.breakglass.core.audit;
   exports dev.breakglass.core.alert;
+  exports dev.breakglass.core.alert.channel;
   exports dev.breakglass.core.health;
   exports dev.breakglass.core.policy;
+  exports dev.breakglass.core.retry;
   exports dev.breakglass.core.rotation;
   exports dev.breakglass.core.vault;
 
@@ -43,7 +45,7 @@ module dev.breakglass.core {
       dev.breakglass.core.vault.FileVaultProvider,
       dev.breakglass.core.vault.SealedFileVaultProvider;
   provides dev.breakglass.spi.AlertChannelProvider with
-      dev.breakglass.core.alert.Slf4jAlertChannelProvider,
-      dev.breakglass.core.alert.WebhookAlertChannelProvider,
-      dev.breakglass.core.alert.SyslogAlertChannelProvider;
+      dev.breakglass.core.alert.channel.Slf4jAlertChannelProvider,
+      dev.breakglass.core.alert.channel.WebhookAlertChannelProvider,
+      dev.breakglass.core.alert.channel.SyslogAlertChannelProvider;
 }

@@ -5,6 +5,7 @@ import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.AlertChannelProvider;
 import dev.breakglass.spi.ProviderContext;
 import dev.breakglass.spi.Severity;
+import dev.breakglass.core.alert.channel.Slf4jAlertChannel;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package dev.breakglass.core.audit;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.CRC32C;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The on-disk layout of the tamper-evident audit log.
@@ -105,6 +106,47 @@ final class LogFormat {
     crc.reset();
     crc.update(payload, 0, payload.length);
     out.putBytes(head).putInt(headCrc).putInt((int) crc.getValue()).putBytes(payload);
+  }
+
+  /**
+   * Checks the frame header at {@code b[p]} (its CRC, length range and type): the one place a frame
+   * header is judged, for the scanner, the verifier and the torn-tail check alike.
+   *
+   * @return {@code null} if the header is intact, otherwise what is wrong with it
+   */
+  static @Nullable String headerProblem(byte[] b, int p, CRC32C crc) {
+    crc.reset();
+    crc.update(b, p, 5);
+    if (readInt(b, p + 5) != (int) crc.getValue()) {
+      return "frame header checksum mismatch";
+    }
+    int len = readInt(b, p);
+    if (len < 0 || len > MAX_PAYLOAD) {
+      return "frame length " + len + " out of range";
+    }
+    byte type = b[p + 4];
+    if (type != RECORD && type != CHECKPOINT) {
+      return "unknown frame type " + type;
+    }
+    return null;
+  }
+
+  /** Whether the payload of the frame at {@code b[p]} (header already checked, fully in {@code b}) matches its CRC. */
+  static boolean payloadIntact(byte[] b, int p, CRC32C crc) {
+    crc.reset();
+    crc.update(b, p + FRAME_HEADER, readInt(b, p));
+    return readInt(b, p + 9) == (int) crc.getValue();
+  }
+
+  /** Whether an intact frame (header and payload) starts at {@code b[p]} and ends within {@code b}. */
+  static boolean intactFrameAt(byte[] b, int p, CRC32C crc) {
+    return b.length - p >= FRAME_HEADER && headerProblem(b, p, crc) == null
+        && readInt(b, p) <= b.length - p - FRAME_HEADER && payloadIntact(b, p, crc);
+  }
+
+  /** The big-endian {@code int} at {@code b[at]}. */
+  static int readInt(byte[] b, int at) {
+    return ((b[at] & 0xff) << 24) | ((b[at + 1] & 0xff) << 16) | ((b[at + 2] & 0xff) << 8) | (b[at + 3] & 0xff);
   }
 
   /** One frame as bytes. */

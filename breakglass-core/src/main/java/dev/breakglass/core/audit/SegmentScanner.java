@@ -65,25 +65,16 @@ final class SegmentScanner {
       }
       throw new BadFrame(frameOffset, "segment ends inside a frame header", true);
     }
-    int len = getInt(pos);
+    String problem = LogFormat.headerProblem(buf, pos, crc);
+    if (problem != null) {
+      throw new BadFrame(frameOffset, problem, false);
+    }
+    int len = LogFormat.readInt(buf, pos);
     byte t = buf[pos + 4];
-    crc.reset();
-    crc.update(buf, pos, 5);
-    if (getInt(pos + 5) != (int) crc.getValue()) {
-      throw new BadFrame(frameOffset, "frame header checksum mismatch", false);
-    }
-    if (len < 0 || len > LogFormat.MAX_PAYLOAD) {
-      throw new BadFrame(frameOffset, "frame length " + len + " out of range", false);
-    }
-    if (t != LogFormat.RECORD && t != LogFormat.CHECKPOINT) {
-      throw new BadFrame(frameOffset, "unknown frame type " + t, false);
-    }
     if (!fill(LogFormat.FRAME_HEADER + len)) {
       throw new BadFrame(frameOffset, "segment ends inside a frame", true);
     }
-    crc.reset();
-    crc.update(buf, pos + LogFormat.FRAME_HEADER, len);
-    if (getInt(pos + 9) != (int) crc.getValue()) {
+    if (!LogFormat.payloadIntact(buf, pos, crc)) {
       throw new BadFrame(frameOffset, (t == LogFormat.RECORD ? "record" : "checkpoint")
           + " checksum mismatch", false);
     }
@@ -119,11 +110,6 @@ final class SegmentScanner {
   /** Offset just past the current frame. */
   long endOffset() {
     return base + pos + payloadLength;
-  }
-
-  private int getInt(int at) {
-    return ((buf[at] & 0xff) << 24) | ((buf[at + 1] & 0xff) << 16) | ((buf[at + 2] & 0xff) << 8)
-        | (buf[at + 3] & 0xff);
   }
 
   /** Makes {@code n} bytes available from {@code pos}; false if the channel ends first. */

@@ -19,7 +19,7 @@ import dev.breakglass.LoginAttempt;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.audit.Fingerprinter;
-import dev.breakglass.core.rotation.Backoff;
+import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;

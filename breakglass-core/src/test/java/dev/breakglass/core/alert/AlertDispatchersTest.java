@@ -1,10 +1,16 @@
 package dev.breakglass.core.alert;
 
-import static dev.breakglass.core.alert.TestSupport.alert;
+import static dev.breakglass.core.alert.channel.TestSupport.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakglass.ProviderException;
+import dev.breakglass.core.alert.channel.Slf4jAlertChannelProvider;
+import dev.breakglass.core.alert.channel.SyslogAlertChannelProvider;
+import dev.breakglass.core.alert.channel.WebhookAlertChannel;
+import dev.breakglass.core.alert.channel.WebhookAlertChannelProvider;
+import dev.breakglass.core.alert.channel.WebhookReceiver;
+import dev.breakglass.core.alert.channel.WebhookSignatureVerifier;
 import dev.breakglass.spi.AlertChannelProvider;
 import dev.breakglass.spi.Severity;
 import java.nio.charset.StandardCharsets;

@@ -1,9 +1,16 @@
 package dev.breakglass.core.alert;
 
-import static dev.breakglass.core.alert.TestSupport.alert;
+import static dev.breakglass.core.alert.channel.TestSupport.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.breakglass.core.alert.TestSupport.RecordingListener;
+import dev.breakglass.core.alert.channel.TestSupport.RecordingListener;
+import dev.breakglass.core.alert.channel.CapturingLogger;
+import dev.breakglass.core.alert.channel.Slf4jAlertChannel;
+import dev.breakglass.core.alert.channel.TestSupport;
+import dev.breakglass.core.alert.channel.SyslogAlertChannel;
+import dev.breakglass.core.alert.channel.SyslogListener;
+import dev.breakglass.core.alert.channel.WebhookAlertChannel;
+import dev.breakglass.core.alert.channel.WebhookReceiver;
 import dev.breakglass.spi.Alert;
 import dev.breakglass.spi.Severity;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +52,7 @@ class AlertSecretCanaryTest {
           .listener(listener)
           .channel("hook", WebhookAlertChannel.builder(hook.uri()).signingKey(canaryBytes).build(), Severity.INFO)
           .channel("syslog", SyslogAlertChannel.builder("127.0.0.1", syslog.port()).build(), Severity.INFO)
-          .channel("log", new Slf4jAlertChannel(log), Severity.INFO)
+          .channel("log", TestSupport.slf4jChannel(log), Severity.INFO)
           .build()) {
         for (Severity s : Severity.values()) {
           Alert a = alert(s);

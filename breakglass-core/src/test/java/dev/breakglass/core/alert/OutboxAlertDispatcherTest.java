@@ -1,13 +1,18 @@
 package dev.breakglass.core.alert;
 
-import static dev.breakglass.core.alert.TestSupport.alert;
+import static dev.breakglass.core.alert.channel.TestSupport.alert;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.ReasonCode;
-import dev.breakglass.core.alert.TestSupport.RecordingListener;
-import dev.breakglass.core.alert.TestSupport.RecordingScheduler;
+import dev.breakglass.core.alert.channel.TestSupport.RecordingListener;
+import dev.breakglass.core.alert.channel.TestSupport.RecordingScheduler;
+import dev.breakglass.core.alert.channel.CapturingLogger;
+import dev.breakglass.core.alert.channel.Slf4jAlertChannel;
+import dev.breakglass.core.alert.channel.TestSupport;
+import dev.breakglass.core.alert.channel.WebhookAlertChannel;
+import dev.breakglass.core.alert.channel.WebhookReceiver;
 import dev.breakglass.spi.Alert;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.AlertDeliveryException;
@@ -429,7 +434,7 @@ class OutboxAlertDispatcherTest {
   @Test
   void withoutAConfirmingChannelTheFutureFailsAtOnceButTheLogStillGetsTheAlert() throws Exception {
     CapturingLogger log = new CapturingLogger("alerts", false);
-    OutboxAlertDispatcher d = open(fast().channel(new Slf4jAlertChannel(log), Severity.INFO));
+    OutboxAlertDispatcher d = open(fast().channel(TestSupport.slf4jChannel(log), Severity.INFO));
     Alert a = alert(Severity.HIGH);
     assertThatThrownBy(() -> d.dispatch(a).get(WAIT, TimeUnit.SECONDS)).cause()
         .isInstanceOf(AlertDeliveryException.class).hasMessageContaining("no channel that confirms delivery");

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -82,8 +83,71 @@ class GroupCommitTest {
     }
   }
 
+  @Test
+  void appendersArrivingDuringAForceShareTheNextOne() throws Exception {
+    CountDownLatch forceEntered = new CountDownLatch(1);
+    CountDownLatch releaseForce = new CountDownLatch(1);
+    AtomicBoolean gate = new AtomicBoolean();
+    try (TamperEvidentAuditLog log = TamperEvidentAuditLog.builder(dir).signingKey(KEY).backgroundCheckpoints(false)
+        .channelFactory((file, options) -> new CountingChannel(FileChannel.open(file, options)) {
+          @Override
+          public void force(boolean metaData) throws IOException {
+            if (gate.getAndSet(false)) {
+              forceEntered.countDown();
+              try {
+                releaseForce.await();
+              } catch (InterruptedException e) {
+                throw new IOException(e);
+              }
+            }
+            super.force(metaData);
+          }
+        })
+        .build()) {
+      gate.set(true);
+      int joiners = 10;
+      ExecutorService pool = Executors.newFixedThreadPool(joiners + 1);
+      try {
+        Future<Long> first = pool.submit(() -> log.appendAndGetIndex(event(0)));
+        forceEntered.await();
+        forces.set(0);
+        List<Future<Long>> rest = new ArrayList<>();
+        for (int i = 1; i <= joiners; i++) {
+          int n = i;
+          rest.add(pool.submit(() -> log.appendAndGetIndex(event(n))));
+        }
+        while (log.size() < joiners + 1) {
+          Thread.onSpinWait();
+        }
+        releaseForce.countDown();
+        assertThat(first.get(1, TimeUnit.MINUTES)).isZero();
+        for (Future<Long> f : rest) {
+          assertThat(f.get(1, TimeUnit.MINUTES)).isBetween(1L, (long) joiners);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(forces.get()).as("the blocked force, then one force for all who arrived meanwhile").isEqualTo(2);
+    }
+  }
+
+  @Test
+  void anInterruptedAppenderKeepsItsInterruptAndTheLogStaysWritable() throws Exception {
+    try (TamperEvidentAuditLog log = open()) {
+      Thread.currentThread().interrupt();
+      try {
+        assertThat(log.appendAndGetIndex(event(0))).isZero();
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(log.appendAndGetIndex(event(1))).isEqualTo(1);
+    }
+    assertThat(AuditLogReader.readEvents(dir)).containsExactly(event(0), event(1));
+  }
+
   /** Counts writes and forces and remembers the file size at the last force. */
-  final class CountingChannel extends FailingChannel {
+  class CountingChannel extends FailingChannel {
     CountingChannel(FileChannel delegate) {
       super(delegate, new AtomicBoolean(), new AtomicBoolean());
     }

@@ -10,7 +10,7 @@ import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.audit.AuditEventCodec;
 import dev.breakglass.core.audit.JsonLinesAuditSink;
-import dev.breakglass.core.rotation.Backoff;
+import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.tck.fixtures.MutableClock;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,0 @@
-package dev.breakglass.core.alert;
-
-/** The generic payload shape of {@link WebhookAlertChannel} passes the alert channel kit. */
-class GenericWebhookContractTest extends WebhookChannelContractBase {
-  @Override
-  WebhookAlertChannel.Format format() {
-    return WebhookAlertChannel.Format.GENERIC;
-  }
-}

@@ -1,9 +1,0 @@
-package dev.breakglass.core.alert;
-
-/** The slack payload shape of {@link WebhookAlertChannel} passes the alert channel kit. */
-class SlackWebhookContractTest extends WebhookChannelContractBase {
-  @Override
-  WebhookAlertChannel.Format format() {
-    return WebhookAlertChannel.Format.SLACK;
-  }
-}

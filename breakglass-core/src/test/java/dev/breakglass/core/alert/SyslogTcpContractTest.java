@@ -1,9 +1,0 @@
-package dev.breakglass.core.alert;
-
-/** {@link SyslogAlertChannel} over TCP against the alert channel kit. */
-class SyslogTcpContractTest extends SyslogChannelContract {
-  @Override
-  SyslogAlertChannel.Transport transport() {
-    return SyslogAlertChannel.Transport.TCP;
-  }
-}
