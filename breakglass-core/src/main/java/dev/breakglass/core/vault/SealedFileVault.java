@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import dev.breakglass.spi.files.VersionedFile;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.hpke.HPKE;
@@ -136,7 +137,7 @@ public final class SealedFileVault implements SealedCredentialVault {
   }
 
   /**
-   * Opens an existing sealed vault file, throttled by {@link UnlockThrottle#shared()}. Opening needs
+   * Opens an existing sealed vault file, throttled per file for this process. Opening needs
    * the passphrase only; reading credentials needs custodian shares.
    *
    * @throws VaultException as {@link EncryptedFileVault#open(Path, char[])} does, and if the file
@@ -147,7 +148,7 @@ public final class SealedFileVault implements SealedCredentialVault {
   }
 
   /** Like {@link #open(Path, char[])} with an explicit throttle. */
-  public static SealedFileVault open(Path file, char[] passphrase, UnlockThrottle throttle) {
+  static SealedFileVault open(Path file, char[] passphrase, UnlockThrottle throttle) {
     Objects.requireNonNull(passphrase, "passphrase");
     return new SealedFileVault(FileVaultStore.open(file, passphrase, throttle, true));
   }
@@ -160,7 +161,7 @@ public final class SealedFileVault implements SealedCredentialVault {
    */
   public static boolean isSealed(Path file) {
     Path path = file.toAbsolutePath().normalize();
-    return VaultDocument.decode(path, VaultFiles.read(path, VaultDocument.MAX_FILE_BYTES)).sealing != null;
+    return VersionedFile.read(path, VaultDocument.FORMAT_V1).document().sealing != null;
   }
 
   private static List<String> checkCustodians(int threshold, List<String> custodians) {

@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
+import dev.breakglass.spi.files.VersionedFile;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
@@ -55,6 +56,34 @@ final class VaultDocument {
   static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
 
   private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  /** How vault documents are kept in their {@link VersionedFile}. */
+  static final VersionedFile.Format<VaultDocument> FORMAT_V1 = new VersionedFile.Format<>() {
+    @Override
+    public VaultDocument decode(Path file, byte[] bytes) {
+      return VaultDocument.decode(file, bytes);
+    }
+
+    @Override
+    public byte[] encode(VaultDocument document) {
+      return document.encode();
+    }
+
+    @Override
+    public UUID documentId(VaultDocument document) {
+      return document.vaultId;
+    }
+
+    @Override
+    public long generation(VaultDocument document) {
+      return document.generation;
+    }
+
+    @Override
+    public long maxBytes() {
+      return MAX_FILE_BYTES;
+    }
+  };
 
   record Entry(byte[] nonce, byte[] ciphertext) {}
 
@@ -362,7 +391,7 @@ final class VaultDocument {
   }
 
   static VaultException corrupted(Path file, String what) {
-    return VaultFiles.corrupted(file, what);
+    return VersionedFile.corrupted(file, what);
   }
 
   private static String b64(byte[] b) {
