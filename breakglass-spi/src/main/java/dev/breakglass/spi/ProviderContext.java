@@ -114,6 +114,14 @@ public final class ProviderContext {
         + what);
   }
 
+  /**
+   * The error for a configuration that is wrong as a whole (no single property to blame): {@code
+   * provider 'x': <what>}. Throw it.
+   */
+  public ProviderException problem(String what) {
+    return new ProviderException(providerName, "provider '" + providerName + "': " + what);
+  }
+
   /** Like {@link #problem(String, String)}, keeping {@code cause}. */
   public ProviderException problem(String key, String what, Throwable cause) {
     return new ProviderException(providerName, "provider '" + providerName + "' property '" + fullKey(key) + "': "
@@ -147,7 +155,7 @@ public final class ProviderContext {
       case "false":
         return false;
       default:
-        throw problem(key, "must be true or false, was '" + raw.get() + "'");
+        throw problem(key, "must be true or false, was " + quoted(raw.get()));
     }
   }
 
@@ -178,7 +186,7 @@ public final class ProviderContext {
   public Duration positiveDuration(String key, Duration defaultValue) {
     Duration d = duration(key, defaultValue);
     if (get(key).isPresent() && (d.isZero() || d.isNegative())) {
-      throw problem(key, "must be a positive duration, was '" + get(key).get() + "'");
+      throw problem(key, "must be a positive duration, was " + quoted(get(key).get()));
     }
     return d;
   }
@@ -192,7 +200,7 @@ public final class ProviderContext {
     try {
       return Integer.parseInt(raw.get());
     } catch (NumberFormatException e) {
-      throw problem(key, "must be an integer, was '" + raw.get() + "'");
+      throw problem(key, "must be an integer, was " + quoted(raw.get()));
     }
   }
 
@@ -215,7 +223,7 @@ public final class ProviderContext {
       }
       allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
     }
-    throw problem(key, "must be one of " + allowed + ", was '" + raw.get() + "'");
+    throw problem(key, "must be one of " + allowed + ", was " + quoted(raw.get()));
   }
 
   /** The file named by {@code key}, resolved in the data directory if relative; empty if unset. */
@@ -356,7 +364,27 @@ public final class ProviderContext {
     }
   }
 
+  /**
+   * A configuration value as it may appear in a message: quoted, at most 60 characters, control and
+   * invisible format characters shown as {@code \\uXXXX} so a value cannot forge log lines.
+   */
+  static String quoted(String value) {
+    StringBuilder out = new StringBuilder("'");
+    int limit = Math.min(value.length(), 60);
+    for (int i = 0; i < limit; i++) {
+      char c = value.charAt(i);
+      int type = Character.getType(c);
+      if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append(value.length() > limit ? "'…" : "'").toString();
+  }
+
   private static String badDuration(String text) {
-    return "'" + text + "' is not a duration (use 250ms, 30s, 5m, 2h, 1d or ISO-8601 like PT5M)";
+    return quoted(text) + " is not a duration (use 250ms, 30s, 5m, 2h, 1d or ISO-8601 like PT5M)";
   }
 }
