@@ -7,8 +7,6 @@ import dev.breakglass.spi.ProviderContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Provider {@code file}: an {@link EncryptedFileVault}.
@@ -26,7 +24,6 @@ import org.slf4j.LoggerFactory;
  * <p>Stateless and thread-safe.
  */
 public final class FileVaultProvider implements CredentialVaultProvider {
-  private static final Logger LOG = LoggerFactory.getLogger(FileVaultProvider.class);
 
   /** The provider {@link java.util.ServiceLoader} instantiates. */
   public FileVaultProvider() {}
@@ -56,9 +53,6 @@ public final class FileVaultProvider implements CredentialVaultProvider {
       if (!createIfMissing) {
         throw context.problem("path", "the vault file " + path + " does not exist; create it with"
             + " EncryptedFileVault.create or set " + context.fullKey("create-if-missing") + "=true");
-      }
-      if (kdf.isBelowRecommendation()) {
-        LOG.warn("creating vault {} with {} below the OWASP recommendation {}", path, kdf, Argon2Parameters.recommended());
       }
       return EncryptedFileVault.create(path, passphrase, kdf);
     } finally {

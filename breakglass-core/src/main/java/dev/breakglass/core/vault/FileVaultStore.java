@@ -1,6 +1,7 @@
 package dev.breakglass.core.vault;
 
 import dev.breakglass.VaultException;
+import dev.breakglass.spi.files.VersionedFile;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.util.Map;
@@ -8,7 +9,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import dev.breakglass.spi.files.VersionedFile;
 import org.jspecify.annotations.Nullable;
 
 /**

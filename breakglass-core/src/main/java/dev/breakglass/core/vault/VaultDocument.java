@@ -1,6 +1,7 @@
 package dev.breakglass.core.vault;
 
 import dev.breakglass.VaultException;
+import dev.breakglass.spi.files.VersionedFile;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
-import dev.breakglass.spi.files.VersionedFile;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;

@@ -94,9 +94,9 @@ class VaultProvidersTest {
   void createIfMissingCreatesAnEmptyVaultWithTheConfiguredArgon2Cost() {
     try (CredentialVault vault = new FileVaultProvider().create(context("file", Map.of(
         "passphrase-env", "BG_VAULT_PASS", "create-if-missing", "true",
-        "argon2-memory-kib", "512", "argon2-iterations", "2", "argon2-parallelism", "1")))) {
+        "argon2-memory-kib", "20480", "argon2-iterations", "2", "argon2-parallelism", "1")))) {
       assertThat(vault.accounts()).isEmpty();
-      assertThat(((EncryptedFileVault) vault).kdf()).isEqualTo(Argon2Parameters.of(512, 2, 1));
+      assertThat(((EncryptedFileVault) vault).kdf()).isEqualTo(Argon2Parameters.of(20480, 2, 1));
     }
     assertThat(dir.resolve("vault.json")).exists();
   }
