@@ -40,32 +40,9 @@ final class Pkcs11Document {
   record Sealed(byte[] nonce, byte[] ciphertext) {}
 
   /** How PKCS#11 vault documents are kept in their {@link VersionedFile}. */
-  static final VersionedFile.Format<Pkcs11Document> FORMAT_V1 = new VersionedFile.Format<>() {
-    @Override
-    public Pkcs11Document decode(Path file, byte[] bytes) {
-      return Pkcs11Document.decode(file, bytes);
-    }
+  static final VersionedFile.Format<Pkcs11Document> FORMAT_V1 = VersionedFile.Format.of(
+      Pkcs11Document::decode, Pkcs11Document::encode, d -> d.vaultId, d -> d.generation, MAX_FILE_BYTES);
 
-    @Override
-    public byte[] encode(Pkcs11Document document) {
-      return document.encode();
-    }
-
-    @Override
-    public UUID documentId(Pkcs11Document document) {
-      return document.vaultId;
-    }
-
-    @Override
-    public long generation(Pkcs11Document document) {
-      return document.generation;
-    }
-
-    @Override
-    public long maxBytes() {
-      return MAX_FILE_BYTES;
-    }
-  };
 
   final UUID vaultId;
   final String keyLabel;

@@ -227,7 +227,7 @@ class EncryptedFileVaultTest {
   void alteredKdfParametersLookLikeAWrongPassphrase() throws Exception {
     createWith("a", "x").close();
     ObjectNode root = json();
-    ((ObjectNode) root.get("kdf")).put("iterations", 2);
+    ((ObjectNode) root.get("kdf")).put("iterations", 3);
     writeJson(root);
     assertThatThrownBy(this::open).hasMessageContaining("wrong passphrase").hasMessageContaining("altered");
   }

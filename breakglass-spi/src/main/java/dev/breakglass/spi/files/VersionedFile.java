@@ -14,7 +14,10 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.function.BiFunction;
 import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -70,6 +73,40 @@ public final class VersionedFile<D> {
 
     /** Files larger than this are refused as corrupted before they are read. */
     long maxBytes();
+
+    /**
+     * A format from its parts, for document types that already have a decoder and an encoder:
+     * {@code Format.of(MyDoc::decode, MyDoc::encode, MyDoc::id, MyDoc::generation, 16 << 20)}.
+     */
+    static <D> Format<D> of(BiFunction<Path, byte[], D> decode, Function<D, byte[]> encode,
+        Function<D, UUID> documentId, ToLongFunction<D> generation, long maxBytes) {
+      return new Format<>() {
+        @Override
+        public D decode(Path file, byte[] bytes) {
+          return decode.apply(file, bytes);
+        }
+
+        @Override
+        public byte[] encode(D document) {
+          return encode.apply(document);
+        }
+
+        @Override
+        public UUID documentId(D document) {
+          return documentId.apply(document);
+        }
+
+        @Override
+        public long generation(D document) {
+          return generation.applyAsLong(document);
+        }
+
+        @Override
+        public long maxBytes() {
+          return maxBytes;
+        }
+      };
+    }
   }
 
   /**
