@@ -4,7 +4,6 @@
  */
 module dev.breakglass.pkcs11 {
   requires transitive dev.breakglass.spi;
-  requires dev.breakglass.core;
   requires static org.jspecify;
   requires tools.jackson.core;
   requires tools.jackson.databind;

@@ -7,6 +7,7 @@ module dev.breakglass.spi {
   requires static org.jspecify;
 
   exports dev.breakglass.spi;
+  exports dev.breakglass.spi.files;
 
   uses dev.breakglass.spi.CredentialVaultProvider;
   uses dev.breakglass.spi.AlertChannelProvider;

@@ -110,6 +110,7 @@ class VaultCommandsTest {
       cli.run("vault", "create", vault.toString(), "--passphrase-file", passphraseFile.toString());
       Path wrong = Files.writeString(dir.resolve("wrong"), "not-it\n");
       Files.setPosixFilePermissions(wrong, PosixFilePermissions.fromString("rw-------"));
+      Files.setPosixFilePermissions(wrong, PosixFilePermissions.fromString("rw-------"));
       assertThat(cli.run("vault", "list", vault.toString(), "--passphrase-file", wrong.toString()))
           .isEqualTo(BreakGlassCli.USAGE);
       assertThat(cli.err).containsIgnoringCase("passphrase");

@@ -31,6 +31,15 @@ class ModuleTest {
   }
 
   @Test
+  void fileAndThrottlePlumbingIsNotPublicApi() throws Exception {
+    // AtomicFile and VaultFiles moved to dev.breakglass.spi.files; the throttle is the vaults' own business.
+    assertThat(Path.of("target/classes/dev/breakglass/core/vault/AtomicFile.class")).doesNotExist();
+    assertThat(Path.of("target/classes/dev/breakglass/core/vault/VaultFiles.class")).doesNotExist();
+    Class<?> throttle = Class.forName("dev.breakglass.core.vault.UnlockThrottle");
+    assertThat(java.lang.reflect.Modifier.isPublic(throttle.getModifiers())).isFalse();
+  }
+
+  @Test
   void usesEveryProviderTypeItLoads() throws Exception {
     assertThat(descriptor().uses()).contains("dev.breakglass.spi.CredentialVaultProvider",
         "dev.breakglass.spi.AlertChannelProvider", "dev.breakglass.spi.HealthProbeProvider",

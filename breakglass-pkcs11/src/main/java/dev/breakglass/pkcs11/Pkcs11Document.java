@@ -1,7 +1,7 @@
 package dev.breakglass.pkcs11;
 
 import dev.breakglass.VaultException;
-import dev.breakglass.core.vault.VaultFiles;
+import dev.breakglass.spi.files.VersionedFile;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -38,6 +38,11 @@ final class Pkcs11Document {
   private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
   record Sealed(byte[] nonce, byte[] ciphertext) {}
+
+  /** How PKCS#11 vault documents are kept in their {@link VersionedFile}. */
+  static final VersionedFile.Format<Pkcs11Document> FORMAT_V1 = VersionedFile.Format.of(
+      Pkcs11Document::decode, Pkcs11Document::encode, d -> d.vaultId, d -> d.generation, MAX_FILE_BYTES);
+
 
   final UUID vaultId;
   final String keyLabel;
@@ -201,7 +206,7 @@ final class Pkcs11Document {
   }
 
   static VaultException corrupted(Path file, String what) {
-    return VaultFiles.corrupted(file, what);
+    return VersionedFile.corrupted(file, what);
   }
 
   private interface Writer {

@@ -2,9 +2,9 @@ package dev.breakglass.pkcs11;
 
 import dev.breakglass.Credential;
 import dev.breakglass.VaultException;
-import dev.breakglass.core.vault.AtomicFile;
-import dev.breakglass.core.vault.VaultFiles;
 import dev.breakglass.spi.CredentialVault;
+import dev.breakglass.spi.files.DurableFiles;
+import dev.breakglass.spi.files.VersionedFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -46,7 +46,7 @@ import org.jspecify.annotations.Nullable;
  * SoftHSM2) as a sensitive, non-extractable token object and never leaves it: every credential is
  * encrypted and decrypted with AES-GCM by the token itself, through the JDK's SunPKCS11 provider
  * configured by library path and {@code slotListIndex}. The ciphertexts live in a JSON file next to
- * the application, written {@linkplain AtomicFile atomically}.
+ * the application, written {@linkplain DurableFiles atomically}.
  *
  * <pre>{@code
  * try (Pkcs11Vault vault = Pkcs11Vault.builder()
@@ -107,15 +107,15 @@ public final class Pkcs11Vault implements CredentialVault {
   private final String slotDescription;
   private final Path file;
   private @Nullable SecretKey key;
-  private Pkcs11Document doc;
-  private @Nullable Object identity;
+  private VersionedFile<Pkcs11Document> versioned;
+  private UUID vaultId;
+  private String keyLabel;
 
-  private Pkcs11Vault(Provider provider, String slotDescription, SecretKey key, Path file, Pkcs11Document doc) {
+  private Pkcs11Vault(Provider provider, String slotDescription, SecretKey key, Path file) {
     this.provider = provider;
     this.slotDescription = slotDescription;
     this.key = key;
     this.file = file;
-    this.doc = doc;
   }
 
   /** Configures a vault; {@link Builder#open(char[])} logs in and opens it. */
@@ -233,21 +233,22 @@ public final class Pkcs11Vault implements CredentialVault {
       throw new VaultException("the key labelled '" + keyLabel + "' in " + slot
           + " can be read out of the token; the vault needs a sensitive, non-extractable key");
     }
+    Pkcs11Vault vault = new Pkcs11Vault(provider, slot, key, file);
     if (!fileExists) {
-      Pkcs11Vault vault = new Pkcs11Vault(provider, slot, key, file,
-          new Pkcs11Document(UUID.randomUUID(), keyLabel, 0, Map.of(), new Pkcs11Document.Sealed(new byte[0], new byte[0])));
-      vault.createFile();
-      return vault;
+      Pkcs11Document first = vault.seal(UUID.randomUUID(), keyLabel, 0, Map.of());
+      vault.versioned = VersionedFile.create(file, Pkcs11Document.FORMAT_V1, first, vault::verify);
+    } else {
+      VersionedFile.Snapshot<Pkcs11Document> opened = VersionedFile.read(file, Pkcs11Document.FORMAT_V1);
+      Pkcs11Document doc = opened.document();
+      if (!doc.keyLabel.equals(keyLabel)) {
+        throw new VaultException("vault file " + file + " was written with the key labelled '" + doc.keyLabel
+            + "', not '" + keyLabel + "'");
+      }
+      vault.verify(doc);
+      vault.versioned = new VersionedFile<>(file, Pkcs11Document.FORMAT_V1, opened, vault::verify);
     }
-    Object identity = VaultFiles.version(file);
-    Pkcs11Document doc = Pkcs11Document.decode(file, VaultFiles.read(file, Pkcs11Document.MAX_FILE_BYTES));
-    if (!doc.keyLabel.equals(keyLabel)) {
-      throw new VaultException("vault file " + file + " was written with the key labelled '" + doc.keyLabel
-          + "', not '" + keyLabel + "'");
-    }
-    Pkcs11Vault vault = new Pkcs11Vault(provider, slot, key, file, doc);
-    vault.verify(doc);
-    vault.identity = identity;
+    vault.vaultId = vault.versioned.current().vaultId;
+    vault.keyLabel = keyLabel;
     return vault;
   }
 
@@ -328,16 +329,13 @@ public final class Pkcs11Vault implements CredentialVault {
 
   @Override
   public synchronized Set<String> accounts() {
-    ensureOpen();
-    refresh();
-    return new TreeSet<>(doc.entries.keySet());
+    return new TreeSet<>(current().entries.keySet());
   }
 
   @Override
   public synchronized Credential read(String account) {
     Objects.requireNonNull(account, "account");
-    ensureOpen();
-    refresh();
+    Pkcs11Document doc = current();
     Pkcs11Document.Sealed entry = doc.entries.get(account);
     if (entry == null) {
       throw new VaultException("vault " + file + " holds no credential for account '" + account + "'");
@@ -360,24 +358,14 @@ public final class Pkcs11Vault implements CredentialVault {
     ensureOpen();
     byte[] plain = utf8(secret);
     try {
-      VaultFiles.exclusively(file, () -> {
-        refresh();
+      versioned.update(doc -> {
         Map<String, Pkcs11Document.Sealed> entries = new TreeMap<>(doc.entries);
         entries.put(account, encrypt(plain, Pkcs11Document.entryAad(doc.vaultId, account)));
-        writeDocument(seal(doc.vaultId, doc.keyLabel, doc.generation + 1, entries));
+        return seal(doc.vaultId, doc.keyLabel, doc.generation + 1, entries);
       });
     } finally {
       Arrays.fill(plain, (byte) 0);
     }
-  }
-
-  private void createFile() {
-    VaultFiles.exclusively(file, () -> {
-      if (Files.exists(file)) {
-        throw new VaultException("vault file " + file + " already exists");
-      }
-      writeDocument(seal(doc.vaultId, doc.keyLabel, 0, Map.of()));
-    });
   }
 
   /** A document with its manifest sealed by the token. */
@@ -426,21 +414,9 @@ public final class Pkcs11Vault implements CredentialVault {
     }
   }
 
-  private void writeDocument(Pkcs11Document next) {
-    identity = VaultFiles.replace(file, next.encode());
-    doc = next;
-  }
-
-  private void refresh() {
-    Object current = VaultFiles.version(file);
-    if (current.equals(identity)) {
-      return;
-    }
-    Pkcs11Document candidate = Pkcs11Document.decode(file, VaultFiles.read(file, Pkcs11Document.MAX_FILE_BYTES));
-    VaultFiles.checkSuccessor(file, doc.vaultId, doc.generation, candidate.vaultId, candidate.generation);
-    verify(candidate);
-    doc = candidate;
-    identity = current;
+  private Pkcs11Document current() {
+    ensureOpen();
+    return versioned.current();
   }
 
   private SecretKey requireKey() {
@@ -457,7 +433,7 @@ public final class Pkcs11Vault implements CredentialVault {
 
   /** The vault's random identity, recorded in the file and bound into every entry. */
   public synchronized UUID vaultId() {
-    return doc.vaultId;
+    return vaultId;
   }
 
   /** The file holding the encrypted credentials. */
@@ -467,7 +443,7 @@ public final class Pkcs11Vault implements CredentialVault {
 
   /** The label of the key on the token. */
   public synchronized String keyLabel() {
-    return doc.keyLabel;
+    return keyLabel;
   }
 
   /** The key handle, for tests that check it cannot be exported. */

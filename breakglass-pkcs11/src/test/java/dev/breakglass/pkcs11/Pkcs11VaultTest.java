@@ -15,6 +15,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyStore;
 import java.security.Provider;
 import java.security.Security;
@@ -236,8 +237,8 @@ class Pkcs11VaultTest {
     assertThat(provider).isInstanceOf(Pkcs11VaultProvider.class);
     Map<String, String> env = Map.of("HSM_PIN", token.pin);
     ProviderContext context = new ProviderContext("pkcs11", Map.of("library", token.library.toString(),
-        "key-label", label, "pin-env", "HSM_PIN", "create-if-missing", "true"), Clock.systemUTC(), dir);
-    try (CredentialVault vault = new Pkcs11VaultProvider(env::get).create(context)) {
+        "key-label", label, "pin-env", "HSM_PIN", "create-if-missing", "true"), Clock.systemUTC(), dir, env::get);
+    try (CredentialVault vault = provider.create(context)) {
       vault.write("a", "via-provider".toCharArray());
     }
     assertThat(dir.resolve("pkcs11-vault.json")).exists();
@@ -251,5 +252,32 @@ class Pkcs11VaultTest {
     ProviderContext noPin = new ProviderContext("pkcs11", Map.of("library", token.library.toString()), Clock.systemUTC(), dir);
     assertThatThrownBy(() -> new Pkcs11VaultProvider().create(noPin))
         .isInstanceOf(ProviderException.class).hasMessageContaining("pin-env").hasMessageContaining("pin-file");
+  }
+
+  @Test
+  void aPinFileOthersCanRead_isRefusedNamingTheFileAndTheFix() throws Exception {
+    Path pinFile = Files.writeString(dir.resolve("pin"), token.pin);
+    Files.setPosixFilePermissions(pinFile, PosixFilePermissions.fromString("rw-r--r--"));
+    ProviderContext context = new ProviderContext("pkcs11", Map.of("library", token.library.toString(),
+        "key-label", label, "pin-file", "pin", "create-if-missing", "true"), Clock.systemUTC(), dir)
+        .withKeyPrefix("vault.pkcs11.");
+    assertThatThrownBy(() -> new Pkcs11VaultProvider().create(context))
+        .isInstanceOf(ProviderException.class)
+        .hasMessageContaining("'vault.pkcs11.pin-file'").hasMessageContaining("chmod 600 " + pinFile);
+    assertThat(dir.resolve("pkcs11-vault.json")).doesNotExist();
+  }
+
+  @Test
+  void createdFilesAreOwnerOnly() throws Exception {
+    Path nested = dir.resolve("data/vaults/pkcs11.json");
+    try (Pkcs11Vault vault = Pkcs11Vault.builder().library(token.library).keyLabel(label).file(nested)
+        .createIfMissing(true).open(token.pin.toCharArray())) {
+      vault.write("a", "x".toCharArray());
+    }
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("data/vaults/pkcs11.json.lock"))))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("data/vaults")))).isEqualTo("rwx------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("data")))).isEqualTo("rwx------");
   }
 }

@@ -1,16 +1,10 @@
 package dev.breakglass.postgresql;
 
 import dev.breakglass.spi.SecretFiles;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where the admin password comes from: an environment variable or a file, read again for every
@@ -18,7 +12,6 @@ import org.slf4j.LoggerFactory;
  * configuration property. Thread-safe.
  */
 final class AdminPassword {
-  private static final Logger LOG = LoggerFactory.getLogger(AdminPassword.class);
 
   private AdminPassword() {}
 
@@ -36,10 +29,9 @@ final class AdminPassword {
 
   /**
    * Reads the file at {@code path} each time: its content as UTF-8, without one trailing line
-   * break. Warns once if others may read the file.
+   * break. A file other users may access is refused at every read ({@link SecretFiles}).
    */
   static Supplier<char[]> fromFile(Path path) {
-    warnIfReadableByOthers(path);
     return () -> read(path);
   }
 
@@ -48,18 +40,6 @@ final class AdminPassword {
       return SecretFiles.read(path, "PostgreSQL admin password");
     } catch (IllegalArgumentException e) {
       throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private static void warnIfReadableByOthers(Path path) {
-    try {
-      Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
-      if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-        LOG.warn("the PostgreSQL admin password file {} is readable by every user of this machine; "
-            + "restrict it (chmod 600 or 640)", path);
-      }
-    } catch (UnsupportedOperationException | IOException e) {
-      // No POSIX permissions here (or no file yet): the first read reports a missing file clearly.
     }
   }
 }

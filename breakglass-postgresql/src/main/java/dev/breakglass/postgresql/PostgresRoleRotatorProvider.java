@@ -1,9 +1,10 @@
 package dev.breakglass.postgresql;
 
-import dev.breakglass.ProviderException;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialRotatorProvider;
 import dev.breakglass.spi.ProviderContext;
+import dev.breakglass.spi.SecretFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,36 +63,38 @@ public final class PostgresRoleRotatorProvider implements CredentialRotatorProvi
 
   @Override
   public CredentialRotator create(ProviderContext context) {
-    String provider = context.providerName();
     if (context.get("admin-password").isPresent()) {
-      throw new ProviderException(provider, "provider '" + provider + "' does not accept a clear-text "
-          + "'admin-password' property; use 'admin-password-env' (an environment variable name) or "
-          + "'admin-password-file' (a path)");
+      throw context.problem("admin-password", "a clear-text password is not accepted; use '"
+          + context.fullKey("admin-password-env") + "' (an environment variable name) or '"
+          + context.fullKey("admin-password-file") + "' (a path)");
     }
     PostgresRoleRotator.Builder builder = PostgresRoleRotator.builder();
-    apply(provider, "url", () -> builder.url(context.require("url")));
-    apply(provider, "admin-user", () -> builder.adminUser(context.require("admin-user")));
+    apply(context, "url", () -> builder.url(context.require("url")));
+    apply(context, "admin-user", () -> builder.adminUser(context.require("admin-user")));
 
     String envName = context.get("admin-password-env").orElse(null);
-    String file = context.get("admin-password-file").orElse(null);
+    Path file = context.path("admin-password-file").orElse(null);
     if ((envName == null) == (file == null)) {
-      throw new ProviderException(provider, "provider '" + provider + "' needs exactly one of "
-          + "'admin-password-env' and 'admin-password-file'");
+      throw context.problem("needs exactly one of '" + context.fullKey("admin-password-env") + "' and '"
+          + context.fullKey("admin-password-file") + "'");
     }
     if (envName != null) {
       String value = env.apply(envName);
       if (value == null || value.isEmpty()) {
-        throw new ProviderException(provider, "provider '" + provider + "' property 'admin-password-env' names the "
-            + "environment variable " + envName + ", which is not set or empty");
+        throw context.problem("admin-password-env", "names the environment variable " + envName
+            + ", which is not set or empty");
       }
       builder.adminPasswordFromEnv(envName, env);
     } else {
-      Path path = Path.of(file);
-      if (!Files.isReadable(path)) {
-        throw new ProviderException(provider, "provider '" + provider + "' property 'admin-password-file': "
-            + path + " does not exist or is not readable");
+      if (!Files.isReadable(file)) {
+        throw context.problem("admin-password-file", file + " does not exist or is not readable");
       }
-      builder.adminPasswordFromFile(path);
+      try {
+        SecretFiles.checkOwnerOnly(file, "PostgreSQL admin password");
+      } catch (IllegalArgumentException | IOException e) {
+        throw context.problem("admin-password-file", e.getMessage(), e);
+      }
+      builder.adminPasswordFromFile(file);
     }
 
     int mapped = 0;
@@ -99,32 +102,31 @@ public final class PostgresRoleRotatorProvider implements CredentialRotatorProvi
       if (entry.getKey().startsWith(ROLE_PREFIX)) {
         String account = entry.getKey().substring(ROLE_PREFIX.length());
         String role = entry.getValue().strip();
-        apply(provider, entry.getKey(), () -> builder.role(account, role));
+        apply(context, entry.getKey(), () -> builder.role(account, role));
         mapped++;
       }
     }
     if (mapped == 0) {
-      throw new ProviderException(provider, "provider '" + provider + "' needs at least one "
-          + "'role.<account>' property mapping a break-glass account to a PostgreSQL role");
+      throw context.problem("needs at least one '" + context.fullKey(ROLE_PREFIX)
+          + "<account>' property mapping a break-glass account to a PostgreSQL role");
     }
 
     int length = context.integer("password-length", PostgresRoleRotator.MIN_PASSWORD_LENGTH);
-    apply(provider, "password-length", () -> builder.passwordLength(length));
+    apply(context, "password-length", () -> builder.passwordLength(length));
     int attempts = context.integer("vault-write-attempts", 3);
-    apply(provider, "vault-write-attempts", () -> builder.vaultWriteAttempts(attempts));
+    apply(context, "vault-write-attempts", () -> builder.vaultWriteAttempts(attempts));
     String policy = context.get("on-vault-failure").orElse("lock");
-    apply(provider, "on-vault-failure", () -> builder.onVaultFailure(onVaultFailure(policy)));
-    String terminate = context.get("terminate-sessions").orElse("true");
-    apply(provider, "terminate-sessions", () -> builder.terminateSessions(bool(terminate)));
-    Duration connectTimeout = context.duration("connect-timeout", Duration.ofSeconds(10));
-    apply(provider, "connect-timeout", () -> builder.connectTimeout(connectTimeout));
-    Duration socketTimeout = context.duration("socket-timeout", Duration.ofSeconds(30));
-    apply(provider, "socket-timeout", () -> builder.socketTimeout(socketTimeout));
+    apply(context, "on-vault-failure", () -> builder.onVaultFailure(onVaultFailure(policy)));
+    builder.terminateSessions(context.bool("terminate-sessions", true));
+    Duration connectTimeout = context.positiveDuration("connect-timeout", Duration.ofSeconds(10));
+    apply(context, "connect-timeout", () -> builder.connectTimeout(connectTimeout));
+    Duration socketTimeout = context.positiveDuration("socket-timeout", Duration.ofSeconds(30));
+    apply(context, "socket-timeout", () -> builder.socketTimeout(socketTimeout));
 
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(provider, "provider '" + provider + "': " + e.getMessage(), e);
+      throw context.problem(e.getMessage());
     }
   }
 
@@ -136,19 +138,11 @@ public final class PostgresRoleRotatorProvider implements CredentialRotatorProvi
     }
   }
 
-  private static boolean bool(String value) {
-    switch (value.toLowerCase(Locale.ROOT)) {
-      case "true": return true;
-      case "false": return false;
-      default: throw new IllegalArgumentException("must be 'true' or 'false', was '" + value + "'");
-    }
-  }
-
-  private static void apply(String provider, String key, Runnable setter) {
+  private static void apply(ProviderContext context, String key, Runnable setter) {
     try {
       setter.run();
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(provider, "provider '" + provider + "' property '" + key + "': " + e.getMessage(), e);
+      throw context.problem(key, e.getMessage(), e);
     }
   }
 }

@@ -10,6 +10,7 @@ import dev.breakglass.spi.ProviderContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
@@ -62,6 +63,7 @@ class PostgresRoleRotatorProviderTest {
   @Test
   void everySetting_isApplied() throws IOException {
     Path file = Files.writeString(dir.resolve("admin.secret"), "from-file\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
     Map<String, String> properties = minimal();
     properties.remove("admin-password-env");
     properties.put("admin-password-file", file.toString());
@@ -86,7 +88,7 @@ class PostgresRoleRotatorProviderTest {
     properties.put("admin-password", "hunter2");
 
     assertThatThrownBy(() -> create(properties)).isInstanceOf(ProviderException.class)
-        .hasMessageContaining("clear-text 'admin-password'").hasMessageContaining("admin-password-env")
+        .hasMessageContaining("property 'admin-password': a clear-text password is not accepted").hasMessageContaining("admin-password-env")
         .hasMessageNotContaining("hunter2");
   }
 
@@ -162,7 +164,8 @@ class PostgresRoleRotatorProviderTest {
         "password-length", new Object[] {"31", "between 32 and 256"},
         "vault-write-attempts", new Object[] {"0", "between 1 and 10"},
         "on-vault-failure", new Object[] {"ignore", "'lock' or 'restore'"},
-        "terminate-sessions", new Object[] {"yes", "'true' or 'false'"},
+        "terminate-sessions", new Object[] {"yes", "must be true or false, was 'yes'"},
+        "socket-timeout", new Object[] {"0s", "must be a positive duration, was '0s'"},
         "connect-timeout", new Object[] {"soon", "not a duration"},
         "url", new Object[] {"jdbc:mysql://x/y", "jdbc:postgresql:"},
         "role.db-emergency", new Object[] {"r".repeat(64), "63-byte limit"});

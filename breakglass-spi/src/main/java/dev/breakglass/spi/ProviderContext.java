@@ -1,20 +1,53 @@
 package dev.breakglass.spi;
 
 import dev.breakglass.ProviderException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.function.Function;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.StringJoiner;
 import java.util.TreeMap;
+import java.util.function.Function;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * What a {@link Provider} gets to build its component: its own configuration properties (with the
- * provider prefix removed), the engine's clock and its data directory. Immutable.
+ * provider prefix removed), the engine's clock and its data directory, and typed readers for the
+ * properties so every provider reads and reports them the same way. Immutable.
+ *
+ * <h2>Reading properties</h2>
+ * <pre>{@code
+ * URI issuer = URI.create(context.require("issuer"));
+ * Duration timeout = context.positiveDuration("timeout", Duration.ofSeconds(5));
+ * boolean insecure = context.bool("allow-http", false);
+ * Optional<SSLContext> tls = context.trustedCertificates("trust-certificates");
+ * char[] key = context.requireSecret("hmac-key", "the HMAC key");   // hmac-key-env or hmac-key-file
+ * }</pre>
+ *
+ * <h2>Errors</h2>
+ * Every reader throws a {@link ProviderException} worded by {@link #problem}: {@code provider 'oidc'
+ * property 'probe.oidc.timeout': must be a positive duration, was '0s'}. The key is the full
+ * configuration key ({@link #fullKey}), the one the operator has to fix; a provider's own checks
+ * should use {@link #problem} too.
+ *
+ * <h2>Files</h2>
+ * Relative file names in properties ({@code *-file}, {@code trust-certificates}) are resolved in
+ * the {@linkplain #dataDirectory() data directory}. Secret files must be owner-only (see {@link
+ * SecretFiles}).
  */
 public final class ProviderContext {
   private final String providerName;
@@ -22,7 +55,9 @@ public final class ProviderContext {
   private final Clock clock;
   private final Path dataDirectory;
   private final Function<String, String> environment;
+  private final String keyPrefix;
 
+  /** A context whose keys are reported as given (no prefix); see {@link #withKeyPrefix}. */
   public ProviderContext(String providerName, Map<String, String> properties, Clock clock, Path dataDirectory) {
     this(providerName, properties, clock, dataDirectory, System::getenv);
   }
@@ -33,11 +68,25 @@ public final class ProviderContext {
    */
   public ProviderContext(String providerName, Map<String, String> properties, Clock clock, Path dataDirectory,
       Function<String, String> environment) {
+    this(providerName, properties, clock, dataDirectory, environment, "");
+  }
+
+  private ProviderContext(String providerName, Map<String, String> properties, Clock clock, Path dataDirectory,
+      Function<String, String> environment, String keyPrefix) {
     this.providerName = Objects.requireNonNull(providerName, "providerName");
     this.properties = Collections.unmodifiableMap(new TreeMap<>(properties));
     this.clock = Objects.requireNonNull(clock, "clock");
     this.dataDirectory = Objects.requireNonNull(dataDirectory, "dataDirectory");
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
+  }
+
+  /**
+   * A copy whose messages name keys as the operator wrote them: {@code prefix} is what the engine
+   * removed from the configuration keys, e.g. {@code probe.oidc.}.
+   */
+  public ProviderContext withKeyPrefix(String prefix) {
+    return new ProviderContext(providerName, properties, clock, dataDirectory, environment, prefix);
   }
 
   /** The name of the provider being created (for messages). */
@@ -50,6 +99,36 @@ public final class ProviderContext {
     return properties;
   }
 
+  /** The configuration key the operator wrote for {@code key}: {@code probe.oidc.issuer} for {@code issuer}. */
+  public String fullKey(String key) {
+    return keyPrefix + key;
+  }
+
+  /**
+   * The error for a bad property: {@code provider 'x' property '<full key>': <what>}. Throw it.
+   *
+   * @param what what is wrong, naming the bad value ("must be an https URL, was 'http://a'")
+   */
+  public ProviderException problem(String key, String what) {
+    return new ProviderException(providerName, "provider '" + providerName + "' property '" + fullKey(key) + "': "
+        + what);
+  }
+
+  /**
+   * The error for a configuration that is wrong as a whole (no single property to blame): {@code
+   * provider 'x': <what>}. Throw it.
+   */
+  public ProviderException problem(String what) {
+    return new ProviderException(providerName, "provider '" + providerName + "': " + what);
+  }
+
+  /** Like {@link #problem(String, String)}, keeping {@code cause}. */
+  public ProviderException problem(String key, String what, Throwable cause) {
+    return new ProviderException(providerName, "provider '" + providerName + "' property '" + fullKey(key) + "': "
+        + what, cause);
+  }
+
+  /** The stripped value of {@code key}, or empty if it is unset or blank. */
   public Optional<String> get(String key) {
     return Optional.ofNullable(properties.get(key)).map(String::strip).filter(s -> !s.isEmpty());
   }
@@ -57,10 +136,36 @@ public final class ProviderContext {
   /** @throws ProviderException naming the missing key */
   public String require(String key) {
     return get(key).orElseThrow(() -> new ProviderException(providerName,
-        "provider '" + providerName + "' needs the property '" + key + "'"));
+        "provider '" + providerName + "' needs the property '" + fullKey(key) + "'"));
   }
 
-  /** A duration in ISO-8601 ({@code PT30S}) or simple form ({@code 30s}, {@code 5m}, {@code 2h}, {@code 250ms}). */
+  /**
+   * {@code true} or {@code false} (any case), or {@code defaultValue} if unset.
+   *
+   * @throws ProviderException for any other value ({@code yes}, {@code 1} are refused, not guessed)
+   */
+  public boolean bool(String key, boolean defaultValue) {
+    Optional<String> raw = get(key);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    switch (raw.get().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return true;
+      case "false":
+        return false;
+      default:
+        throw problem(key, "must be true or false, was " + quoted(raw.get()));
+    }
+  }
+
+  /**
+   * A duration in ISO-8601 ({@code PT30S}) or simple form ({@code 30s}, {@code 5m}, {@code 2h},
+   * {@code 250ms}), or {@code defaultValue} if unset. Zero and negative values are allowed; see
+   * {@link #positiveDuration}.
+   *
+   * @throws ProviderException naming the key and the value if it does not parse
+   */
   public Duration duration(String key, Duration defaultValue) {
     Optional<String> raw = get(key);
     if (raw.isEmpty()) {
@@ -69,11 +174,24 @@ public final class ProviderContext {
     try {
       return parseDuration(raw.get());
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(providerName,
-          "provider '" + providerName + "' property '" + key + "': " + e.getMessage());
+      throw problem(key, e.getMessage());
     }
   }
 
+  /**
+   * Like {@link #duration}, refusing zero and negative values (timeouts, intervals).
+   *
+   * @throws ProviderException naming the key and the value
+   */
+  public Duration positiveDuration(String key, Duration defaultValue) {
+    Duration d = duration(key, defaultValue);
+    if (get(key).isPresent() && (d.isZero() || d.isNegative())) {
+      throw problem(key, "must be a positive duration, was " + quoted(get(key).get()));
+    }
+    return d;
+  }
+
+  /** @throws ProviderException naming the key and the value if it is not an integer */
   public int integer(String key, int defaultValue) {
     Optional<String> raw = get(key);
     if (raw.isEmpty()) {
@@ -82,61 +200,133 @@ public final class ProviderContext {
     try {
       return Integer.parseInt(raw.get());
     } catch (NumberFormatException e) {
-      throw new ProviderException(providerName,
-          "provider '" + providerName + "' property '" + key + "' must be an integer, was '" + raw.get() + "'");
+      throw problem(key, "must be an integer, was " + quoted(raw.get()));
+    }
+  }
+
+  /**
+   * The constant of {@code type} named by {@code key} (any case, {@code -} for {@code _}), or
+   * {@code defaultValue} if unset.
+   *
+   * @throws ProviderException listing the allowed values
+   */
+  public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
+    Optional<String> raw = get(key);
+    if (raw.isEmpty()) {
+      return defaultValue;
+    }
+    String wanted = raw.get().toUpperCase(Locale.ROOT).replace('-', '_');
+    StringJoiner allowed = new StringJoiner(", ");
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(wanted)) {
+        return e;
+      }
+      allowed.add(e.name().toLowerCase(Locale.ROOT).replace('_', '-'));
+    }
+    throw problem(key, "must be one of " + allowed + ", was " + quoted(raw.get()));
+  }
+
+  /** The file named by {@code key}, resolved in the data directory if relative; empty if unset. */
+  public Optional<Path> path(String key) {
+    return get(key).map(dataDirectory::resolve);
+  }
+
+  /**
+   * A TLS context that trusts exactly the certificates (or CAs) in the PEM file named by {@code
+   * key}, for a server with a private certificate; empty if {@code key} is unset (use the JDK's
+   * trust store then).
+   *
+   * @throws ProviderException naming the key and the file if it cannot be read, holds no
+   *     certificate or is not PEM
+   */
+  public Optional<SSLContext> trustedCertificates(String key) {
+    Optional<Path> pem = path(key);
+    if (pem.isEmpty()) {
+      return Optional.empty();
+    }
+    Collection<? extends Certificate> certs;
+    try (InputStream in = Files.newInputStream(pem.get())) {
+      certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+    } catch (IOException | GeneralSecurityException e) {
+      throw problem(key, "cannot read certificates from " + pem.get() + " (" + e.getClass().getSimpleName() + ")", e);
+    }
+    if (certs.isEmpty()) {
+      throw problem(key, pem.get() + " holds no certificate");
+    }
+    try {
+      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
+      trust.load(null, null);
+      int i = 0;
+      for (Certificate c : certs) {
+        trust.setCertificateEntry("trusted-" + i++, c);
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(trust);
+      SSLContext ssl = SSLContext.getInstance("TLS");
+      ssl.init(null, tmf.getTrustManagers(), null);
+      return Optional.of(ssl);
+    } catch (IOException | GeneralSecurityException e) {
+      throw problem(key, "cannot trust the certificates in " + pem.get() + " (" + e.getClass().getSimpleName() + ")", e);
     }
   }
 
   /**
    * Reads a secret (a password, an HMAC key) that must never sit in clear text in the properties:
-   * {@code KEY-env} names an environment variable that holds it, {@code KEY-file} a file whose
-   * content (UTF-8, trailing line breaks removed) is the secret. The caller owns the returned array
-   * and must wipe it after use.
+   * {@code KEY-env} names an environment variable that holds it, {@code KEY-file} an owner-only
+   * file (relative names are resolved in the data directory) whose content (UTF-8, trailing line
+   * breaks removed) is the secret. The caller owns the returned array and must wipe it after use.
    *
    * @return empty if neither property is set
    * @throws ProviderException if {@code KEY} itself is set (clear text), both forms are set, the
-   *     variable is unset or empty, or the file cannot be read or is empty; the message names the
-   *     property, variable or file, never the secret
+   *     variable is unset or empty, or the file cannot be read, is empty or may be read by other
+   *     users; the message names the property, variable or file, never the secret
    */
   public Optional<char[]> secret(String key) {
     if (get(key).isPresent()) {
-      throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
-          + "' would hold a secret in clear text; use '" + key + "-env' (an environment variable) or '"
-          + key + "-file' (a file) instead");
+      throw problem(key, "would hold a secret in clear text; use '" + fullKey(key) + "-env' (an environment"
+          + " variable) or '" + fullKey(key) + "-file' (a file) instead");
     }
     Optional<String> env = get(key + "-env");
-    Optional<String> file = get(key + "-file");
+    Optional<Path> file = path(key + "-file");
     if (env.isPresent() && file.isPresent()) {
-      throw new ProviderException(providerName, "provider '" + providerName + "' has both '" + key
-          + "-env' and '" + key + "-file'; set only one");
+      throw new ProviderException(providerName, "provider '" + providerName + "' has both '" + fullKey(key)
+          + "-env' and '" + fullKey(key) + "-file'; set only one");
     }
     if (env.isPresent()) {
       String value = environment.apply(env.get());
       if (value == null || value.isEmpty()) {
-        throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key
-            + "-env': environment variable '" + env.get() + "' is not set or empty");
+        throw problem(key + "-env", "environment variable '" + env.get() + "' is not set or empty");
       }
       return Optional.of(value.toCharArray());
     }
     if (file.isPresent()) {
-      return Optional.of(readSecretFile(key, Path.of(file.get())));
+      try {
+        return Optional.of(SecretFiles.read(file.get(), "secret"));
+      } catch (IllegalArgumentException e) {
+        throw problem(key + "-file", e.getMessage());
+      }
     }
     return Optional.empty();
   }
 
-  private char[] readSecretFile(String key, Path path) {
-    try {
-      return SecretFiles.read(path, "secret");
-    } catch (IllegalArgumentException e) {
-      throw new ProviderException(providerName, "provider '" + providerName + "' property '" + key + "-file': "
-          + e.getMessage());
-    }
+  /**
+   * Like {@link #secret}, for a secret the provider cannot work without.
+   *
+   * @param what what the secret is, for the message ("the user PIN")
+   * @throws ProviderException naming both properties if neither is set, or as {@link #secret}
+   */
+  public char[] requireSecret(String key, String what) {
+    return secret(key).orElseThrow(() -> new ProviderException(providerName, "provider '" + providerName
+        + "' needs '" + fullKey(key) + "-env' (an environment variable holding " + what + ") or '" + fullKey(key)
+        + "-file' (a file holding it)"));
   }
 
+  /** The engine's clock; components read time only from it. */
   public Clock clock() {
     return clock;
   }
 
+  /** The engine's data directory; create files in it through {@link dev.breakglass.spi.files.DurableFiles}. */
   public Path dataDirectory() {
     return dataDirectory;
   }
@@ -174,7 +364,27 @@ public final class ProviderContext {
     }
   }
 
+  /**
+   * A configuration value as it may appear in a message: quoted, at most 60 characters, control and
+   * invisible format characters shown as {@code \\uXXXX} so a value cannot forge log lines.
+   */
+  static String quoted(String value) {
+    StringBuilder out = new StringBuilder("'");
+    int limit = Math.min(value.length(), 60);
+    for (int i = 0; i < limit; i++) {
+      char c = value.charAt(i);
+      int type = Character.getType(c);
+      if (Character.isISOControl(c) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+          || type == Character.PARAGRAPH_SEPARATOR || type == Character.SURROGATE) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
+    }
+    return out.append(value.length() > limit ? "'…" : "'").toString();
+  }
+
   private static String badDuration(String text) {
-    return "'" + text + "' is not a duration (use 250ms, 30s, 5m, 2h, 1d or ISO-8601 like PT5M)";
+    return quoted(text) + " is not a duration (use 250ms, 30s, 5m, 2h, 1d or ISO-8601 like PT5M)";
   }
 }

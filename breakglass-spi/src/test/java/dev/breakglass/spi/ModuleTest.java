@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Test;
 
 class ModuleTest {
   @Test
-  void exportsOnlyTheSpiPackageAndUsesEveryProviderType() throws Exception {
+  void exportsTheSpiAndDurableFilePackagesAndUsesEveryProviderType() throws Exception {
     ModuleDescriptor d;
     try (InputStream in = Files.newInputStream(Path.of("target/classes/module-info.class"))) {
       d = ModuleDescriptor.read(in);
     }
     assertThat(d.name()).isEqualTo("dev.breakglass.spi");
     assertThat(d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
-        .containsExactly("dev.breakglass.spi");
+        .containsExactlyInAnyOrder("dev.breakglass.spi", "dev.breakglass.spi.files");
     assertThat(d.uses()).containsExactlyInAnyOrder(CredentialVaultProvider.class.getName(),
         AlertChannelProvider.class.getName(), HealthProbeProvider.class.getName(),
         CredentialRotatorProvider.class.getName(), GrantStoreProvider.class.getName());

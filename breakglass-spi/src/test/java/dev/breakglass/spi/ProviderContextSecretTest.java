@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakglass.ProviderException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -29,7 +28,7 @@ class ProviderContextSecretTest {
 
   @Test
   void readsTheSecretFromAFileWithoutItsTrailingLineBreak() throws Exception {
-    Path f = Files.write(dir.resolve("key"), "päss word\r\n".getBytes(StandardCharsets.UTF_8));
+    Path f = SecretFilesTest.ownerOnly(dir.resolve("key"), "päss word\r\n");
     char[] secret = context(Map.of("hmac-key-file", f.toString()), Map.of()).secret("hmac-key").orElseThrow();
     assertThat(new String(secret)).isEqualTo("päss word");
   }
@@ -64,14 +63,15 @@ class ProviderContextSecretTest {
     Path missing = dir.resolve("nope");
     assertThatThrownBy(() -> context(Map.of("hmac-key-file", missing.toString()), Map.of()).secret("hmac-key"))
         .hasMessageContaining(missing.toString());
-    Path empty = Files.writeString(dir.resolve("empty"), "\n");
+    Path empty = SecretFilesTest.ownerOnly(dir.resolve("empty"), "\n");
     assertThatThrownBy(() -> context(Map.of("hmac-key-file", empty.toString()), Map.of()).secret("hmac-key"))
         .hasMessageContaining("is empty");
   }
 
   @Test
   void fileThatIsNotUtf8IsRefusedWithoutEchoingIt() throws Exception {
-    Path bad = Files.write(dir.resolve("bad"), new byte[] {(byte) 0xC3, (byte) 0x28});
+    Path bad = SecretFilesTest.ownerOnly(dir.resolve("bad"), "");
+    Files.write(bad, new byte[] {(byte) 0xC3, (byte) 0x28});
     assertThatThrownBy(() -> context(Map.of("hmac-key-file", bad.toString()), Map.of()).secret("hmac-key"))
         .hasMessageContaining("not UTF-8");
   }

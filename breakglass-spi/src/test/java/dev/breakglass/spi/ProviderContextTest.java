@@ -47,7 +47,7 @@ class ProviderContextTest {
 
   @Test
   void nonIntegerNamesTheKey() {
-    assertThatThrownBy(() -> ctx.integer("retries", 3)).hasMessageContaining("'retries' must be an integer");
+    assertThatThrownBy(() -> ctx.integer("retries", 3)).hasMessageContaining("property 'retries': must be an integer, was 'x'");
     assertThat(ctx.integer("absent", 3)).isEqualTo(3);
   }
 }

@@ -1,27 +1,13 @@
 package dev.breakglass.alert.email;
 
-import dev.breakglass.ProviderException;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.AlertChannelProvider;
 import dev.breakglass.spi.ProviderContext;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Provider {@value EmailAlertChannel#NAME}: an {@link EmailAlertChannel}. The SMTP password is read
@@ -55,7 +41,6 @@ public final class EmailAlertChannelProvider implements AlertChannelProvider {
 
   @Override
   public AlertChannel create(ProviderContext context) {
-    String provider = context.providerName();
     List<String> to = new ArrayList<>();
     for (String t : context.require("to").split(",")) {
       if (!t.isBlank()) {
@@ -66,21 +51,21 @@ public final class EmailAlertChannelProvider implements AlertChannelProvider {
     try {
       b = EmailAlertChannel.builder(context.require("host"), context.require("from"), to)
           .security(security(context))
-          .timeout(context.duration("timeout", Duration.ofSeconds(10)))
-          .connectTimeout(context.duration("connect-timeout", Duration.ofSeconds(5)));
+          .timeout(context.positiveDuration("timeout", Duration.ofSeconds(10)))
+          .connectTimeout(context.positiveDuration("connect-timeout", Duration.ofSeconds(5)));
       if (context.get("port").isPresent()) {
         b.port(context.integer("port", 0));
       }
       context.get("name").ifPresent(b::name);
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(provider, "provider '" + provider + "': " + e.getMessage(), e);
+      throw context.problem(e.getMessage());
     }
     Optional<String> user = context.get("username");
     Optional<char[]> password = context.secret("password");
     try {
       if (user.isPresent() != password.isPresent()) {
-        throw new ProviderException(provider, "provider '" + provider + "': set both 'username' and"
-            + " 'password-env' (or 'password-file'), or neither");
+        throw context.problem("set both '" + context.fullKey("username") + "' and '" + context.fullKey("password")
+            + "-env' (or '-file'), or neither");
       }
       if (user.isPresent()) {
         b.credentials(user.get(), password.get());
@@ -88,46 +73,15 @@ public final class EmailAlertChannelProvider implements AlertChannelProvider {
     } finally {
       password.ifPresent(p -> Arrays.fill(p, '\0'));
     }
-    context.get("trust-certificates").ifPresent(file -> b.sslSocketFactory(trusting(provider, Path.of(file))));
+    context.trustedCertificates("trust-certificates").ifPresent(ssl -> b.sslSocketFactory(ssl.getSocketFactory()));
     try {
       return b.build();
     } catch (IllegalStateException e) {
-      throw new ProviderException(provider, "provider '" + provider + "': " + e.getMessage(), e);
+      throw context.problem(e.getMessage());
     }
   }
 
   private static EmailAlertChannel.Security security(ProviderContext context) {
-    String raw = context.get("security").orElse("starttls");
-    try {
-      return EmailAlertChannel.Security.valueOf(raw.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ProviderException(context.providerName(), "provider '" + context.providerName()
-          + "' property 'security' must be starttls, tls or none, was '" + raw + "'");
-    }
-  }
-
-  /** A socket factory that trusts exactly the certificates in a PEM file. */
-  static SSLSocketFactory trusting(String provider, Path pem) {
-    try (InputStream in = Files.newInputStream(pem)) {
-      Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-      if (certs.isEmpty()) {
-        throw new ProviderException(provider, "provider '" + provider + "' property 'trust-certificates': "
-            + pem + " holds no certificate");
-      }
-      KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
-      trust.load(null, null);
-      int i = 0;
-      for (Certificate c : certs) {
-        trust.setCertificateEntry("trusted-" + i++, c);
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(trust);
-      SSLContext ssl = SSLContext.getInstance("TLS");
-      ssl.init(null, tmf.getTrustManagers(), null);
-      return ssl.getSocketFactory();
-    } catch (IOException | GeneralSecurityException e) {
-      throw new ProviderException(provider, "provider '" + provider + "' property 'trust-certificates': cannot"
-          + " read certificates from " + pem + " (" + e.getClass().getSimpleName() + ")", e);
-    }
+    return context.enumValue("security", EmailAlertChannel.Security.class, EmailAlertChannel.Security.STARTTLS);
   }
 }

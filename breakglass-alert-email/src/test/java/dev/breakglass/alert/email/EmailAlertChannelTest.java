@@ -18,6 +18,7 @@ import dev.breakglass.spi.Severity;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -145,6 +146,7 @@ class EmailAlertChannelTest {
   @Test
   void providerIsFoundByNameAndReadsThePasswordFromAFile() throws Exception {
     Path passwordFile = Files.writeString(dir.resolve("smtp-password"), PASSWORD + "\n");
+    Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
     Path pem = dir.resolve("trust.pem");
     try (var in = getClass().getResourceAsStream("/smtp-server-cert.pem")) {
       Files.copy(in, pem);

@@ -140,7 +140,7 @@ public final class AlertDispatchers {
         String confirms = own.remove("confirms");
         own.remove("provider");
         AlertChannel channel = provider.create(new ProviderContext("alert." + prefix.substring(0, prefix.length() - 1),
-            own, clock, dataDirectory, environment));
+            own, clock, dataDirectory, environment).withKeyPrefix("alert." + prefix));
         created.add(channel);
         boolean confirming = confirms == null ? channel.confirmsDelivery() : bool(key, confirms);
         b.channel(key, channel, minimum, confirming);

@@ -1,15 +1,15 @@
 package dev.breakglass.core.alert;
 
+import dev.breakglass.spi.files.DurableFiles;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +20,9 @@ import java.util.regex.Pattern;
 /**
  * The files behind {@link OutboxAlertDispatcher}: a directory of numbered segments
  * ({@code alerts-000001.jsonl}, ...) of newline-terminated records, appended and forced to disk one
- * record at a time. Compaction writes the live records to the next segment (to a temporary name,
- * forced, then atomically renamed and the directory forced) before the older segments are deleted,
+ * record at a time. Compaction writes the live records to the next segment through {@link
+ * DurableFiles#write} (temporary file, fsync, atomic rename, directory fsync) before the older
+ * segments are deleted,
  * so a crash at any point leaves either the old records or the new ones, possibly both; replaying
  * both is harmless because records are idempotent.
  *
@@ -53,7 +54,7 @@ final class AlertOutbox implements AutoCloseable {
    */
   static Loaded open(Path directory) {
     try {
-      Files.createDirectories(directory);
+      DurableFiles.createPrivateDirectories(directory);
       TreeMap<Long, Path> segments = new TreeMap<>();
       try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
         for (Path file : files) {
@@ -61,7 +62,7 @@ final class AlertOutbox implements AutoCloseable {
           Matcher m = SEGMENT.matcher(name);
           if (m.matches()) {
             segments.put(Long.parseLong(m.group(1)), file);
-          } else if (name.startsWith("alerts-") && name.endsWith(".tmp")) {
+          } else if ((name.startsWith("alerts-") || name.startsWith(".alerts-")) && name.endsWith(".tmp")) {
             // a compaction that crashed before its rename: the older segments are still complete
             Files.deleteIfExists(file);
           }
@@ -73,7 +74,11 @@ final class AlertOutbox implements AutoCloseable {
       }
       long generation = segments.isEmpty() ? 1 : segments.lastKey();
       Path active = segmentPath(directory, generation);
-      FileChannel ch = FileChannel.open(active, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      boolean created = !Files.exists(active);
+      FileChannel ch = DurableFiles.openPrivate(active, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      if (created) {
+        DurableFiles.fsyncDirectory(directory);
+      }
       long size = ch.size();
       long end = completeLength(active);
       if (end < size) {
@@ -135,25 +140,14 @@ final class AlertOutbox implements AutoCloseable {
   void rewrite(List<byte[]> records) {
     long next = generation + 1;
     Path target = segmentPath(directory, next);
-    Path tmp = directory.resolve(target.getFileName() + ".tmp");
     try {
-      long written = 0;
-      try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        for (byte[] record : records) {
-          ByteBuffer buf = ByteBuffer.allocate(record.length + 1).put(record).put((byte) '\n').flip();
-          while (buf.hasRemaining()) {
-            written += out.write(buf);
-          }
-        }
-        out.force(true);
+      ByteArrayOutputStream content = new ByteArrayOutputStream();
+      for (byte[] record : records) {
+        content.write(record);
+        content.write('\n');
       }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      forceDirectory();
+      long written = content.size();
+      DurableFiles.write(target, content.toByteArray());
       FileChannel newChannel = FileChannel.open(target, StandardOpenOption.WRITE);
       newChannel.position(written);
       FileChannel old = channel;
@@ -169,24 +163,9 @@ final class AlertOutbox implements AutoCloseable {
           }
         }
       }
-      forceDirectory();
+      DurableFiles.fsyncDirectory(directory);
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the temporary file is removed at the next open
-      }
       throw new UncheckedIOException("cannot compact alert outbox " + directory + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void forceDirectory() {
-    // Makes the rename itself durable. Not every platform can open a directory (Windows cannot);
-    // there the rename is as durable as the file system makes it.
-    try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException | UnsupportedOperationException e) {
-      // best effort, see above
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.breakglass.core.health;
 
-import dev.breakglass.ProviderException;
 import dev.breakglass.spi.HealthProbe;
 import dev.breakglass.spi.HealthProbeProvider;
 import dev.breakglass.spi.ProviderContext;
@@ -34,13 +33,11 @@ public final class HttpStatusProbeProvider implements HealthProbeProvider {
     try {
       builder = HttpStatusProbe.builder(context.require("url"));
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(context.providerName(),
-          "provider '" + context.providerName() + "' property 'url': " + e.getMessage());
+      throw context.problem("url", e.getMessage());
     }
-    builder.timeout(ProbeProperties.positiveDuration(context, "timeout", OidcDiscoveryProbe.DEFAULT_TIMEOUT));
+    builder.timeout(context.positiveDuration("timeout", OidcDiscoveryProbe.DEFAULT_TIMEOUT));
     if (context.get("connect-timeout").isPresent()) {
-      builder.connectTimeout(
-          ProbeProperties.positiveDuration(context, "connect-timeout", OidcDiscoveryProbe.DEFAULT_TIMEOUT));
+      builder.connectTimeout(context.positiveDuration("connect-timeout", OidcDiscoveryProbe.DEFAULT_TIMEOUT));
     }
     return builder.build();
   }

@@ -1,6 +1,5 @@
 package dev.breakglass.core.health;
 
-import dev.breakglass.ProviderException;
 import dev.breakglass.spi.HealthProbe;
 import dev.breakglass.spi.HealthProbeProvider;
 import dev.breakglass.spi.ProviderContext;
@@ -36,15 +35,13 @@ public final class OidcProbeProvider implements HealthProbeProvider {
     try {
       builder = OidcDiscoveryProbe.builder(context.require("issuer"));
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(context.providerName(),
-          "provider '" + context.providerName() + "' property 'issuer': " + e.getMessage());
+      throw context.problem("issuer", e.getMessage());
     }
-    builder.timeout(ProbeProperties.positiveDuration(context, "timeout", OidcDiscoveryProbe.DEFAULT_TIMEOUT));
+    builder.timeout(context.positiveDuration("timeout", OidcDiscoveryProbe.DEFAULT_TIMEOUT));
     if (context.get("connect-timeout").isPresent()) {
-      builder.connectTimeout(
-          ProbeProperties.positiveDuration(context, "connect-timeout", OidcDiscoveryProbe.DEFAULT_TIMEOUT));
+      builder.connectTimeout(context.positiveDuration("connect-timeout", OidcDiscoveryProbe.DEFAULT_TIMEOUT));
     }
-    builder.checkJwks(ProbeProperties.bool(context, "check-jwks", true));
+    builder.checkJwks(context.bool("check-jwks", true));
     return builder.build();
   }
 }

@@ -3,8 +3,8 @@ package dev.breakglass.core.internal;
 import dev.breakglass.ProviderException;
 import dev.breakglass.spi.Provider;
 import dev.breakglass.spi.ProviderContext;
+import dev.breakglass.spi.files.DurableFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -94,7 +94,7 @@ public final class Components {
           + ", or supply that component explicitly");
     }
     try {
-      Files.createDirectories(dataDirectory);
+      DurableFiles.createPrivateDirectories(dataDirectory);
     } catch (IOException e) {
       throw new ProviderException("configuration", "cannot create data directory " + dataDirectory + ": " + e, e);
     }
@@ -140,7 +140,7 @@ public final class Components {
       }
     });
     Path dir = dataDirectory != null ? dataDirectory : Path.of("").toAbsolutePath();
-    return new ProviderContext(name, own, clock, dir);
+    return new ProviderContext(name, own, clock, dir).withKeyPrefix(prefix);
   }
 
   /** Closes everything created so far, newest first; used when a build fails half-way. */

@@ -3,9 +3,7 @@ package dev.breakglass.core.rotation;
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.Credential;
 import dev.breakglass.ReasonCode;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
+import dev.breakglass.core.vault.Argon2Parameters;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,8 +12,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -41,22 +37,27 @@ import org.jspecify.annotations.Nullable;
  * running makes that {@code verify} return {@code false}.
  *
  * <p>Thread-safe. Argon2id runs outside any lock, so verifications of different accounts proceed
- * in parallel; each one holds {@link Argon2idParameters#memoryKiB()} of memory while it runs, so
+ * in parallel; each one holds {@link Argon2Parameters#memoryKiB()} of memory while it runs, so
  * callers should rate-limit attempts.
  */
 public final class EphemeralCredentials implements AutoCloseable {
+  /** Salt length in bytes; a fresh salt is drawn for every credential. */
+  private static final int SALT_BYTES = 16;
+  /** Verifier length in bytes. */
+  private static final int HASH_BYTES = 32;
+
   private final Clock clock;
-  private final Argon2idParameters parameters;
+  private final Argon2Parameters parameters;
   private final SecretGenerator generator;
   private final SecureRandom random = new SecureRandom();
   private final Map<String, Verifier> verifiers = new ConcurrentHashMap<>();
 
   /** OWASP-minimum Argon2id parameters and 32 alphanumeric characters per credential. */
   public EphemeralCredentials(Clock clock) {
-    this(clock, Argon2idParameters.defaults(), SecretGenerator.defaults());
+    this(clock, Argon2Parameters.recommended(), SecretGenerator.defaults());
   }
 
-  public EphemeralCredentials(Clock clock, Argon2idParameters parameters, SecretGenerator generator) {
+  public EphemeralCredentials(Clock clock, Argon2Parameters parameters, SecretGenerator generator) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.parameters = Objects.requireNonNull(parameters, "parameters");
     this.generator = Objects.requireNonNull(generator, "generator");
@@ -85,7 +86,7 @@ public final class EphemeralCredentials implements AutoCloseable {
       throw inUse(account, held);
     }
     char[] secret = generator.generate();
-    byte[] salt = new byte[Argon2idParameters.SALT_BYTES];
+    byte[] salt = new byte[SALT_BYTES];
     random.nextBytes(salt);
     Verifier fresh;
     try {
@@ -187,7 +188,7 @@ public final class EphemeralCredentials implements AutoCloseable {
   }
 
   /** The parameters verifiers are made with. */
-  public Argon2idParameters parameters() {
+  public Argon2Parameters parameters() {
     return parameters;
   }
 
@@ -216,29 +217,7 @@ public final class EphemeralCredentials implements AutoCloseable {
   }
 
   private byte[] hash(char[] secret, byte[] salt) {
-    ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(secret));
-    byte[] password = new byte[encoded.remaining()];
-    encoded.get(password);
-    Argon2Parameters argon2 = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
-        .withVersion(Argon2Parameters.ARGON2_VERSION_13)
-        .withMemoryAsKB(parameters.memoryKiB())
-        .withIterations(parameters.iterations())
-        .withParallelism(parameters.parallelism())
-        .withSalt(salt)
-        .build();
-    try {
-      Argon2BytesGenerator generator = new Argon2BytesGenerator();
-      generator.init(argon2);
-      byte[] out = new byte[Argon2idParameters.HASH_BYTES];
-      generator.generateBytes(password, out);
-      return out;
-    } finally {
-      Arrays.fill(password, (byte) 0);
-      if (encoded.hasArray()) {
-        Arrays.fill(encoded.array(), (byte) 0);
-      }
-      argon2.clear();
-    }
+    return parameters.derive(secret, salt, HASH_BYTES);
   }
 
   private static BreakGlassException inUse(String account, Verifier held) {

@@ -1,6 +1,5 @@
 package dev.breakglass.core.rotation;
 
-import dev.breakglass.ProviderException;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialRotatorProvider;
 import dev.breakglass.spi.ProviderContext;
@@ -42,8 +41,7 @@ public final class VaultOnlyRotatorProvider implements CredentialRotatorProvider
     try {
       generator = SecretGenerator.of(alphabet, length);
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(context.providerName(),
-          "provider '" + context.providerName() + "' properties 'length'/'alphabet': " + e.getMessage(), e);
+      throw context.problem(context.get("alphabet").isPresent() ? "alphabet" : "length", e.getMessage(), e);
     }
     if (accountList.equals("*")) {
       return VaultOnlyRotator.forAnyAccount(generator);
@@ -52,8 +50,7 @@ public final class VaultOnlyRotatorProvider implements CredentialRotatorProvider
     for (String account : Arrays.asList(accountList.split(","))) {
       String trimmed = account.strip();
       if (trimmed.isEmpty()) {
-        throw new ProviderException(context.providerName(), "provider '" + context.providerName()
-            + "' property 'accounts' has an empty entry in '" + accountList + "'");
+        throw context.problem("accounts", "has an empty entry in '" + accountList + "'");
       }
       accounts.add(trimmed);
     }

@@ -32,10 +32,10 @@ import java.util.UUID;
  *   <li>{@link #open} checks the passphrase, the file MAC and every entry before returning. A wrong
  *       passphrase, a corrupted or a truncated file each fail with a {@link VaultException} that
  *       says which, and no vault is returned.</li>
- *   <li>Wrong passphrases are {@linkplain UnlockThrottle throttled} per file with exponential
- *       backoff.</li>
- *   <li>Every write replaces the file {@linkplain AtomicFile atomically}: a crash leaves the old
- *       or the new vault. Writers in several threads or processes are serialized and none loses
+ *   <li>Wrong passphrases are throttled per file and process with exponential backoff (the first
+ *       mistake is free, then 1 s, 2 s, 4 s, … up to 10 minutes).</li>
+ *   <li>Every write replaces the file {@linkplain dev.breakglass.spi.files.DurableFiles atomically}:
+ *       a crash leaves the old or the new vault. Writers in several threads or processes are serialized and none loses
  *       another's entry.</li>
  *   <li>Passphrases are taken as {@code char[]} and never copied into a String; the caller wipes its
  *       array. The data key is held while the vault is open and wiped by {@link #close()}.</li>
@@ -64,7 +64,7 @@ public final class EncryptedFileVault implements CredentialVault {
   }
 
   /**
-   * Opens an existing vault file, throttled by {@link UnlockThrottle#shared()}.
+   * Opens an existing vault file, throttled per file for this process.
    *
    * @throws VaultException if the file is missing, unreadable, corrupted or truncated, if the
    *     passphrase is wrong, or (code {@link dev.breakglass.ReasonCode#RATE_LIMITED}) while the file
@@ -75,7 +75,7 @@ public final class EncryptedFileVault implements CredentialVault {
   }
 
   /** Like {@link #open(Path, char[])} with an explicit throttle. */
-  public static EncryptedFileVault open(Path file, char[] passphrase, UnlockThrottle throttle) {
+  static EncryptedFileVault open(Path file, char[] passphrase, UnlockThrottle throttle) {
     Objects.requireNonNull(passphrase, "passphrase");
     return new EncryptedFileVault(FileVaultStore.open(file, passphrase, throttle, false));
   }

@@ -7,9 +7,6 @@ import dev.breakglass.spi.ProviderContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.function.UnaryOperator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Provider {@code file}: an {@link EncryptedFileVault}.
@@ -19,7 +16,7 @@ import org.slf4j.LoggerFactory;
  *   <tr><th>property</th><th>meaning</th><th>default</th></tr>
  *   <tr><td>{@code path}</td><td>vault file, relative to the data directory</td><td>{@code vault.json}</td></tr>
  *   <tr><td>{@code passphrase-env}</td><td>name of the environment variable holding the passphrase</td><td rowspan="2">one of the two is required</td></tr>
- *   <tr><td>{@code passphrase-file}</td><td>file (relative to the data directory) holding the passphrase; must not be world-readable</td></tr>
+ *   <tr><td>{@code passphrase-file}</td><td>file (relative to the data directory) holding the passphrase; must be owner-only (chmod 600)</td></tr>
  *   <tr><td>{@code create-if-missing}</td><td>create an empty vault if the file does not exist</td><td>{@code false}</td></tr>
  *   <tr><td>{@code argon2-memory-kib}, {@code argon2-iterations}, {@code argon2-parallelism}</td><td>Argon2id cost when creating</td><td>19456, 2, 1</td></tr>
  * </table>
@@ -27,17 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Stateless and thread-safe.
  */
 public final class FileVaultProvider implements CredentialVaultProvider {
-  private static final Logger LOG = LoggerFactory.getLogger(FileVaultProvider.class);
 
-  private final UnaryOperator<String> environment;
-
-  public FileVaultProvider() {
-    this(System::getenv);
-  }
-
-  FileVaultProvider(UnaryOperator<String> environment) {
-    this.environment = environment;
-  }
+  /** The provider {@link java.util.ServiceLoader} instantiates. */
+  public FileVaultProvider() {}
 
   @Override
   public String name() {
@@ -53,20 +42,17 @@ public final class FileVaultProvider implements CredentialVaultProvider {
    */
   @Override
   public CredentialVault create(ProviderContext context) {
-    Path path = ProviderPassphrase.vaultPath(context, "vault.json");
-    boolean createIfMissing = ProviderPassphrase.flag(context, "create-if-missing", false);
+    Path path = context.path("path").orElse(context.dataDirectory().resolve("vault.json"));
+    boolean createIfMissing = context.bool("create-if-missing", false);
     Argon2Parameters kdf = kdf(context);
-    char[] passphrase = ProviderPassphrase.read(context, environment);
+    char[] passphrase = context.requireSecret("passphrase", "the vault passphrase");
     try {
       if (Files.exists(path)) {
         return EncryptedFileVault.open(path, passphrase);
       }
       if (!createIfMissing) {
-        throw new ProviderException(name(), "provider 'file': the vault file " + path + " does not exist; create it"
-            + " with EncryptedFileVault.create or set create-if-missing=true");
-      }
-      if (kdf.isBelowRecommendation()) {
-        LOG.warn("creating vault {} with {} below the OWASP recommendation {}", path, kdf, Argon2Parameters.recommended());
+        throw context.problem("path", "the vault file " + path + " does not exist; create it with"
+            + " EncryptedFileVault.create or set " + context.fullKey("create-if-missing") + "=true");
       }
       return EncryptedFileVault.create(path, passphrase, kdf);
     } finally {
@@ -82,7 +68,7 @@ public final class FileVaultProvider implements CredentialVaultProvider {
           context.integer("argon2-iterations", d.iterations()),
           context.integer("argon2-parallelism", d.parallelism()));
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(context.providerName(), "provider '" + context.providerName() + "': " + e.getMessage());
+      throw context.problem(e.getMessage());
     }
   }
 }

@@ -1,8 +1,8 @@
 package dev.breakglass.core.vault;
 
 import dev.breakglass.VaultException;
+import dev.breakglass.spi.files.VersionedFile;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -27,24 +27,20 @@ import org.jspecify.annotations.Nullable;
  */
 final class FileVaultStore implements AutoCloseable {
   private final Path file;
-  private VaultDocument doc;
-  private @Nullable Object identity;
+  private final UUID vaultId;
+  private VersionedFile<VaultDocument> versioned;
   private final byte[] dataKey;
   private final byte[] entryKey;
   private final byte[] macKey;
   private boolean closed;
 
-  private FileVaultStore(Path file, VaultDocument doc, byte[] dataKey) {
+  private FileVaultStore(Path file, UUID vaultId, byte[] dataKey) {
     this.file = file;
-    this.doc = doc;
+    this.vaultId = vaultId;
     this.dataKey = dataKey;
-    byte[] salt = uuidBytes(doc.vaultId);
+    byte[] salt = uuidBytes(vaultId);
     this.entryKey = VaultCrypto.hkdf(dataKey, salt, "breakglass vault entries v1", VaultCrypto.KEY_BYTES);
     this.macKey = VaultCrypto.hkdf(dataKey, salt, "breakglass vault mac v1", VaultCrypto.KEY_BYTES);
-  }
-
-  static Path normalize(Path file) {
-    return file.toAbsolutePath().normalize();
   }
 
   /**
@@ -54,26 +50,31 @@ final class FileVaultStore implements AutoCloseable {
    */
   static FileVaultStore create(Path file, UUID vaultId, char[] passphrase, Argon2Parameters kdf,
       VaultDocument.@Nullable Sealing sealing) {
-    Path path = normalize(file);
+    Path path = file.toAbsolutePath().normalize();
     byte[] dataKey = VaultCrypto.randomBytes(VaultCrypto.KEY_BYTES);
     byte[] salt = VaultCrypto.randomBytes(VaultCrypto.SALT_BYTES);
     byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
-    byte[] kek = VaultCrypto.argon2id(passphrase, salt, kdf);
-    byte[] wrapped;
+    byte[] wrapped = wrap(dataKey, passphrase, vaultId, kdf, salt, nonce, sealing != null);
+    FileVaultStore store = new FileVaultStore(path, vaultId, dataKey);
     try {
-      wrapped = VaultCrypto.seal(kek, nonce, VaultDocument.keyAad(vaultId, kdf, salt, sealing != null), dataKey);
-    } finally {
-      VaultCrypto.wipe(kek);
-    }
-    VaultDocument empty = new VaultDocument(vaultId, 0, kdf, salt, nonce, wrapped, sealing, Map.of(), new byte[0]);
-    FileVaultStore store = new FileVaultStore(path, empty, dataKey);
-    try {
-      store.writeLocked(empty.withMac(store.macKey), true);
+      VaultDocument empty = new VaultDocument(vaultId, 0, kdf, salt, nonce, wrapped, sealing, Map.of(), new byte[0])
+          .withMac(store.macKey);
+      store.versioned = VersionedFile.create(path, VaultDocument.FORMAT_V1, empty, store::verify);
     } catch (RuntimeException e) {
       store.close();
       throw e;
     }
     return store;
+  }
+
+  private static byte[] wrap(byte[] dataKey, char[] passphrase, UUID vaultId, Argon2Parameters kdf, byte[] salt,
+      byte[] nonce, boolean sealed) {
+    byte[] kek = VaultCrypto.argon2id(passphrase, salt, kdf);
+    try {
+      return VaultCrypto.seal(kek, nonce, VaultDocument.keyAad(vaultId, kdf, salt, sealed), dataKey);
+    } finally {
+      VaultCrypto.wipe(kek);
+    }
   }
 
   /**
@@ -84,9 +85,9 @@ final class FileVaultStore implements AutoCloseable {
    *     passphrase, or a lock-out after repeated wrong passphrases
    */
   static FileVaultStore open(Path file, char[] passphrase, UnlockThrottle throttle, boolean sealed) {
-    Path path = normalize(file);
-    Object identity = VaultFiles.version(path);
-    VaultDocument doc = VaultDocument.decode(path, VaultFiles.read(path, VaultDocument.MAX_FILE_BYTES));
+    Path path = file.toAbsolutePath().normalize();
+    VersionedFile.Snapshot<VaultDocument> opened = VersionedFile.read(path, VaultDocument.FORMAT_V1);
+    VaultDocument doc = opened.document();
     if (sealed && doc.sealing == null) {
       throw new VaultException("vault file " + path + " is not sealed by custodians; open it with EncryptedFileVault");
     }
@@ -103,14 +104,14 @@ final class FileVaultStore implements AutoCloseable {
         VaultCrypto.wipe(kek);
       }
     });
-    FileVaultStore store = new FileVaultStore(path, doc, dataKey);
+    FileVaultStore store = new FileVaultStore(path, doc.vaultId, dataKey);
     try {
       store.verify(doc);
     } catch (RuntimeException e) {
       store.close();
       throw e;
     }
-    store.identity = identity;
+    store.versioned = new VersionedFile<>(path, VaultDocument.FORMAT_V1, opened, store::verify);
     return store;
   }
 
@@ -139,36 +140,28 @@ final class FileVaultStore implements AutoCloseable {
     return file;
   }
 
-  synchronized UUID vaultId() {
-    return doc.vaultId;
+  UUID vaultId() {
+    return vaultId;
   }
 
   synchronized long generation() {
-    ensureOpen();
-    refresh();
-    return doc.generation;
+    return current().generation;
   }
 
   synchronized Argon2Parameters kdf() {
-    return doc.kdf;
+    return current().kdf;
   }
 
   synchronized VaultDocument.Sealing sealing() {
-    ensureOpen();
-    refresh();
-    return Objects.requireNonNull(doc.sealing, "sealing");
+    return Objects.requireNonNull(current().sealing, "sealing");
   }
 
   synchronized Set<String> accounts() {
-    ensureOpen();
-    refresh();
-    return new TreeSet<>(doc.entries.keySet());
+    return new TreeSet<>(current().entries.keySet());
   }
 
   synchronized boolean contains(String account) {
-    ensureOpen();
-    refresh();
-    return doc.entries.containsKey(account);
+    return current().entries.containsKey(account);
   }
 
   /**
@@ -177,8 +170,7 @@ final class FileVaultStore implements AutoCloseable {
    * @throws VaultException if the account is unknown or its entry does not authenticate
    */
   synchronized byte[] read(String account) {
-    ensureOpen();
-    refresh();
+    VaultDocument doc = current();
     VaultDocument.Entry entry = doc.entries.get(account);
     if (entry == null) {
       throw unknownAccount(account);
@@ -201,11 +193,10 @@ final class FileVaultStore implements AutoCloseable {
     if (account.isBlank()) {
       throw new IllegalArgumentException("account must not be blank");
     }
-    VaultFiles.exclusively(file, () -> {
-      refresh();
+    versioned.update(doc -> {
       byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
       byte[] ct = VaultCrypto.seal(entryKey, nonce, VaultDocument.entryAad(doc.vaultId, account), plaintext);
-      writeDocument(doc.withEntry(account, new VaultDocument.Entry(nonce, ct), macKey), false);
+      return doc.withEntry(account, new VaultDocument.Entry(nonce, ct), macKey);
     });
   }
 
@@ -223,8 +214,7 @@ final class FileVaultStore implements AutoCloseable {
    */
   synchronized void rewriteAll(VaultDocument.@Nullable Sealing sealing, EntryRewriter rewriter) {
     ensureOpen();
-    VaultFiles.exclusively(file, () -> {
-      refresh();
+    versioned.update(doc -> {
       Map<String, VaultDocument.Entry> entries = new java.util.TreeMap<>();
       for (Map.Entry<String, VaultDocument.Entry> e : doc.entries.entrySet()) {
         byte[] plain = decryptEntry(doc, e.getKey(), e.getValue());
@@ -238,9 +228,8 @@ final class FileVaultStore implements AutoCloseable {
           VaultCrypto.wipe(plain, next);
         }
       }
-      VaultDocument next = new VaultDocument(doc.vaultId, doc.generation + 1, doc.kdf, doc.salt, doc.keyNonce,
+      return new VaultDocument(doc.vaultId, doc.generation + 1, doc.kdf, doc.salt, doc.keyNonce,
           doc.wrappedKey, sealing, entries, new byte[0]).withMac(macKey);
-      writeDocument(next, false);
     });
   }
 
@@ -251,45 +240,18 @@ final class FileVaultStore implements AutoCloseable {
    */
   synchronized void changePassphrase(char[] newPassphrase, Argon2Parameters kdf) {
     ensureOpen();
-    VaultFiles.exclusively(file, () -> {
-      refresh();
+    versioned.update(doc -> {
       byte[] salt = VaultCrypto.randomBytes(VaultCrypto.SALT_BYTES);
       byte[] nonce = VaultCrypto.randomBytes(VaultCrypto.NONCE_BYTES);
-      byte[] kek = VaultCrypto.argon2id(newPassphrase, salt, kdf);
-      byte[] wrapped;
-      try {
-        wrapped = VaultCrypto.seal(kek, nonce, VaultDocument.keyAad(doc.vaultId, kdf, salt, doc.sealing != null), dataKey);
-      } finally {
-        VaultCrypto.wipe(kek);
-      }
-      writeDocument(doc.withKeyWrap(kdf, salt, nonce, wrapped, macKey), false);
+      byte[] wrapped = wrap(dataKey, newPassphrase, doc.vaultId, kdf, salt, nonce, doc.sealing != null);
+      return doc.withKeyWrap(kdf, salt, nonce, wrapped, macKey);
     });
   }
 
-  private void writeLocked(VaultDocument next, boolean mustNotExist) {
-    VaultFiles.exclusively(file, () -> writeDocument(next, mustNotExist));
-  }
-
-  /** Writes {@code next} over the file; call with the path lock and the file lock held. */
-  private void writeDocument(VaultDocument next, boolean mustNotExist) {
-    if (mustNotExist && Files.exists(file)) {
-      throw new VaultException("vault file " + file + " already exists; open it instead of creating it");
-    }
-    identity = VaultFiles.replace(file, next.encode());
-    doc = next;
-  }
-
-  /** Reloads the file if another instance replaced it since this one last read or wrote it. */
-  private void refresh() {
-    Object current = VaultFiles.version(file);
-    if (current.equals(identity)) {
-      return;
-    }
-    VaultDocument candidate = VaultDocument.decode(file, VaultFiles.read(file, VaultDocument.MAX_FILE_BYTES));
-    VaultFiles.checkSuccessor(file, doc.vaultId, doc.generation, candidate.vaultId, candidate.generation);
-    verify(candidate);
-    doc = candidate;
-    identity = current;
+  /** The newest document; reloaded and verified if another instance replaced the file. */
+  private VaultDocument current() {
+    ensureOpen();
+    return versioned.current();
   }
 
   private void ensureOpen() {

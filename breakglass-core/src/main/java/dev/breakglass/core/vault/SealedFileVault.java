@@ -3,9 +3,9 @@ package dev.breakglass.core.vault;
 import dev.breakglass.Credential;
 import dev.breakglass.VaultException;
 import dev.breakglass.spi.SealedCredentialVault;
+import dev.breakglass.spi.files.VersionedFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -17,7 +17,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
-import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.hpke.HPKE;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 import org.bouncycastle.crypto.threshold.ShamirSecretSplitter;
@@ -61,7 +60,6 @@ import org.bouncycastle.crypto.threshold.ShamirSplitSecretShare;
  * <p>Thread-safe.
  */
 public final class SealedFileVault implements SealedCredentialVault {
-  private static final byte[] HPKE_INFO_PREFIX = "breakglass sealed vault v1".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
   private final FileVaultStore store;
 
@@ -118,7 +116,7 @@ public final class SealedFileVault implements SealedCredentialVault {
     EncryptedFileVault.requirePassphrase(passphrase);
     List<String> names = checkCustodians(threshold, custodians);
     UUID vaultId = UUID.randomUUID();
-    HPKE hpke = hpke();
+    HPKE hpke = SealedEntries.hpke();
     AsymmetricCipherKeyPair pair = hpke.generatePrivateKey();
     byte[] privateKey = hpke.serializePrivateKey(pair.getPrivate());
     byte[] publicKey = hpke.serializePublicKey(pair.getPublic());
@@ -136,7 +134,7 @@ public final class SealedFileVault implements SealedCredentialVault {
   }
 
   /**
-   * Opens an existing sealed vault file, throttled by {@link UnlockThrottle#shared()}. Opening needs
+   * Opens an existing sealed vault file, throttled per file for this process. Opening needs
    * the passphrase only; reading credentials needs custodian shares.
    *
    * @throws VaultException as {@link EncryptedFileVault#open(Path, char[])} does, and if the file
@@ -147,7 +145,7 @@ public final class SealedFileVault implements SealedCredentialVault {
   }
 
   /** Like {@link #open(Path, char[])} with an explicit throttle. */
-  public static SealedFileVault open(Path file, char[] passphrase, UnlockThrottle throttle) {
+  static SealedFileVault open(Path file, char[] passphrase, UnlockThrottle throttle) {
     Objects.requireNonNull(passphrase, "passphrase");
     return new SealedFileVault(FileVaultStore.open(file, passphrase, throttle, true));
   }
@@ -160,7 +158,7 @@ public final class SealedFileVault implements SealedCredentialVault {
    */
   public static boolean isSealed(Path file) {
     Path path = file.toAbsolutePath().normalize();
-    return VaultDocument.decode(path, VaultFiles.read(path, VaultDocument.MAX_FILE_BYTES)).sealing != null;
+    return VersionedFile.read(path, VaultDocument.FORMAT_V1).document().sealing != null;
   }
 
   private static List<String> checkCustodians(int threshold, List<String> custodians) {
@@ -257,7 +255,7 @@ public final class SealedFileVault implements SealedCredentialVault {
     byte[] plain = null;
     try {
       blob = store.read(account);
-      plain = openEntry(vaultId, account, blob, privateKey, sealing.publicKey());
+      plain = SealedEntries.open(store.file(), vaultId, account, blob, privateKey, sealing.publicKey());
       return Credential.wrap(account, VaultCrypto.chars(plain));
     } catch (IllegalArgumentException e) {
       throw VaultDocument.corrupted(store.file(), "the entry for account '" + account + "' is not UTF-8 text");
@@ -292,7 +290,7 @@ public final class SealedFileVault implements SealedCredentialVault {
     VaultDocument.Sealing old = store.sealing();
     UUID vaultId = store.vaultId();
     byte[] oldKey = unseal(currentShares, old, vaultId);
-    HPKE hpke = hpke();
+    HPKE hpke = SealedEntries.hpke();
     AsymmetricCipherKeyPair pair = hpke.generatePrivateKey();
     byte[] newPrivate = hpke.serializePrivateKey(pair.getPrivate());
     byte[] newPublic = hpke.serializePublicKey(pair.getPublic());
@@ -300,9 +298,9 @@ public final class SealedFileVault implements SealedCredentialVault {
     try {
       VaultDocument.Sealing sealing = split(vaultId, newPrivate, newPublic, threshold, names, shares);
       store.rewriteAll(sealing, (account, blob) -> {
-        byte[] plain = openEntry(vaultId, account, blob, oldKey, old.publicKey());
+        byte[] plain = SealedEntries.open(store.file(), vaultId, account, blob, oldKey, old.publicKey());
         try {
-          return sealEntry(vaultId, account, plain, newPublic);
+          return SealedEntries.seal(vaultId, account, plain, newPublic);
         } finally {
           VaultCrypto.wipe(plain);
         }
@@ -327,7 +325,7 @@ public final class SealedFileVault implements SealedCredentialVault {
     byte[] plain = VaultCrypto.utf8(secret);
     byte[] blob = null;
     try {
-      blob = sealEntry(store.vaultId(), account, plain, store.sealing().publicKey());
+      blob = SealedEntries.seal(store.vaultId(), account, plain, store.sealing().publicKey());
       store.write(account, blob);
     } finally {
       VaultCrypto.wipe(plain, blob);
@@ -405,50 +403,6 @@ public final class SealedFileVault implements SealedCredentialVault {
       throw new VaultException("the share of custodian '" + presentedBy + "' does not match vault " + store.file()
           + " (a wrong or altered share, or one replaced by a reseal)");
     }
-  }
-
-  private static byte[] sealEntry(UUID vaultId, String account, byte[] plain, byte[] publicKey) {
-    HPKE hpke = hpke();
-    try {
-      byte[][] sealed = hpke.seal(hpke.deserializePublicKey(publicKey), info(vaultId),
-          VaultDocument.entryAad(vaultId, account), plain, null, null, null);
-      byte[] ct = sealed[0];
-      byte[] enc = sealed[1];
-      byte[] blob = Arrays.copyOf(enc, enc.length + ct.length);
-      System.arraycopy(ct, 0, blob, enc.length, ct.length);
-      return blob;
-    } catch (InvalidCipherTextException e) {
-      throw new IllegalStateException("HPKE sealing failed", e);
-    }
-  }
-
-  private byte[] openEntry(UUID vaultId, String account, byte[] blob, byte[] privateKey, byte[] publicKey) {
-    HPKE hpke = hpke();
-    int encSize = hpke.getEncSize();
-    if (blob.length <= encSize) {
-      throw VaultDocument.corrupted(store.file(), "the sealed entry for account '" + account + "' is too short");
-    }
-    byte[] enc = Arrays.copyOfRange(blob, 0, encSize);
-    byte[] ct = Arrays.copyOfRange(blob, encSize, blob.length);
-    try {
-      AsymmetricCipherKeyPair pair = hpke.deserializePrivateKey(privateKey, publicKey);
-      return hpke.open(enc, pair, info(vaultId), VaultDocument.entryAad(vaultId, account), ct, null, null, null);
-    } catch (InvalidCipherTextException e) {
-      throw VaultDocument.corrupted(store.file(), "the sealed entry for account '" + account + "' fails to unseal");
-    } finally {
-      VaultCrypto.wipe(ct);
-    }
-  }
-
-  private static byte[] info(UUID vaultId) {
-    byte[] id = FileVaultStore.uuidBytes(vaultId);
-    byte[] info = Arrays.copyOf(HPKE_INFO_PREFIX, HPKE_INFO_PREFIX.length + id.length);
-    System.arraycopy(id, 0, info, HPKE_INFO_PREFIX.length, id.length);
-    return info;
-  }
-
-  private static HPKE hpke() {
-    return new HPKE(HPKE.mode_base, HPKE.kem_X25519_SHA256, HPKE.kdf_HKDF_SHA256, HPKE.aead_AES_GCM256);
   }
 
   /**

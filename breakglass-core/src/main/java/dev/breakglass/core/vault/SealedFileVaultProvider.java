@@ -7,7 +7,6 @@ import dev.breakglass.spi.ProviderContext;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.function.UnaryOperator;
 
 /**
  * Provider {@code sealed-file}: a {@link SealedFileVault}, which the engine sees as a
@@ -18,7 +17,7 @@ import java.util.function.UnaryOperator;
  *   <tr><th>property</th><th>meaning</th><th>default</th></tr>
  *   <tr><td>{@code path}</td><td>vault file, relative to the data directory</td><td>{@code sealed-vault.json}</td></tr>
  *   <tr><td>{@code passphrase-env}</td><td>name of the environment variable holding the passphrase</td><td rowspan="2">one of the two is required</td></tr>
- *   <tr><td>{@code passphrase-file}</td><td>file (relative to the data directory) holding the passphrase; must not be world-readable</td></tr>
+ *   <tr><td>{@code passphrase-file}</td><td>file (relative to the data directory) holding the passphrase; must be owner-only (chmod 600)</td></tr>
  * </table>
  *
  * <p>The file must exist: creating a sealed vault hands out custodian shares, which is an operator's
@@ -26,15 +25,8 @@ import java.util.function.UnaryOperator;
  * thread-safe.
  */
 public final class SealedFileVaultProvider implements CredentialVaultProvider {
-  private final UnaryOperator<String> environment;
-
-  public SealedFileVaultProvider() {
-    this(System::getenv);
-  }
-
-  SealedFileVaultProvider(UnaryOperator<String> environment) {
-    this.environment = environment;
-  }
+  /** The provider {@link java.util.ServiceLoader} instantiates. */
+  public SealedFileVaultProvider() {}
 
   @Override
   public String name() {
@@ -49,12 +41,12 @@ public final class SealedFileVaultProvider implements CredentialVaultProvider {
    */
   @Override
   public CredentialVault create(ProviderContext context) {
-    Path path = ProviderPassphrase.vaultPath(context, "sealed-vault.json");
-    char[] passphrase = ProviderPassphrase.read(context, environment);
+    Path path = context.path("path").orElse(context.dataDirectory().resolve("sealed-vault.json"));
+    char[] passphrase = context.requireSecret("passphrase", "the vault passphrase");
     try {
       if (!Files.exists(path)) {
-        throw new ProviderException(name(), "provider 'sealed-file': the vault file " + path + " does not exist;"
-            + " create it with SealedFileVault.create, which hands out the custodians' shares");
+        throw context.problem("path", "the vault file " + path + " does not exist; create it with"
+            + " SealedFileVault.create, which hands out the custodians' shares");
       }
       return SealedFileVault.open(path, passphrase);
     } finally {

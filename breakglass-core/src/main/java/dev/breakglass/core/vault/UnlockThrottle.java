@@ -21,9 +21,9 @@ import java.util.function.Supplier;
  * State is per process: it slows a guesser who goes through this library, while Argon2id is what
  * slows one who has copied the file. Thread-safe.
  */
-public final class UnlockThrottle {
+final class UnlockThrottle {
   /** The longest wait between attempts. */
-  public static final Duration MAX_DELAY = Duration.ofMinutes(10);
+  static final Duration MAX_DELAY = Duration.ofMinutes(10);
   private static final Duration BASE_DELAY = Duration.ofSeconds(1);
   private static final UnlockThrottle SHARED = new UnlockThrottle(Clock.systemUTC());
 
@@ -36,12 +36,12 @@ public final class UnlockThrottle {
   }
 
   /** A throttle with its own state, reading time from {@code clock}. */
-  public UnlockThrottle(Clock clock) {
+  UnlockThrottle(Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
   /** The process-wide throttle the factory methods use by default. */
-  public static UnlockThrottle shared() {
+  static UnlockThrottle shared() {
     return SHARED;
   }
 
@@ -56,7 +56,7 @@ public final class UnlockThrottle {
   }
 
   /** Consecutive wrong passphrases recorded for {@code file}. */
-  public int failures(Path file) {
+  int failures(Path file) {
     State s = states.get(key(file));
     if (s == null) {
       return 0;

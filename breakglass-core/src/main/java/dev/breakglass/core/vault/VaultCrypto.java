@@ -12,7 +12,6 @@ import java.util.Arrays;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.engines.AESEngine;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.modes.GCMModeCipher;
@@ -102,27 +101,7 @@ final class VaultCrypto {
 
   /** Argon2id of the UTF-8 bytes of {@code passphrase}; the caller wipes the 32-byte result. */
   static byte[] argon2id(char[] passphrase, byte[] salt, Argon2Parameters params) {
-    byte[] password = utf8(passphrase);
-    org.bouncycastle.crypto.params.Argon2Parameters.Builder builder =
-        new org.bouncycastle.crypto.params.Argon2Parameters.Builder(
-            org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_id)
-            .withVersion(org.bouncycastle.crypto.params.Argon2Parameters.ARGON2_VERSION_13)
-            .withMemoryAsKB(params.memoryKiB())
-            .withIterations(params.iterations())
-            .withParallelism(params.parallelism())
-            .withSalt(salt);
-    org.bouncycastle.crypto.params.Argon2Parameters bcParams = builder.build();
-    try {
-      Argon2BytesGenerator generator = new Argon2BytesGenerator();
-      generator.init(bcParams);
-      byte[] out = new byte[KEY_BYTES];
-      generator.generateBytes(password, out);
-      return out;
-    } finally {
-      Arrays.fill(password, (byte) 0);
-      bcParams.clear();
-      builder.clear();
-    }
+    return params.derive(passphrase, salt, KEY_BYTES);
   }
 
   /** HKDF-SHA256; the caller wipes the result. */

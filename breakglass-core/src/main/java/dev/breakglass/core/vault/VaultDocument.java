@@ -1,6 +1,7 @@
 package dev.breakglass.core.vault;
 
 import dev.breakglass.VaultException;
+import dev.breakglass.spi.files.VersionedFile;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -55,6 +56,11 @@ final class VaultDocument {
   static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
 
   private static final JsonMapper MAPPER = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+  /** How vault documents are kept in their {@link VersionedFile}. */
+  static final VersionedFile.Format<VaultDocument> FORMAT_V1 = VersionedFile.Format.of(VaultDocument::decode, VaultDocument::encode,
+      d -> d.vaultId, d -> d.generation, MAX_FILE_BYTES);
+
 
   record Entry(byte[] nonce, byte[] ciphertext) {}
 
@@ -262,7 +268,7 @@ final class VaultDocument {
     if (root == null || !root.isObject()) {
       throw corrupted(file, "it does not hold a JSON object");
     }
-    Fields f = new Fields(file, root, "");
+    JsonFields f = new JsonFields(file, root, "");
     String format = f.text("format");
     if (!FORMAT.equals(format)) {
       throw corrupted(file, "field 'format' is '" + format + "', expected '" + FORMAT + "'");
@@ -280,7 +286,7 @@ final class VaultDocument {
       throw corrupted(file, "field 'vaultId' is not a UUID");
     }
     long generation = f.longValue("generation");
-    Fields k = f.object("kdf");
+    JsonFields k = f.object("kdf");
     if (!"argon2id".equals(k.text("algorithm")) || k.integer("version") != 19) {
       throw corrupted(file, "field 'kdf' must describe argon2id version 19");
     }
@@ -291,7 +297,7 @@ final class VaultDocument {
       throw corrupted(file, "field 'kdf': " + e.getMessage());
     }
     byte[] salt = k.bytes("salt", VaultCrypto.SALT_BYTES);
-    Fields w = f.object("key");
+    JsonFields w = f.object("key");
     if (!"AES-256-GCM".equals(w.text("algorithm"))) {
       throw corrupted(file, "field 'key.algorithm' must be AES-256-GCM");
     }
@@ -301,14 +307,14 @@ final class VaultDocument {
     if (root.has("sealing")) {
       sealing = decodeSealing(file, f.object("sealing"));
     }
-    Fields es = f.object("entries");
+    JsonFields es = f.object("entries");
     Map<String, Entry> entries = new TreeMap<>();
     for (Map.Entry<String, JsonNode> e : es.node.properties()) {
       String account = e.getKey();
       if (account.isBlank()) {
         throw corrupted(file, "field 'entries' has an entry with a blank account name");
       }
-      Fields en = es.object(account);
+      JsonFields en = es.object(account);
       byte[] nonce = en.bytes("nonce", VaultCrypto.NONCE_BYTES);
       byte[] ct = en.bytes("ciphertext", -1);
       if (ct.length < VaultCrypto.TAG_BITS / 8) {
@@ -320,7 +326,7 @@ final class VaultDocument {
     return new VaultDocument(vaultId, generation, kdf, salt, keyNonce, wrapped, sealing, entries, mac);
   }
 
-  private static Sealing decodeSealing(Path file, Fields s) {
+  private static Sealing decodeSealing(Path file, JsonFields s) {
     String scheme = s.text("scheme");
     if (!SEALING_SCHEME.equals(scheme)) {
       throw corrupted(file, "field 'sealing.scheme' is '" + scheme + "', expected '" + SEALING_SCHEME + "'");
@@ -335,7 +341,7 @@ final class VaultDocument {
     Set<String> names = new HashSet<>();
     Set<Integer> indexes = new HashSet<>();
     for (int i = 0; i < cs.size(); i++) {
-      Fields c = new Fields(file, cs.get(i), "sealing.custodians[" + i + "].");
+      JsonFields c = new JsonFields(file, cs.get(i), "sealing.custodians[" + i + "].");
       String name = c.text("name");
       int index = c.integer("index");
       if (index < 1 || index > 255 || !indexes.add(index) || !names.add(name) || name.isBlank()) {
@@ -362,7 +368,7 @@ final class VaultDocument {
   }
 
   static VaultException corrupted(Path file, String what) {
-    return VaultFiles.corrupted(file, what);
+    return VersionedFile.corrupted(file, what);
   }
 
   private static String b64(byte[] b) {
@@ -391,72 +397,5 @@ final class VaultDocument {
   private static void writeUuid(DataOutputStream out, UUID id) throws IOException {
     out.writeLong(id.getMostSignificantBits());
     out.writeLong(id.getLeastSignificantBits());
-  }
-
-  /** Reads typed fields of one JSON object, naming the full field path in every error. */
-  private static final class Fields {
-    final Path file;
-    final JsonNode node;
-    final String prefix;
-
-    Fields(Path file, JsonNode node, String prefix) {
-      this.file = file;
-      this.node = node;
-      this.prefix = prefix;
-      if (!node.isObject()) {
-        throw corrupted(file, "field '" + (prefix.isEmpty() ? "(root)" : prefix.substring(0, prefix.length() - 1))
-            + "' must be an object");
-      }
-    }
-
-    JsonNode required(String name) {
-      JsonNode v = node.get(name);
-      if (v == null || v.isNull()) {
-        throw corrupted(file, "field '" + prefix + name + "' is missing");
-      }
-      return v;
-    }
-
-    String text(String name) {
-      JsonNode v = required(name);
-      if (!v.isString()) {
-        throw corrupted(file, "field '" + prefix + name + "' must be a string");
-      }
-      return v.stringValue();
-    }
-
-    long longValue(String name) {
-      JsonNode v = required(name);
-      if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-        throw corrupted(file, "field '" + prefix + name + "' must be an integer");
-      }
-      return v.longValue();
-    }
-
-    int integer(String name) {
-      long v = longValue(name);
-      if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
-        throw corrupted(file, "field '" + prefix + name + "' is out of range");
-      }
-      return (int) v;
-    }
-
-    /** A base64 field of exactly {@code length} bytes, or any length if {@code length < 0}. */
-    byte[] bytes(String name, int length) {
-      byte[] b;
-      try {
-        b = Base64.getDecoder().decode(text(name));
-      } catch (IllegalArgumentException e) {
-        throw corrupted(file, "field '" + prefix + name + "' is not valid base64");
-      }
-      if (length >= 0 && b.length != length) {
-        throw corrupted(file, "field '" + prefix + name + "' must hold " + length + " bytes, holds " + b.length);
-      }
-      return b;
-    }
-
-    Fields object(String name) {
-      return new Fields(file, required(name), prefix + name + ".");
-    }
   }
 }

@@ -16,6 +16,7 @@ import dev.breakglass.spi.Severity;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +60,7 @@ class AlertDispatchersTest {
   @Test
   void propertiesConfigureChannelsRoutingAndSecrets() throws Exception {
     Path keyFile = Files.writeString(dir.resolve("hook.key"), KEY + "\n");
+    Files.setPosixFilePermissions(keyFile, PosixFilePermissions.fromString("rw-------"));
     Map<String, String> props = new HashMap<>();
     props.put("alert.channels", "log, pager");
     props.put("alert.channel.log.provider", "slf4j");
@@ -125,7 +127,7 @@ class AlertDispatchersTest {
     assertThatThrownBy(() -> build(Map.of("alert.retry.initial-backoff", "soon"), Map.of()))
         .hasMessageContaining("alert.retry.initial-backoff");
     assertThatThrownBy(() -> build(Map.of("alert.channels", "webhook"), Map.of()))
-        .hasMessageContaining("'url'");
+        .hasMessageContaining("'alert.channel.webhook.url'");
     assertThatThrownBy(() -> build(Map.of("alert.channels", "syslog", "alert.channel.syslog.host", "h",
         "alert.channel.syslog.transport", "carrier-pigeon"), Map.of()))
         .hasMessageContaining("transport").hasMessageContaining("udp, tcp");
@@ -144,6 +146,7 @@ class AlertDispatchersTest {
   @Test
   void pagerDutyDefaultsToItsEndpointAndReadsTheRoutingKeyFromAFile() throws Exception {
     Path routing = Files.writeString(dir.resolve("pd"), "R0UT1NG");
+    Files.setPosixFilePermissions(routing, PosixFilePermissions.fromString("rw-------"));
     WebhookAlertChannel c = (WebhookAlertChannel) providers.get("webhook").create(new dev.breakglass.spi.ProviderContext(
         "alert.channel.pd", Map.of("format", "pagerduty", "routing-key-file", routing.toString()), Clock.systemUTC(),
         dir));

@@ -123,12 +123,12 @@ class HealthProbeProvidersTest {
         .isInstanceOf(ProviderException.class)
         .hasMessageStartingWith("provider 'oidc' property 'timeout': 'soon' is not a duration");
     assertThatThrownBy(() -> oidc.create(context("oidc", Map.of("issuer", idp.issuer(), "timeout", "0s"))))
-        .hasMessage("provider 'oidc' property 'timeout' must be positive, was PT0S");
+        .hasMessage("provider 'oidc' property 'timeout': must be a positive duration, was '0s'");
     assertThatThrownBy(() -> oidc.create(context("oidc", Map.of("issuer", idp.issuer(), "connect-timeout", "0ms"))))
-        .hasMessage("provider 'oidc' property 'connect-timeout' must be positive, was PT0S");
+        .hasMessage("provider 'oidc' property 'connect-timeout': must be a positive duration, was '0ms'");
     assertThatThrownBy(() -> oidc.create(context("oidc", Map.of("issuer", idp.issuer(), "check-jwks", "yes"))))
         .isInstanceOf(ProviderException.class)
-        .hasMessage("provider 'oidc' property 'check-jwks' must be true or false, was 'yes'");
+        .hasMessage("provider 'oidc' property 'check-jwks': must be true or false, was 'yes'");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.Credential;
 import dev.breakglass.ReasonCode;
+import dev.breakglass.core.vault.Argon2Parameters;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -105,8 +106,8 @@ class EphemeralCredentialsTest {
   void forget_wipesTheVerifier() {
     mint("a", "g1").close();
     byte[] verifier = ephemeral.verifierBytes("a");
-    assertThat(verifier).isNotNull().hasSize(Argon2idParameters.HASH_BYTES);
-    assertThat(verifier).isNotEqualTo(new byte[Argon2idParameters.HASH_BYTES]);
+    assertThat(verifier).isNotNull().hasSize(32);
+    assertThat(verifier).isNotEqualTo(new byte[32]);
 
     ephemeral.forget("g1");
 
@@ -320,35 +321,35 @@ class EphemeralCredentialsTest {
   class Parameters {
     @Test
     void defaults_areOwaspMinimum() {
-      assertThat(Argon2idParameters.defaults()).isEqualTo(new Argon2idParameters(19 * 1024, 2, 1));
-      assertThat(ephemeral.parameters()).isEqualTo(Argon2idParameters.defaults());
+      assertThat(Argon2Parameters.recommended()).isEqualTo(new Argon2Parameters(19 * 1024, 2, 1));
+      assertThat(ephemeral.parameters()).isEqualTo(Argon2Parameters.recommended());
     }
 
     @Test
     void memoryBelow19MiB_isRejected() {
-      assertThatThrownBy(() -> new Argon2idParameters(19 * 1024 - 1, 2, 1))
+      assertThatThrownBy(() -> new Argon2Parameters(19 * 1024 - 1, 2, 1))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("memory").hasMessageContaining("19455 KiB").hasMessageContaining("OWASP");
     }
 
     @Test
     void iterationsBelow2_areRejected() {
-      assertThatThrownBy(() -> new Argon2idParameters(64 * 1024, 1, 1))
+      assertThatThrownBy(() -> new Argon2Parameters(64 * 1024, 1, 1))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("iterations").hasMessageContaining("was 1");
     }
 
     @Test
     void parallelismOutOfRange_isRejected() {
-      assertThatThrownBy(() -> new Argon2idParameters(19 * 1024, 2, 0))
+      assertThatThrownBy(() -> new Argon2Parameters(19 * 1024, 2, 0))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallelism").hasMessageContaining("was 0");
-      assertThatThrownBy(() -> new Argon2idParameters(19 * 1024, 2, 17))
+      assertThatThrownBy(() -> new Argon2Parameters(19 * 1024, 2, 17))
           .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("parallelism").hasMessageContaining("was 17");
     }
 
     @Test
     void strongerParameters_work() {
-      try (EphemeralCredentials strong = new EphemeralCredentials(clock, new Argon2idParameters(32 * 1024, 3, 2),
+      try (EphemeralCredentials strong = new EphemeralCredentials(clock, new Argon2Parameters(32 * 1024, 3, 2),
           SecretGenerator.alphanumeric(24));
           Credential credential = strong.mint("a", "g1", T0.plusSeconds(60))) {
         assertThat(credential.secret()).hasSize(24);

@@ -28,7 +28,7 @@ class VaultProvidersTest {
   private final Map<String, String> env = new HashMap<>(Map.of("BG_VAULT_PASS", TestVaults.PASSPHRASE));
 
   private ProviderContext context(String provider, Map<String, String> properties) {
-    return new ProviderContext(provider, properties, Clock.systemUTC(), dir);
+    return new ProviderContext(provider, properties, Clock.systemUTC(), dir, env::get).withKeyPrefix("vault." + provider + ".");
   }
 
   private boolean posix() throws Exception {
@@ -50,7 +50,7 @@ class VaultProvidersTest {
     try (EncryptedFileVault v = EncryptedFileVault.open(dir.resolve("vault.json"), passphrase())) {
       v.write("acct", "from-setup".toCharArray());
     }
-    try (CredentialVault vault = new FileVaultProvider(env::get).create(context("file", Map.of("passphrase-env", "BG_VAULT_PASS")));
+    try (CredentialVault vault = new FileVaultProvider().create(context("file", Map.of("passphrase-env", "BG_VAULT_PASS")));
          Credential c = vault.read("acct")) {
       assertThat(vault).isInstanceOf(EncryptedFileVault.class);
       assertThat(new String(c.secret())).isEqualTo("from-setup");
@@ -72,7 +72,7 @@ class VaultProvidersTest {
   }
 
   @Test
-  void aWorldReadablePassphraseFileIsRefused() throws Exception {
+  void aPassphraseFileOthersCanRead_isRefused() throws Exception {
     Path pass = dir.resolve("pass.txt");
     Files.writeString(pass, TestVaults.PASSPHRASE);
     if (!posix()) {
@@ -83,43 +83,47 @@ class VaultProvidersTest {
     }
     Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-r--r--"));
     assertThatThrownBy(() -> new FileVaultProvider().create(context("file", Map.of("passphrase-file", "pass.txt"))))
-        .isInstanceOf(ProviderException.class).hasMessageContaining("readable by every user").hasMessageContaining("chmod 600");
+        .isInstanceOf(ProviderException.class).hasMessageContaining("'vault.file.passphrase-file'").hasMessageContaining(pass.toString())
+        .hasMessageContaining("chmod 600 " + pass);
+    Files.setPosixFilePermissions(pass, PosixFilePermissions.fromString("rw-r-----"));
+    assertThatThrownBy(() -> new FileVaultProvider().create(context("file", Map.of("passphrase-file", "pass.txt"))))
+        .as("group-readable is refused too").hasMessageContaining("chmod 600 " + pass);
   }
 
   @Test
   void createIfMissingCreatesAnEmptyVaultWithTheConfiguredArgon2Cost() {
-    try (CredentialVault vault = new FileVaultProvider(env::get).create(context("file", Map.of(
+    try (CredentialVault vault = new FileVaultProvider().create(context("file", Map.of(
         "passphrase-env", "BG_VAULT_PASS", "create-if-missing", "true",
-        "argon2-memory-kib", "512", "argon2-iterations", "2", "argon2-parallelism", "1")))) {
+        "argon2-memory-kib", "20480", "argon2-iterations", "2", "argon2-parallelism", "1")))) {
       assertThat(vault.accounts()).isEmpty();
-      assertThat(((EncryptedFileVault) vault).kdf()).isEqualTo(Argon2Parameters.of(512, 2, 1));
+      assertThat(((EncryptedFileVault) vault).kdf()).isEqualTo(Argon2Parameters.of(20480, 2, 1));
     }
     assertThat(dir.resolve("vault.json")).exists();
   }
 
   @Test
   void aMissingVaultFileIsAnErrorUnlessCreationIsAsked() {
-    assertThatThrownBy(() -> new FileVaultProvider(env::get).create(context("file", Map.of("passphrase-env", "BG_VAULT_PASS"))))
+    assertThatThrownBy(() -> new FileVaultProvider().create(context("file", Map.of("passphrase-env", "BG_VAULT_PASS"))))
         .isInstanceOf(ProviderException.class).hasMessageContaining("does not exist").hasMessageContaining("create-if-missing");
   }
 
   @Test
   void missingOrDoublePassphraseConfigurationIsNamed() {
-    assertThatThrownBy(() -> new FileVaultProvider(env::get).create(context("file", Map.of())))
+    assertThatThrownBy(() -> new FileVaultProvider().create(context("file", Map.of())))
         .isInstanceOf(ProviderException.class).hasMessageContaining("passphrase-env").hasMessageContaining("passphrase-file");
-    assertThatThrownBy(() -> new FileVaultProvider(env::get).create(context("file",
+    assertThatThrownBy(() -> new FileVaultProvider().create(context("file",
         Map.of("passphrase-env", "BG_VAULT_PASS", "passphrase-file", "p"))))
         .isInstanceOf(ProviderException.class).hasMessageContaining("only one");
-    assertThatThrownBy(() -> new FileVaultProvider(env::get).create(context("file", Map.of("passphrase-env", "NOT_SET"))))
+    assertThatThrownBy(() -> new FileVaultProvider().create(context("file", Map.of("passphrase-env", "NOT_SET"))))
         .isInstanceOf(ProviderException.class).hasMessageContaining("'NOT_SET'").hasMessageContaining("not set");
   }
 
   @Test
   void badPropertyValuesAreNamed() {
-    assertThatThrownBy(() -> new FileVaultProvider(env::get).create(context("file",
+    assertThatThrownBy(() -> new FileVaultProvider().create(context("file",
         Map.of("passphrase-env", "BG_VAULT_PASS", "create-if-missing", "yes"))))
         .isInstanceOf(ProviderException.class).hasMessageContaining("create-if-missing").hasMessageContaining("'yes'");
-    assertThatThrownBy(() -> new FileVaultProvider(env::get).create(context("file",
+    assertThatThrownBy(() -> new FileVaultProvider().create(context("file",
         Map.of("passphrase-env", "BG_VAULT_PASS", "argon2-iterations", "0"))))
         .isInstanceOf(ProviderException.class).hasMessageContaining("iterations");
   }
@@ -130,7 +134,7 @@ class VaultProvidersTest {
         List.of("a", "b", "c"));
     created.shares().forEach(CustodianShare::close);
     created.vault().close();
-    try (CredentialVault vault = new SealedFileVaultProvider(env::get).create(context("sealed-file",
+    try (CredentialVault vault = new SealedFileVaultProvider().create(context("sealed-file",
         Map.of("passphrase-env", "BG_VAULT_PASS")))) {
       assertThat(vault).isInstanceOf(SealedCredentialVault.class);
       assertThat(((SealedCredentialVault) vault).threshold()).isEqualTo(2);
@@ -139,7 +143,7 @@ class VaultProvidersTest {
 
   @Test
   void sealedFileProviderNeverCreatesAVault() {
-    assertThatThrownBy(() -> new SealedFileVaultProvider(env::get).create(context("sealed-file",
+    assertThatThrownBy(() -> new SealedFileVaultProvider().create(context("sealed-file",
         Map.of("passphrase-env", "BG_VAULT_PASS"))))
         .isInstanceOf(ProviderException.class).hasMessageContaining("SealedFileVault.create");
     assertThat(dir.resolve("sealed-vault.json")).doesNotExist();

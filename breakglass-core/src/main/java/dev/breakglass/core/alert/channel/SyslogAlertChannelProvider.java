@@ -1,6 +1,5 @@
 package dev.breakglass.core.alert.channel;
 
-import dev.breakglass.ProviderException;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.AlertChannelProvider;
 import dev.breakglass.spi.ProviderContext;
@@ -37,11 +36,11 @@ public final class SyslogAlertChannelProvider implements AlertChannelProvider {
   public AlertChannel create(ProviderContext context) {
     try {
       SyslogAlertChannel.Builder b = SyslogAlertChannel.builder(context.require("host"), context.integer("port", 514))
-          .transport(ProviderSupport.enumValue(context, "transport", SyslogAlertChannel.Transport.class,
+          .transport(context.enumValue("transport", SyslogAlertChannel.Transport.class,
               SyslogAlertChannel.Transport.TCP))
-          .facility(ProviderSupport.enumValue(context, "facility", SyslogAlertChannel.Facility.class,
+          .facility(context.enumValue("facility", SyslogAlertChannel.Facility.class,
               SyslogAlertChannel.Facility.AUTH))
-          .timeout(context.duration("timeout", Duration.ofSeconds(5)))
+          .timeout(context.positiveDuration("timeout", Duration.ofSeconds(5)))
           .maxDatagramBytes(context.integer("max-datagram-bytes", 2048));
       context.get("app-name").ifPresent(b::appName);
       context.get("hostname").ifPresent(b::hostname);
@@ -49,7 +48,7 @@ public final class SyslogAlertChannelProvider implements AlertChannelProvider {
       context.get("name").ifPresent(b::name);
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(context.providerName(), "provider '" + context.providerName() + "': " + e.getMessage());
+      throw context.problem(e.getMessage());
     }
   }
 }

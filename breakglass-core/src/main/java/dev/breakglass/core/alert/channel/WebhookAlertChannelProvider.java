@@ -43,20 +43,19 @@ public final class WebhookAlertChannelProvider implements AlertChannelProvider {
   @Override
   public AlertChannel create(ProviderContext context) {
     WebhookAlertChannel.Format format =
-        ProviderSupport.enumValue(context, "format", WebhookAlertChannel.Format.class, WebhookAlertChannel.Format.GENERIC);
+        context.enumValue("format", WebhookAlertChannel.Format.class, WebhookAlertChannel.Format.GENERIC);
     URI url = url(context, format);
     WebhookAlertChannel.Builder b;
     try {
       b = WebhookAlertChannel.builder(url).format(format)
-          .timeout(context.duration("timeout", Duration.ofSeconds(10)))
-          .connectTimeout(context.duration("connect-timeout", Duration.ofSeconds(5)))
+          .timeout(context.positiveDuration("timeout", Duration.ofSeconds(10)))
+          .connectTimeout(context.positiveDuration("connect-timeout", Duration.ofSeconds(5)))
           .clock(context.clock());
       context.get("name").ifPresent(b::name);
       context.get("source").ifPresent(b::source);
-      context.get("trust-certificates").ifPresent(
-          pem -> b.sslContext(ProviderSupport.trusting(context, "trust-certificates", java.nio.file.Path.of(pem))));
+      context.trustedCertificates("trust-certificates").ifPresent(b::sslContext);
     } catch (IllegalArgumentException e) {
-      throw new ProviderException(context.providerName(), "provider '" + context.providerName() + "': " + e.getMessage());
+      throw context.problem(e.getMessage());
     }
     Optional<char[]> hmac = context.secret("hmac-key");
     if (hmac.isPresent()) {
@@ -64,15 +63,13 @@ public final class WebhookAlertChannelProvider implements AlertChannelProvider {
       try {
         b.signingKey(key);
       } catch (IllegalArgumentException e) {
-        throw new ProviderException(context.providerName(), "provider '" + context.providerName()
-            + "' property 'hmac-key': " + e.getMessage());
+        throw context.problem("hmac-key", e.getMessage());
       } finally {
         Arrays.fill(key, (byte) 0);
       }
     }
     if (format == WebhookAlertChannel.Format.PAGERDUTY) {
-      char[] routing = context.secret("routing-key").orElseThrow(() -> new ProviderException(context.providerName(),
-          "provider '" + context.providerName() + "' with format 'pagerduty' needs 'routing-key-env' or 'routing-key-file'"));
+      char[] routing = context.requireSecret("routing-key", "the PagerDuty routing key");
       try {
         b.pagerDutyRoutingKey(routing);
       } finally {
@@ -88,8 +85,7 @@ public final class WebhookAlertChannelProvider implements AlertChannelProvider {
     boolean secret = false;
     if (plain.isPresent()) {
       if (context.get("url-env").isPresent() || context.get("url-file").isPresent()) {
-        throw new ProviderException(context.providerName(), "provider '" + context.providerName()
-            + "' has 'url' and 'url-env'/'url-file'; set only one");
+        throw context.problem("url", "set only one of '" + context.fullKey("url") + "' and its '-env'/'-file' forms");
       }
       text = plain.get();
     } else {
@@ -99,7 +95,7 @@ public final class WebhookAlertChannelProvider implements AlertChannelProvider {
           return WebhookAlertChannel.PAGERDUTY_EVENTS_URL;
         }
         throw new ProviderException(context.providerName(), "provider '" + context.providerName()
-            + "' needs the property 'url' (or 'url-env' / 'url-file')");
+            + "' needs the property '" + context.fullKey("url") + "' (or its '-env' / '-file' form)");
       }
       text = new String(fromSecret.get()).strip();
       Arrays.fill(fromSecret.get(), '\0');
@@ -110,8 +106,8 @@ public final class WebhookAlertChannelProvider implements AlertChannelProvider {
       WebhookAlertChannel.builder(uri);
       return uri;
     } catch (java.net.URISyntaxException | IllegalArgumentException e) {
-      throw new ProviderException(context.providerName(), "provider '" + context.providerName() + "' property 'url'"
-          + (secret ? " (from its secret source)" : " '" + text + "'") + " is not an absolute http(s) URL");
+      throw context.problem("url", (secret ? "the value from its secret source" : "'" + text + "'")
+          + " is not an absolute http(s) URL");
     }
   }
 }
