@@ -3,7 +3,7 @@ package dev.breakglass.core.internal;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.AuditUnavailableException;
-import dev.breakglass.core.rotation.Backoff;
+import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;
