@@ -95,9 +95,17 @@ final class AuditCommands {
   }
 
   int fingerprint(List<String> argv) throws UsageException {
-    Args a = Args.parse("fingerprint", argv, Set.of("--key"), Set.of(), List.of());
+    Args a = Args.parse("fingerprint", argv, Set.of("--key", "--write-review-key"), Set.of(), List.of());
     Path keyFile = Path.of(a.required("--key", "the fingerprint key file"));
     Fingerprinter fingerprinter = Fingerprinter.load(Files2.requireFile(keyFile, "fingerprint key"));
+    Optional<String> reviewKey = a.value("--write-review-key");
+    if (reviewKey.isPresent()) {
+      fingerprinter.writeReviewKey(Path.of(reviewKey.get()));
+      out.println("review key written to " + reviewKey.get()
+          + " (matches tickets, identification and client addresses; not released credentials)");
+      return BreakGlassCli.OK;
+    }
+    err.println("fingerprint key purpose: " + fingerprinter.purpose());
     try (BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         String value = line.strip();

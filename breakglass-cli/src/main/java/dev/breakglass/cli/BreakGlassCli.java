@@ -37,9 +37,11 @@ public final class BreakGlassCli {
             Print the log's latest signed checkpoint, to keep where the log's host cannot write.
         report DIR --public-key FILE...
             Print the post-incident review built from the log alone.
-        fingerprint --key FILE
+        fingerprint --key FILE [--write-review-key FILE]
             Read values from standard input, one per line, and print each one's keyed
             fingerprint, to find a known ticket, client address or identification in the log.
+            --write-review-key writes the key to give reviewers: it matches those values but
+            not released credentials, which are fingerprinted under a separate derived key.
 
       credentials (passphrase: typed, or --passphrase-env NAME, or --passphrase-file FILE):
         vault create FILE [--custodians A,B,C --threshold M --shares-dir DIR]

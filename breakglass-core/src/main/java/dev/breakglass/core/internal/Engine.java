@@ -412,7 +412,7 @@ public final class Engine implements BreakGlass {
           : readForRelease(rec);
       try {
         recorder.record(AuditEventType.CREDENTIAL_RELEASED, rec.requester(), rec.id(), rec.account(),
-            Map.of("credential", fingerprinter.fingerprint(credential.secret()),
+            Map.of("credential", fingerprinter.credentialFingerprint(credential.secret()),
                 "source", ephemeral ? "ephemeral" : "vault"),
             "credential of " + rec.account() + " released to " + rec.requester());
         replace(rec, rec.withCredentialReleased(true));
