@@ -261,13 +261,20 @@ final class AuditCommands {
           + "a known ticket, client address or identification in the log."},
       footerHeading = "%nExamples:%n",
       footer = {"  echo INC-4711 | breakglass fingerprint --key data/keys/fingerprint.key",
-          "  breakglass fingerprint --key fingerprint.key < addresses.txt"})
+          "  breakglass fingerprint --key fingerprint.key < addresses.txt",
+          "  breakglass fingerprint --key data/keys/fingerprint.key --write-review-key review.key"})
   static final class Fingerprint implements Callable<Integer> {
     private final BreakGlassCli cli;
 
     @Option(names = "--key", paramLabel = "FILE", required = true,
         description = "The engine's fingerprint key (owner-only; not the audit.pub).")
     Path keyFile;
+
+    @Option(names = "--write-review-key", paramLabel = "FILE",
+        description = "Write the key to give reviewers (owner-only, must not exist): it matches tickets, "
+            + "identification and client addresses, but not released credentials, which are fingerprinted "
+            + "under a separate derived key.")
+    @Nullable Path reviewKeyFile;
 
     Fingerprint(BreakGlassCli cli) {
       this.cli = cli;
@@ -285,11 +292,21 @@ final class AuditCommands {
         throw new UsageException(keyFile + " is the audit log's signing key, not the fingerprint key: give --key the "
             + "engine's fingerprint key, <data>/keys/fingerprint.key");
       }
-      if (!FINGERPRINT_KEY_HEADER.equals(header)) {
+      if (header == null || !header.startsWith(FINGERPRINT_KEY_HEADER)) {
         throw new UsageException(keyFile + " is not a breakglass fingerprint key (its first line should be '"
             + FINGERPRINT_KEY_HEADER + "')");
       }
       Fingerprinter fingerprinter = Fingerprinter.load(keyFile);
+      if (reviewKeyFile != null) {
+        if (Files.exists(reviewKeyFile)) {
+          throw new UsageException(reviewKeyFile + " already exists: choose a new file for the review key");
+        }
+        fingerprinter.writeReviewKey(reviewKeyFile);
+        cli.out.println("review key written to " + reviewKeyFile
+            + " (matches tickets, identification and client addresses; not released credentials)");
+        return BreakGlassCli.OK;
+      }
+      cli.err.println("fingerprint key purpose: " + fingerprinter.purpose());
       try (BufferedReader reader = new BufferedReader(new InputStreamReader(cli.in, StandardCharsets.UTF_8))) {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
           String value = line.strip();

@@ -181,6 +181,22 @@ class BreakGlassCliTest {
     }
 
     @Test
+    void writesTheReviewKeyWhichMatchesTicketsButSaysItCannotMatchCredentials() throws IOException {
+      Path keyFile = dir.resolve("keys/fingerprint.key");
+      Fingerprinter stored = Fingerprinter.loadOrCreate(keyFile);
+      Path reviewKey = dir.resolve("review.key");
+      assertThat(run("fingerprint", "--key", keyFile.toString(), "--write-review-key", reviewKey.toString()))
+          .isEqualTo(BreakGlassCli.OK);
+      assertThat(out).contains("review key written to " + reviewKey);
+      assertThat(Fingerprinter.load(reviewKey).canFingerprintCredentials()).isFalse();
+      cli.stdin = "INC-4711\n";
+
+      assertThat(run("fingerprint", "--key", reviewKey.toString())).isEqualTo(BreakGlassCli.OK);
+      assertThat(out.lines().toList()).endsWith(stored.fingerprint("INC-4711"));
+      assertThat(err).contains("purpose: review");
+    }
+
+    @Test
     void refusesAKeyFileOthersCanRead() throws IOException {
       Path keyFile = dir.resolve("keys/fingerprint.key");
       Fingerprinter.loadOrCreate(keyFile);

@@ -63,22 +63,23 @@ public final class MerkleProofs {
   /**
    * Verifies that the tree of {@code size2} leaves with root {@code root2} extends the tree of
    * {@code size1} leaves with root {@code root1}: the larger log contains the smaller one unchanged
-   * as its prefix (RFC 9162 section 2.1.4.2). Equal sizes need an empty proof and equal roots; an
-   * empty old tree is consistent with anything, with an empty proof.
+   * as its prefix (RFC 9162 section 2.1.4.2). Follows transparency-dev/merkle {@code proof/verify.go}:
+   * a proof from the empty tree ({@code size1 == 0}) is always rejected, because it proves nothing;
+   * equal sizes need an empty proof and byte-for-byte equal roots (of any length, as upstream).
    */
   public static boolean verifyConsistency(long size1, long size2, byte[] root1, byte[] root2,
       List<byte[]> proof) {
-    if (size1 < 0 || size2 < size1 || !allHashes(proof)) {
+    if (size1 <= 0 || size2 < size1) {
+      return false;
+    }
+    if (size1 == size2) {
+      return proof.isEmpty() && root1 != null && root2 != null && MessageDigest.isEqual(root1, root2);
+    }
+    if (!allHashes(proof)) {
       return false;
     }
     byte[] r1 = checkedHash(root1);
     byte[] r2 = checkedHash(root2);
-    if (size1 == size2) {
-      return proof.isEmpty() && r1 != null && r2 != null && MessageDigest.isEqual(r1, r2);
-    }
-    if (size1 == 0) {
-      return proof.isEmpty() && r2 != null;
-    }
     if (proof.isEmpty() || r1 == null || r2 == null) {
       return false;
     }

@@ -64,9 +64,12 @@ final class AuditDetails {
     return this;
   }
 
-  /** Adds a secret, always as its keyed fingerprint, without making a {@code String} of it. */
+  /**
+   * Adds a released credential, always as its keyed fingerprint under the credential key (which
+   * reviewers' keys cannot reproduce), without making a {@code String} of it.
+   */
   AuditDetails putSecret(String key, char[] secret) {
-    values.put(key, protection.fingerprinter.fingerprint(secret));
+    values.put(key, protection.fingerprinter.credentialFingerprint(secret));
     return this;
   }
 

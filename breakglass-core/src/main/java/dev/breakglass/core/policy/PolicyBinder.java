@@ -148,6 +148,11 @@ final class PolicyBinder {
     }
     if (f.containsKey("approvals")) {
       b.approvals(intValue(f.get("approvals").value()));
+    } else if (f.containsKey("custodians")) {
+      // No silent default: a forgotten 'approvals' would mean that nobody needs to approve.
+      throw new PolicyException(source, f.get("custodians").keyLine(), m.path() + ".approvals",
+          "is missing; an account that lists custodians must say how many of them must approve"
+              + " (write 'approvals: 0' to grant without approval)");
     }
     if (f.containsKey("maxDuration")) {
       b.maxDuration(duration(f.get("maxDuration").value()));

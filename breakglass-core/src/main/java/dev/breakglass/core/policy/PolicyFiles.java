@@ -54,7 +54,7 @@ import tools.jackson.dataformat.yaml.YAMLFactory;
  *   prod-db-admin:
  *     requesters: [alice, bob]     # required, at least one
  *     custodians: [carol, dave, erin]
- *     approvals: 2                 # M of the N custodians (default 0); never the requester
+ *     approvals: 2                 # M of the N custodians; required with custodians (0 explicit); never the requester
  *     maxDuration: 30m             # longest grant, at most 7 days (default 1h)
  *     reasonRequired: true         # (default true)
  *     ticketRequired: true         # (default false)

@@ -5,6 +5,7 @@ import dev.breakglass.Credential;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;
+import dev.breakglass.spi.SealedCredentialVault;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +26,8 @@ import java.util.TreeSet;
  * ReasonCode#ROTATION_FAILED} and without writing. If the vault's write fails, the vault keeps the
  * old credential (its contract) and rotation fails. {@link #verify} answers whether the vault can
  * still produce the credential, which for a vault-only account is the same as whether it works.
+ * A {@linkplain SealedCredentialVault custodian-sealed vault} is rotated without shares: its
+ * credentials are written to its public key, and the account's presence is checked instead of a read.
  *
  * <p>Immutable and thread-safe. Provider name {@value #NAME}; see {@link VaultOnlyRotatorProvider}.
  */
@@ -90,12 +93,21 @@ public final class VaultOnlyRotator implements CredentialRotator {
       throw new BreakGlassException(ReasonCode.ROTATION_FAILED,
           "the vault rotator does not handle account '" + account + "'; it handles " + describeAccounts());
     }
-    try (Credential current = vault.read(account)) {
-      // Reading proves the account exists and decrypts before anything is replaced.
-      current.secret();
-    } catch (BreakGlassException e) {
-      throw new BreakGlassException(ReasonCode.ROTATION_FAILED,
-          "cannot rotate account '" + account + "': the vault has no readable credential for it", e);
+    if (vault instanceof SealedCredentialVault) {
+      // Reading a sealed vault needs custodians' shares, writing does not: rotation must not need
+      // them, so the account's presence is all that is checked before it is replaced.
+      if (!vault.accounts().contains(account)) {
+        throw new BreakGlassException(ReasonCode.ROTATION_FAILED,
+            "cannot rotate account '" + account + "': the sealed vault holds no credential for it");
+      }
+    } else {
+      try (Credential current = vault.read(account)) {
+        // Reading proves the account exists and decrypts before anything is replaced.
+        current.secret();
+      } catch (BreakGlassException e) {
+        throw new BreakGlassException(ReasonCode.ROTATION_FAILED,
+            "cannot rotate account '" + account + "': the vault has no readable credential for it", e);
+      }
     }
     char[] fresh = generator.generate();
     try {

@@ -53,7 +53,7 @@ class MerkleProofsVectorTest {
 
   @Test
   void everyVectorFileIsWiredIn() {
-    assertThat(inclusionVectors().count() + consistencyVectors().count()).isEqualTo(170);
+    assertThat(inclusionVectors().count() + consistencyVectors().count()).isEqualTo(184);
     assertThat(vectors().resolve("LICENSE")).exists();
     assertThat(vectors().resolve("README.md")).exists();
   }
@@ -74,6 +74,26 @@ class MerkleProofsVectorTest {
     boolean ok = MerkleProofs.verifyConsistency(u64(v.get("size1")), u64(v.get("size2")),
         b64(v.get("root1")), b64(v.get("root2")), hashes(v.get("proof")));
     assertThat(ok).as(v.get("desc").asString()).isEqualTo(!v.get("wantErr").asBoolean());
+  }
+
+  @Test
+  void aProofFromTheEmptyTreeIsRejectedAsUpstreamDoes() {
+    List<byte[]> records = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      records.add(new byte[] {(byte) i});
+    }
+    byte[] root5 = MerkleProofs.rootOf(records);
+    assertThat(MerkleProofs.verifyConsistency(0, 5, MerkleProofs.emptyRoot(), root5, List.of())).isFalse();
+    assertThat(MerkleProofs.verifyConsistency(0, 0, MerkleProofs.emptyRoot(), MerkleProofs.emptyRoot(),
+        List.of())).isFalse();
+  }
+
+  @Test
+  void equalSizesOfOneWithAnEmptyProofNeedOnlyEqualRoots() {
+    byte[] root = "don't care 2".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    assertThat(MerkleProofs.verifyConsistency(1, 1, root, root.clone(), List.of())).isTrue();
+    assertThat(MerkleProofs.verifyConsistency(1, 1, root, "don't care 1".getBytes(
+        java.nio.charset.StandardCharsets.US_ASCII), List.of())).isFalse();
   }
 
   @Test

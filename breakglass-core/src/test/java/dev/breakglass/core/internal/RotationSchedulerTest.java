@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.core.audit.Fingerprinter;
-import dev.breakglass.core.rotation.Backoff;
+import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.tck.fixtures.MutableClock;
 import java.time.Duration;
 import java.time.Instant;

@@ -67,8 +67,9 @@ class SecretCanaryTest {
     // The released credential is named by its keyed fingerprint, never by its value; a wrong guess
     // at login leaves no trace of its value either.
     Fingerprinter fixtureKey = new Fingerprinter(new byte[32]);
-    assertThat(audit).contains(fixtureKey.fingerprint(CANARY), fixtureKey.fingerprint("198.51.100.7"))
-        .doesNotContain(fixtureKey.fingerprint(CANARY + "x"));
+    assertThat(audit).contains(fixtureKey.credentialFingerprint(CANARY.toCharArray()),
+            fixtureKey.fingerprint("198.51.100.7"))
+        .doesNotContain(fixtureKey.credentialFingerprint((CANARY + "x").toCharArray()));
     for (Alert a : alerts) {
       assertThat(a.toString()).doesNotContain(CANARY);
     }

@@ -173,6 +173,8 @@ class PolicyFilesTest {
             "must name custodians because approvals is 1"),
         Arguments.of("approvals-unreachable-for-custodian-requester.yaml", 5, acct + "approvals",
             "when custodian 'carol' requests, only 1 other custodian(s) can approve"),
+        Arguments.of("custodians-without-approvals.yaml", 4, acct + "approvals",
+            "is missing; an account that lists custodians must say how many of them must approve"),
         Arguments.of("missing-requesters.yaml", 5, acct + "requesters", "must name at least one requester"),
         // duplicates
         Arguments.of("duplicate-key.yaml", 6, acct + "approvals", "is defined twice (first on line 5)"),
