@@ -57,10 +57,11 @@ class AuditDetailsTest {
   }
 
   @Test
-  void secretIsFingerprintedWithoutBecomingAString() {
+  void secretIsFingerprintedUnderTheCredentialKeyWithoutBecomingAString() {
     char[] secret = "canary-S3cr3t".toCharArray();
     assertThat(details().putSecret("credential", secret).get("credential"))
-        .isEqualTo(fingerprinter.fingerprint("canary-S3cr3t"));
+        .isEqualTo(fingerprinter.credentialFingerprint("canary-S3cr3t".toCharArray()))
+        .isNotEqualTo(fingerprinter.fingerprint("canary-S3cr3t"));
   }
 
   @Test

@@ -42,7 +42,7 @@ class AuditRecordShapeTest {
       f.activeDbGrant().releaseCredential().close();
       assertThat(first(f, AuditEventType.CREDENTIAL_RELEASED).details())
           .containsOnlyKeys("credential", "source")
-          .containsEntry("credential", fingerprinter.fingerprint(EngineFixture.CANARY))
+          .containsEntry("credential", fingerprinter.credentialFingerprint(EngineFixture.CANARY.toCharArray()))
           .containsEntry("source", "vault");
     }
   }
