@@ -27,9 +27,10 @@ public class BreakGlassActuatorAutoConfiguration {
   @ConditionalOnClass(HealthIndicator.class)
   @ConditionalOnEnabledHealthIndicator("breakglass")
   static class HealthConfiguration {
+    /** Named so that the health component is {@code breakglass}, like the endpoint and the properties. */
     @Bean
-    @ConditionalOnMissingBean(name = "breakGlassHealthIndicator")
-    BreakGlassHealthIndicator breakGlassHealthIndicator(BreakGlass breakGlass) {
+    @ConditionalOnMissingBean(name = "breakglassHealthIndicator")
+    BreakGlassHealthIndicator breakglassHealthIndicator(BreakGlass breakGlass) {
       return new BreakGlassHealthIndicator(breakGlass);
     }
   }
