@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -111,7 +112,7 @@ public class BreakGlassAutoConfiguration {
   }
 
   /** A policy on the file system is read in place; one inside a jar is copied into the data directory. */
-  static Path policyFile(Resource policy, Path data) {
+  static Path policyFile(@Nullable Resource policy, Path data) {
     if (policy == null) {
       throw new PolicyException("breakglass.policy is not set: name the policy file, for example"
           + " classpath:breakglass-policy.yaml or file:/etc/myapp/breakglass-policy.yaml");
