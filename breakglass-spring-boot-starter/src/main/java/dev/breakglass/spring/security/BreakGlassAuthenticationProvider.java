@@ -1,6 +1,5 @@
 package dev.breakglass.spring.security;
 
-import dev.breakglass.AccountPolicy;
 import dev.breakglass.AuthenticatedPrincipal;
 import dev.breakglass.AuthenticationFailedException;
 import dev.breakglass.Authenticator;
@@ -9,8 +8,9 @@ import dev.breakglass.BreakGlassException;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.LoginAttempt;
 import dev.breakglass.ReasonCode;
-import java.util.Map;
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.AuthenticationServiceException;
@@ -58,7 +58,8 @@ public final class BreakGlassAuthenticationProvider implements AuthenticationPro
   private final BreakGlass breakGlass;
   private final AuthenticationProvider primary;
   private final String authority;
-  private final Map<String, AccountPolicy> accounts;
+  /** The break-glass account names, copied once: the policy of an engine does not change. */
+  private final Set<String> accounts;
 
   /**
    * @param breakGlass the engine
@@ -73,7 +74,7 @@ public final class BreakGlassAuthenticationProvider implements AuthenticationPro
       throw new IllegalArgumentException("authority must not be blank, was '" + authority + "'");
     }
     this.authority = authority;
-    this.accounts = breakGlass.policy().accounts();
+    this.accounts = new HashSet<>(breakGlass.policy().accounts().keySet());
   }
 
   /** The authority emergency sign-ins carry. */
@@ -83,7 +84,7 @@ public final class BreakGlassAuthenticationProvider implements AuthenticationPro
 
   @Override
   public @Nullable Authentication authenticate(Authentication authentication) {
-    if (!breakGlass.emergencyState().isEmergency() && !accounts.containsKey(authentication.getName())) {
+    if (!breakGlass.emergencyState().isEmergency() && !accounts.contains(usernameOf(authentication))) {
       try {
         return primary.authenticate(authentication);
       } catch (AuthenticationServiceException failure) {
@@ -91,6 +92,15 @@ public final class BreakGlassAuthenticationProvider implements AuthenticationPro
       }
     }
     return throughGuard(authentication);
+  }
+
+  /**
+   * Form login and HTTP basic put the username in as a String. {@code Authentication.getName()} would
+   * answer the same, but it first tests the principal against three interfaces, which costs the JDK
+   * 17 type check tens of nanoseconds on every healthy sign-in.
+   */
+  private static String usernameOf(Authentication authentication) {
+    return authentication.getPrincipal() instanceof String name ? name : authentication.getName();
   }
 
   @Override
@@ -160,7 +170,7 @@ public final class BreakGlassAuthenticationProvider implements AuthenticationPro
   private static LoginAttempt attemptOf(Authentication authentication) {
     Object credentials = authentication.getCredentials();
     char[] secret = credentials == null ? new char[0] : credentials.toString().toCharArray();
-    return LoginAttempt.of(authentication.getName(), secret, clientAddress(authentication));
+    return LoginAttempt.of(usernameOf(authentication), secret, clientAddress(authentication));
   }
 
   private static @Nullable String clientAddress(Authentication authentication) {
