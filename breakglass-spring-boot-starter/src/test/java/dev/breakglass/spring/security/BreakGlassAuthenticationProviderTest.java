@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationProvider;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.authentication.InternalAuthenticationServiceException;
 import org.springframework.security.authentication.ProviderManager;
@@ -156,6 +157,49 @@ class BreakGlassAuthenticationProviderTest {
     storeDown.set(true);
     assertThatThrownBy(() -> signIn("bob", "bob-password"))
         .isInstanceOf(InternalAuthenticationServiceException.class).hasRootCauseInstanceOf(ConnectException.class);
+  }
+
+  /**
+   * While the primary is healthy, a normal user's sign-in through the provider allocates nothing
+   * beyond the wrapped provider's own work: counted in bytes, which a noisy machine cannot blur.
+   */
+  @Test
+  void healthyPathAllocatesNothingBeyondTheWrappedProvider() {
+    com.sun.management.ThreadMXBean threads =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    Authentication jane = UsernamePasswordAuthenticationToken.authenticated("jane", null, List.of());
+    AuthenticationProvider bare = new AuthenticationProvider() {
+      @Override
+      public Authentication authenticate(Authentication authentication) {
+        return jane;
+      }
+
+      @Override
+      public boolean supports(Class<?> authentication) {
+        return true;
+      }
+    };
+    AuthenticationProvider guarded = new BreakGlassAuthenticationProvider(breakGlass, bare, "ROLE_BREAK_GLASS");
+    Authentication attempt = UsernamePasswordAuthenticationToken.unauthenticated("jane", "pw");
+    int calls = 200_000;
+    long bareBytes = allocatedBy(threads, bare, attempt, calls);
+    long guardedBytes = allocatedBy(threads, guarded, attempt, calls);
+    assertThat(guarded.authenticate(attempt)).isSameAs(jane);
+    assertThat(guardedBytes - bareBytes).as("bytes allocated by %d guarded calls beyond the bare calls", calls)
+        .isLessThan(calls / 100);
+  }
+
+  private static long allocatedBy(com.sun.management.ThreadMXBean threads, AuthenticationProvider provider,
+      Authentication attempt, int calls) {
+    for (int i = 0; i < calls; i++) {
+      provider.authenticate(attempt);
+    }
+    long id = Thread.currentThread().getId();
+    long before = threads.getThreadAllocatedBytes(id);
+    for (int i = 0; i < calls; i++) {
+      provider.authenticate(attempt);
+    }
+    return threads.getThreadAllocatedBytes(id) - before;
   }
 
   @Test
