@@ -1,0 +1,138 @@
+package dev.breakglass.spring.boot;
+
+import dev.breakglass.AuditSink;
+import dev.breakglass.BreakGlass;
+import dev.breakglass.PolicyException;
+import dev.breakglass.core.BreakGlassEngine;
+import dev.breakglass.core.audit.AuditSigningKey;
+import dev.breakglass.core.audit.TamperEvidentAuditLog;
+import dev.breakglass.spi.AlertChannel;
+import dev.breakglass.spi.CredentialRotator;
+import dev.breakglass.spi.CredentialVault;
+import dev.breakglass.spi.GrantStore;
+import dev.breakglass.spi.HealthProbe;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.io.Resource;
+
+/**
+ * Builds the {@link BreakGlass} bean from the {@code breakglass.*} properties
+ * ({@link BreakGlassProperties}), with the application's {@link HealthProbe}, {@link AlertChannel},
+ * {@link CredentialRotator}, {@link CredentialVault} and {@link GrantStore} beans, and closes it on
+ * shutdown. The embedded tamper-evident audit log is wrapped so that every durable record becomes a
+ * {@link BreakGlassAuditEvent} and feeds the metrics.
+ */
+@AutoConfiguration
+@ConditionalOnBooleanProperty(name = "breakglass.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(BreakGlassProperties.class)
+public class BreakGlassAutoConfiguration {
+  private static final Logger LOG = LoggerFactory.getLogger(BreakGlassAutoConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public BreakGlassAuditObservers breakGlassAuditObservers(ApplicationEventPublisher publisher) {
+    BreakGlassAuditObservers observers = new BreakGlassAuditObservers();
+    observers.add((event, nanos) -> publisher.publishEvent(new BreakGlassAuditEvent(BreakGlass.class, event)));
+    return observers;
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  public BreakGlass breakGlass(BreakGlassProperties properties, BreakGlassAuditObservers observers,
+      TaintedAccounts taintedAccounts, ObjectProvider<HealthProbe> probes, ObjectProvider<AlertChannel> channels,
+      ObjectProvider<CredentialRotator> rotators, ObjectProvider<CredentialVault> vault,
+      ObjectProvider<GrantStore> grantStore, ObjectProvider<BreakGlassBuilderCustomizer> customizers) {
+    Path data = properties.getDataDirectory();
+    if (data == null) {
+      throw new IllegalStateException("breakglass.data-directory is not set: name the directory where the"
+          + " engine keeps its audit log, keys and vault (or set breakglass.enabled=false)");
+    }
+    try {
+      Files.createDirectories(data);
+    } catch (IOException e) {
+      throw new UncheckedIOException("breakglass.data-directory " + data + " cannot be created: " + e.getMessage(), e);
+    }
+    BreakGlassEngine.Builder builder = BreakGlassEngine.builder()
+        .policyFile(policyFile(properties.getPolicy(), data))
+        .dataDirectory(data)
+        .healthCheckInterval(properties.getHealth().getInterval())
+        .fallThreshold(properties.getHealth().getFall())
+        .riseThreshold(properties.getHealth().getRise())
+        .sweepInterval(properties.getSweepInterval());
+    properties.getProperties().forEach(builder::property);
+    probes.orderedStream().forEach(builder::healthProbe);
+    channels.orderedStream().forEach(builder::alertChannel);
+    rotators.orderedStream().forEach(builder::rotator);
+    vault.ifUnique(builder::vault);
+    grantStore.ifUnique(builder::grantStore);
+    customizers.orderedStream().forEach(c -> c.customize(builder));
+    observers.add(taintedAccounts);
+    builder.auditSink(observers.observe(embeddedAuditLog(data)));
+    BreakGlass breakGlass = builder.build();
+    LOG.info("breakglass ready: data directory {}, {} break-glass accounts, emergency {}", data,
+        breakGlass.policy().accounts().size(), breakGlass.emergencyState().isEmergency() ? "OPEN" : "closed");
+    return breakGlass;
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  public TaintedAccounts breakGlassTaintedAccounts(ObjectProvider<BreakGlass> breakGlass) {
+    return new TaintedAccounts(() -> breakGlass.getObject().policy());
+  }
+
+  /**
+   * The engine's embedded audit log, opened as the engine itself opens it ({@code <data>/audit},
+   * signed with {@code <data>/keys/audit-signing.key}, public key in {@code <data>/audit.pub}), so
+   * the starter can observe it. A torn tail repaired on open is recorded in the log by the log
+   * itself; it is reported loudly here too.
+   */
+  static TamperEvidentAuditLog embeddedAuditLog(Path data) {
+    AuditSigningKey key = AuditSigningKey.loadOrCreate(data.resolve("keys").resolve("audit-signing.key"));
+    key.publicKey().write(data.resolve(BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE));
+    TamperEvidentAuditLog log = TamperEvidentAuditLog.builder(data.resolve(BreakGlassEngine.AUDIT_DIRECTORY))
+        .signingKey(key).build();
+    log.repairedOnOpen().ifPresent(details -> LOG.error("the breakglass audit log in {} had a torn tail (a crash"
+        + " or tampering) and was truncated to its last intact record: {}", log.directory(), details));
+    return log;
+  }
+
+  /** A policy on the file system is read in place; one inside a jar is copied into the data directory. */
+  static Path policyFile(@Nullable Resource policy, Path data) {
+    if (policy == null) {
+      throw new PolicyException("breakglass.policy is not set: name the policy file, for example"
+          + " classpath:breakglass-policy.yaml or file:/etc/myapp/breakglass-policy.yaml");
+    }
+    if (!policy.exists()) {
+      throw new PolicyException("breakglass.policy " + policy.getDescription() + " does not exist");
+    }
+    try {
+      if (policy.isFile()) {
+        return policy.getFile().toPath();
+      }
+      String name = String.valueOf(policy.getFilename()).toLowerCase(Locale.ROOT);
+      String extension = name.endsWith(".json") ? ".json" : name.endsWith(".yml") ? ".yml" : ".yaml";
+      Path copy = data.resolve("policy" + extension);
+      try (InputStream in = policy.getInputStream()) {
+        Files.copy(in, copy, StandardCopyOption.REPLACE_EXISTING);
+      }
+      return copy;
+    } catch (IOException e) {
+      throw new PolicyException("breakglass.policy " + policy.getDescription() + " cannot be read: " + e.getMessage());
+    }
+  }
+}
