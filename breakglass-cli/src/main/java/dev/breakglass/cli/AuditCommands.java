@@ -262,7 +262,7 @@ final class AuditCommands {
       footerHeading = "%nExamples:%n",
       footer = {"  echo INC-4711 | breakglass fingerprint --key data/keys/fingerprint.key",
           "  breakglass fingerprint --key fingerprint.key < addresses.txt",
-          "  breakglass fingerprint --key data/keys/fingerprint.key --write-review-key review.key"})
+          "  breakglass fingerprint --key fingerprint.key --write-review-key review.key"})
   static final class Fingerprint implements Callable<Integer> {
     private final BreakGlassCli cli;
 
