@@ -175,10 +175,17 @@ final class EmergencyMonitor {
     } else {
       next = new EmergencyState(primaryHealthy, incident, state.since());
     }
+    if (wasEmergency && !next.isEmergency()) {
+      // Grants end while the path still reads open: no reader sees a closed emergency with live grants.
+      try {
+        onEmergencyEnded.accept(next);
+      } finally {
+        state = next;
+        emergency = false;
+      }
+      return;
+    }
     state = next;
     emergency = next.isEmergency();
-    if (wasEmergency && !next.isEmergency()) {
-      onEmergencyEnded.accept(next);
-    }
   }
 }

@@ -237,6 +237,10 @@ public final class Engine implements BreakGlass {
   /** Authenticates a break-glass account through its active grant, or refuses loudly. */
   AuthenticatedPrincipal emergencyLogin(LoginAttempt attempt) {
     ensureOpen();
+    // The guard also comes here when the primary fails; that is no emergency by itself.
+    if (!monitor.isEmergency() && policy.accounts().get(attempt.username()).emergencyRequired()) {
+      throw release.useOutsideEmergency(attempt);
+    }
     GrantRecord grant = release.emergencyLogin(attempt);
     return AuthenticatedPrincipal.emergency(attempt.username(), handle(grant));
   }

@@ -16,8 +16,9 @@ import java.util.concurrent.TimeoutException;
  * The authentication wrapper. While no emergency is open the primary is called directly after one
  * volatile read; nothing else happens on that path unless the primary fails. A break-glass account
  * that the primary rejects then is a use outside an emergency: refused with a critical alert.
- * During an emergency (or when the primary fails with an infrastructure error), break-glass
- * accounts authenticate through their active grant.
+ * During an emergency, break-glass accounts authenticate through their active grant. When the
+ * primary fails with an infrastructure error outside an emergency, a break-glass login is a use
+ * outside an emergency too (unless its account does not require one).
  */
 final class Guard implements Authenticator {
   private final Authenticator primary;

@@ -73,4 +73,20 @@ class EmergencyStateTest extends EngineTestBase {
     f.engine.closeIncident("sre-lead", "handled");
     assertThat(f.engine.emergencyState().isEmergency()).isTrue();
   }
+
+  @Test
+  void grantsCloseBeforeThePathReadsClosed() {
+    f.activeDbGrant();
+    java.util.List<Boolean> pathOpenWhileClosing = new java.util.concurrent.CopyOnWriteArrayList<>();
+    f.audit.onAppend(e -> {
+      if (e.type() == AuditEventType.GRANT_CLOSED) {
+        pathOpenWhileClosing.add(f.engine.emergencyState().isEmergency());
+      }
+    });
+    f.primaryRecovers();
+    assertThat(pathOpenWhileClosing).as("no reader sees a closed emergency with a grant still active")
+        .containsExactly(true);
+    assertThat(f.engine.emergencyState().isEmergency()).isFalse();
+    assertThat(f.engine.openGrants()).isEmpty();
+  }
 }

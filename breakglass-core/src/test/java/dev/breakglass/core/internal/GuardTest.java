@@ -96,19 +96,36 @@ class GuardTest {
   }
 
   @Test
-  void infrastructureFailureOfThePrimaryOpensThePathForAnActiveGrant() {
+  void infrastructureFailureOfThePrimaryOpensThePathForAnActiveGrantDuringAnEmergency() {
     f.close();
     f = new EngineFixture(dir.resolve("second"), EngineFixture.policyBuilder().endGrantsWhenEmergencyEnds(false).build());
     EmergencyAccessGrant grant = f.activeDbGrant();
     char[] secret = releasedSecret(grant);
-    f.primaryRecovers();
-    assertThat(f.engine.emergencyState().isEmergency()).isFalse();
     Authenticator g = f.engine.guard(a -> {
       throw new UncheckedIOException(new ConnectException("Connection refused"));
     });
     AuthenticatedPrincipal p = g.authenticate(LoginAttempt.of(DB, secret));
     assertThat(p.isEmergencyAccess()).isTrue();
     assertThat(p.grant().id()).isEqualTo(grant.id());
+  }
+
+  @Test
+  void infrastructureFailureAfterTheEmergencyEndedIsUseOutsideAnEmergency() throws Exception {
+    f.close();
+    f = new EngineFixture(dir.resolve("closed"), EngineFixture.policyBuilder().endGrantsWhenEmergencyEnds(false).build());
+    EmergencyAccessGrant grant = f.activeDbGrant();
+    char[] secret = releasedSecret(grant);
+    f.primaryRecovers();
+    assertThat(f.engine.emergencyState().isEmergency()).isFalse();
+    Authenticator g = f.engine.guard(a -> {
+      throw new RuntimeException(new java.util.concurrent.TimeoutException("IdP timed out"));
+    });
+    assertThatThrownBy(() -> g.authenticate(LoginAttempt.of(DB, secret)))
+        .isInstanceOf(AuthenticationFailedException.class)
+        .satisfies(e -> assertThat(((BreakGlassException) e).code()).isEqualTo(ReasonCode.NOT_IN_EMERGENCY));
+    assertThat(f.alerts.await(AuditEventType.USE_OUTSIDE_EMERGENCY).severity())
+        .isEqualTo(dev.breakglass.spi.Severity.CRITICAL);
+    assertThat(f.count(AuditEventType.EMERGENCY_LOGIN)).as("no login went through the grant").isZero();
   }
 
   @Test

@@ -15,10 +15,16 @@ final class SwitchableAuditSink implements AuditSink {
   private final AuditSink delegate;
   private final List<AuditEvent> written = new CopyOnWriteArrayList<>();
   private volatile boolean failing;
+  private volatile java.util.function.Consumer<AuditEvent> onAppend = e -> { };
   private final java.util.concurrent.atomic.AtomicInteger allowance = new java.util.concurrent.atomic.AtomicInteger(-1);
 
   SwitchableAuditSink(AuditSink delegate) {
     this.delegate = delegate;
+  }
+
+  /** Runs {@code hook} on the appending thread before each event is written. */
+  void onAppend(java.util.function.Consumer<AuditEvent> hook) {
+    this.onAppend = hook;
   }
 
   void failing(boolean failing) {
@@ -40,6 +46,7 @@ final class SwitchableAuditSink implements AuditSink {
     if (!deliveryRecord && allowance.get() >= 0 && allowance.getAndDecrement() <= 0) {
       failing = true;
     }
+    onAppend.accept(event);
     if (failing) {
       throw new UncheckedIOException(new IOException("No space left on device"));
     }
