@@ -33,6 +33,8 @@ public final class Components {
       "alert.retry.give-up-after", "alert.confirmation-timeout", "alert.outbox.compaction-threshold",
       "alert.outbox.completed-retention", "alert.threads-per-channel");
   private static final Set<String> SINGLE_SELECTORS = Set.of("vault", "grant-store");
+  /** What a single selector means when unset; {@link #single} callers pass the same names. */
+  private static final Map<String, String> SINGLE_DEFAULTS = Map.of("vault", "file", "grant-store", "memory");
 
   private final Map<String, String> properties;
   private final Clock clock;
@@ -49,8 +51,9 @@ public final class Components {
   public void checkProperties() {
     List<String> prefixes = new ArrayList<>();
     for (String single : SINGLE_SELECTORS) {
-      if (properties.containsKey(single)) {
-        prefixes.add(single + "." + properties.get(single).strip() + ".");
+      String chosen = properties.getOrDefault(single, SINGLE_DEFAULTS.get(single));
+      if (chosen != null) {
+        prefixes.add(single + "." + chosen.strip() + ".");
       }
     }
     for (Map.Entry<String, String> e : LIST_SELECTORS.entrySet()) {
@@ -104,14 +107,14 @@ public final class Components {
   /** The component named by {@code selector} (or {@code defaultName}). */
   public <T> T single(String selector, String defaultName, ProviderRegistry<? extends Provider<T>> registry) {
     String name = properties.getOrDefault(selector, defaultName).strip();
-    return registry.create(name, context(selector + "." + name + ".", name));
+    return registry.create(selector, name, context(selector + "." + name + ".", name));
   }
 
   /** The components named, comma-separated, by {@code selector}. */
   public <T> List<T> list(String selector, String prefix, ProviderRegistry<? extends Provider<T>> registry) {
     List<T> out = new ArrayList<>();
     for (String name : names(selector)) {
-      T component = registry.create(name, context(prefix + "." + name + ".", name));
+      T component = registry.create(selector, name, context(prefix + "." + name + ".", name));
       out.add(own(component));
     }
     return out;

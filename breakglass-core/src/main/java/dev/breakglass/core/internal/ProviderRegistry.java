@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,12 +85,23 @@ public final class ProviderRegistry<P extends Provider<?>> {
    *
    * @throws ProviderException naming the provider and what is available, or wrapping its failure
    */
-  @SuppressWarnings("unchecked")
   public <T> T create(String name, ProviderContext context) {
+    return create(null, name, context);
+  }
+
+  /**
+   * Creates the component of the provider named {@code name} by the property {@code selectorKey}
+   * ({@code vault}, {@code probes}), which errors name so the user knows what to fix.
+   *
+   * @throws ProviderException naming the property, the provider and what is available, or wrapping its failure
+   */
+  @SuppressWarnings("unchecked")
+  public <T> T create(@Nullable String selectorKey, String name, ProviderContext context) {
+    String where = selectorKey == null ? "" : " (property '" + selectorKey + "')";
     P p = providers.get(name);
     if (p == null) {
-      throw new ProviderException(name, "no " + kind + " provider named '" + name + "'; available: " + names()
-          + (broken.isEmpty() ? "" : "; failed to load: " + broken)
+      throw new ProviderException(name, "no " + kind + " provider named '" + name + "'" + where
+          + "; available: " + names() + (broken.isEmpty() ? "" : "; failed to load: " + broken)
           + ". Add the module that provides it to the class path or choose another.");
     }
     try {
@@ -97,7 +109,8 @@ public final class ProviderRegistry<P extends Provider<?>> {
     } catch (ProviderException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw new ProviderException(name, kind + " provider '" + name + "' failed to start: " + e.getMessage(), e);
+      throw new ProviderException(name, kind + " provider '" + name + "'" + where + " failed to start: "
+          + e.getMessage(), e);
     }
   }
 }
