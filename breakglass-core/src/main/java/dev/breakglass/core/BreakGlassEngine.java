@@ -84,7 +84,11 @@ public final class BreakGlassEngine {
   /**
    * Configures the engine. Defaults: the system UTC clock; an audit log, a fingerprint key and an
    * encrypted file vault under {@link #dataDirectory}; an in-memory grant store; alerts to SLF4J;
-   * health checks every 5 s with fall 3 / rise 2; an expiry sweep every second.
+   * health checks every second with fall 3 / rise 2, and passive signals (3 consecutive infrastructure
+   * failures of the primary within 10 s); an expiry sweep every second. The properties
+   * {@code health.interval}, {@code health.timeout} (every probe's default timeout, 1 s),
+   * {@code health.fall}, {@code health.rise}, {@code health.passive-fall} and
+   * {@code health.passive-window} override the health settings.
    */
   public static final class Builder implements BreakGlass.Builder {
     private @Nullable BreakGlassPolicy policy;
@@ -101,7 +105,9 @@ public final class BreakGlassEngine {
     private byte[] fingerprintKey = new byte[0];
     private int fall = 3;
     private int rise = 2;
-    private Duration healthCheckInterval = Duration.ofSeconds(5);
+    private Duration healthCheckInterval = Duration.ofSeconds(1);
+    private int passiveFall = 3;
+    private Duration passiveWindow = Duration.ofSeconds(10);
     private Duration sweepInterval = Duration.ofSeconds(1);
     private boolean background = true;
     private Backoff rotationBackoff = Backoff.ofDefaults();
@@ -195,6 +201,18 @@ public final class BreakGlassEngine {
       return this;
     }
 
+    /** Consecutive infrastructure failures of the primary, within {@link #passiveWindow}, that open the emergency (default 3). */
+    public Builder passiveFallThreshold(int failures) {
+      this.passiveFall = failures;
+      return this;
+    }
+
+    /** How close together the passive failures must be (default 10 s). */
+    public Builder passiveWindow(Duration window) {
+      this.passiveWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
     public Builder healthCheckInterval(Duration interval) {
       this.healthCheckInterval = Objects.requireNonNull(interval, "interval");
       return this;
@@ -283,9 +301,9 @@ public final class BreakGlassEngine {
 
     @Override
     public BreakGlass build() {
-      if (fall < 1 || rise < 1) {
-        throw new IllegalArgumentException("fallThreshold and riseThreshold must be at least 1, were " + fall
-            + " and " + rise);
+      if (fall < 1 || rise < 1 || passiveFall < 1) {
+        throw new IllegalArgumentException("fallThreshold, riseThreshold and passiveFallThreshold must be at least 1,"
+            + " were " + fall + ", " + rise + " and " + passiveFall);
       }
       BreakGlassPolicy effectivePolicy = policy;
       if (effectivePolicy == null) {
@@ -297,6 +315,17 @@ public final class BreakGlassEngine {
       Components components = new Components(Map.copyOf(properties), clock, dataDirectory);
       try {
         components.checkProperties();
+        dev.breakglass.spi.ProviderContext health = components.health();
+        int fallRounds = health.integer("fall", fall);
+        int riseRounds = health.integer("rise", rise);
+        int passiveFalls = health.integer("passive-fall", passiveFall);
+        for (String key : List.of("fall", "rise", "passive-fall")) {
+          if (health.integer(key, 1) < 1) {
+            throw health.problem(key, "must be at least 1, was '" + health.get(key).orElse("") + "'");
+          }
+        }
+        Duration interval = health.positiveDuration("interval", healthCheckInterval);
+        Duration window = health.positiveDuration("passive-window", passiveWindow);
         AuditSink audit = auditSink != null ? auditSink : components.own(defaultAuditLog(components));
         Fingerprinter fingerprinter = fingerprintKey.length > 0 ? new Fingerprinter(fingerprintKey)
             : Fingerprinter.loadOrCreate(components.dataDirectory("the audit fingerprint key").resolve("keys")
@@ -323,8 +352,8 @@ public final class BreakGlassEngine {
             : new EphemeralCredentials(clock);
         owned.add(ephemeral);
         return new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
-            dispatcher, allProbes, fall, rise, healthCheckInterval, sweepInterval, fingerprinter,
-            background, rotationBackoff, ephemeral, owned));
+            dispatcher, allProbes, fallRounds, riseRounds, interval, sweepInterval, fingerprinter,
+            background, rotationBackoff, ephemeral, owned, passiveFalls, window));
       } catch (RuntimeException e) {
         components.closeQuietly();
         if (e instanceof ProviderException || e instanceof PolicyException

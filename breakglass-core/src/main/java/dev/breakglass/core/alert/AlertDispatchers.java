@@ -142,7 +142,9 @@ public final class AlertDispatchers {
         AlertChannel channel = provider.create(new ProviderContext("alert." + prefix.substring(0, prefix.length() - 1),
             own, clock, dataDirectory, environment).withKeyPrefix("alert." + prefix));
         created.add(channel);
-        boolean confirming = confirms == null ? channel.confirmsDelivery() : bool(key, confirms);
+        boolean confirming = confirms == null ? channel.confirmsDelivery()
+            : new ProviderContext("alert", Map.of("confirms", confirms), clock, dataDirectory)
+                .withKeyPrefix("alert." + prefix).bool("confirms", false);
         b.channel(key, channel, minimum, confirming);
       }
     } catch (RuntimeException e) {
@@ -197,18 +199,6 @@ public final class AlertDispatchers {
     } catch (IllegalArgumentException e) {
       throw new ProviderException("alert", "property 'alert.channel." + key + ".min-severity' must be info, high or"
           + " critical, was '" + raw + "'");
-    }
-  }
-
-  private static boolean bool(String key, String raw) {
-    switch (raw.strip().toLowerCase(Locale.ROOT)) {
-      case "true":
-        return true;
-      case "false":
-        return false;
-      default:
-        throw new ProviderException("alert", "property 'alert.channel." + key + ".confirms' must be true or false,"
-            + " was '" + raw + "'");
     }
   }
 

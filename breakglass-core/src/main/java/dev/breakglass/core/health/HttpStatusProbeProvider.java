@@ -14,7 +14,7 @@ import dev.breakglass.spi.ProviderContext;
  *   <tr><td>{@code url}</td><td>the URL that must answer 2xx (a query may carry a token; it is never
  *       shown)</td><td>required</td></tr>
  *   <tr><td>{@code timeout}</td><td>bound on the request ({@code 2s}, {@code 500ms}, {@code PT2S})</td>
- *       <td>{@code 2s}</td></tr>
+ *       <td>{@code health.timeout}, else {@code 1s}</td></tr>
  *   <tr><td>{@code connect-timeout}</td><td>bound on connecting</td><td>the timeout</td></tr>
  * </table>
  */

@@ -49,7 +49,7 @@ public final class OidcDiscoveryProbe implements HealthProbe {
   /** The fields a usable discovery document must contain, besides {@code issuer}. */
   static final List<String> REQUIRED_FIELDS = List.of("jwks_uri", "authorization_endpoint", "token_endpoint");
   /** Default bound on each request. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(1);
 
   private static final JsonMapper JSON = JsonMapper.shared();
 

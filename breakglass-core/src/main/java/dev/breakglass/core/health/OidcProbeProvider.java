@@ -14,7 +14,7 @@ import dev.breakglass.spi.ProviderContext;
  *   <tr><td>{@code issuer}</td><td>the issuer identifier, exactly as the provider announces it</td>
  *       <td>required</td></tr>
  *   <tr><td>{@code timeout}</td><td>bound on each request ({@code 2s}, {@code 500ms}, {@code PT2S})</td>
- *       <td>{@code 2s}</td></tr>
+ *       <td>{@code health.timeout}, else {@code 1s}</td></tr>
  *   <tr><td>{@code connect-timeout}</td><td>bound on connecting</td><td>the timeout</td></tr>
  *   <tr><td>{@code check-jwks}</td><td>also require the key set to hold a key ({@code true} or
  *       {@code false})</td><td>{@code true}</td></tr>

@@ -32,6 +32,9 @@ public final class Components {
       "alert.retry.max-attempts", "alert.retry.initial-backoff", "alert.retry.max-backoff", "alert.retry.jitter",
       "alert.retry.give-up-after", "alert.confirmation-timeout", "alert.outbox.compaction-threshold",
       "alert.outbox.completed-retention", "alert.threads-per-channel");
+  /** Health-check settings (see {@link #health}); {@code health.timeout} is every probe's default timeout. */
+  private static final Set<String> HEALTH_SETTINGS = Set.of("health.interval", "health.timeout", "health.fall",
+      "health.rise", "health.passive-fall", "health.passive-window");
   private static final Set<String> SINGLE_SELECTORS = Set.of("vault", "grant-store");
   /** What a single selector means when unset; {@link #single} callers pass the same names. */
   private static final Map<String, String> SINGLE_DEFAULTS = Map.of("vault", "file", "grant-store", "memory");
@@ -66,7 +69,8 @@ public final class Components {
     }
     Set<String> unknown = new TreeSet<>();
     for (String key : properties.keySet()) {
-      if (SINGLE_SELECTORS.contains(key) || LIST_SELECTORS.containsKey(key) || ALERT_SETTINGS.contains(key)) {
+      if (SINGLE_SELECTORS.contains(key) || LIST_SELECTORS.containsKey(key) || ALERT_SETTINGS.contains(key)
+          || HEALTH_SETTINGS.contains(key)) {
         continue;
       }
       if (prefixes.stream().noneMatch(key::startsWith)) {
@@ -142,8 +146,23 @@ public final class Components {
         own.put(k.substring(prefix.length()), v);
       }
     });
+    if (prefix.startsWith("probe.") && !own.containsKey("timeout") && properties.containsKey("health.timeout")) {
+      own.put("timeout", properties.get("health.timeout"));
+    }
     Path dir = dataDirectory != null ? dataDirectory : Path.of("").toAbsolutePath();
     return new ProviderContext(name, own, clock, dir).withKeyPrefix(prefix);
+  }
+
+  /** The {@code health.*} settings, read with the full key in every error. */
+  public ProviderContext health() {
+    Map<String, String> own = new LinkedHashMap<>();
+    properties.forEach((k, v) -> {
+      if (HEALTH_SETTINGS.contains(k)) {
+        own.put(k.substring("health.".length()), v);
+      }
+    });
+    Path dir = dataDirectory != null ? dataDirectory : Path.of("").toAbsolutePath();
+    return new ProviderContext("health", own, clock, dir).withKeyPrefix("health.");
   }
 
   /** Closes everything created so far, newest first; used when a build fails half-way. */

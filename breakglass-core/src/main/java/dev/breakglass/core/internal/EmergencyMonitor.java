@@ -21,8 +21,16 @@ import org.slf4j.LoggerFactory;
  * consecutive failed rounds of probes and healthy again after {@code rise} consecutive good ones
  * (hysteresis), or an authorized person has declared an incident.
  *
- * <p>{@link #isEmergency()} is one volatile read: the guard's healthy path calls it on every login.
- * Transitions are serialized by this object's lock and audited. Thread-safe.
+ * <p>Passive signals: the guard reports the primary's infrastructure failures (timeouts, refused
+ * connections) to {@link #primaryFailed()}; {@code passiveFall} consecutive ones within
+ * {@code passiveWindow} open the emergency without waiting for the next probe round. Any answer of
+ * the primary in between (a login or a rejection, {@link #primaryAnswered()}) resets the count, so a
+ * flaky primary that fails one call in three never opens it. Only a monitor with probes listens to
+ * passive signals: the probes are what closes the emergency again (after {@code rise} good rounds).
+ *
+ * <p>{@link #mode()} is one volatile read: the guard's healthy path calls it on every login and, while
+ * it is 0 (no emergency, no failure streak), does nothing else. Transitions are serialized by this
+ * object's lock and audited. Thread-safe.
  */
 final class EmergencyMonitor {
   private static final Logger LOG = LoggerFactory.getLogger(EmergencyMonitor.class);
@@ -33,17 +41,34 @@ final class EmergencyMonitor {
   private final Recorder recorder;
   private final Set<String> declarers;
   private final Consumer<EmergencyState> onEmergencyEnded;
+  private final int passiveFall;
+  private final java.time.Duration passiveWindow;
 
-  private volatile boolean emergency;
+  /** {@link #mode()} bit: the emergency path is open. */
+  static final int EMERGENCY = 1;
+  /** {@link #mode()} bit: the primary failed and has not answered since. */
+  static final int SUSPECT = 2;
+
+  private volatile int mode;
   private volatile EmergencyState state;
   private int failures;
   private int successes;
+  private int passiveFailures;
+  private java.time.Instant streakStart = java.time.Instant.EPOCH;
 
   EmergencyMonitor(List<HealthProbe> probes, int fall, int rise, Recorder recorder, Set<String> declarers,
       Consumer<EmergencyState> onEmergencyEnded) {
-    if (fall < 1 || rise < 1) {
-      throw new IllegalArgumentException("fall and rise thresholds must be at least 1, were " + fall + "/" + rise);
+    this(probes, fall, rise, 3, java.time.Duration.ofSeconds(10), recorder, declarers, onEmergencyEnded);
+  }
+
+  EmergencyMonitor(List<HealthProbe> probes, int fall, int rise, int passiveFall, java.time.Duration passiveWindow,
+      Recorder recorder, Set<String> declarers, Consumer<EmergencyState> onEmergencyEnded) {
+    if (fall < 1 || rise < 1 || passiveFall < 1) {
+      throw new IllegalArgumentException("fall, rise and passive fall thresholds must be at least 1, were " + fall
+          + "/" + rise + "/" + passiveFall);
     }
+    this.passiveFall = passiveFall;
+    this.passiveWindow = passiveWindow;
     this.probes = List.copyOf(probes);
     this.fall = fall;
     this.rise = rise;
@@ -55,7 +80,63 @@ final class EmergencyMonitor {
 
   /** One volatile read. */
   boolean isEmergency() {
-    return emergency;
+    return (mode & EMERGENCY) != 0;
+  }
+
+  /** One volatile read: {@link #EMERGENCY} and {@link #SUSPECT} bits, 0 on the healthy path. */
+  int mode() {
+    return mode;
+  }
+
+  /**
+   * The primary failed a call with an infrastructure error. Opens the emergency at the
+   * {@code passiveFall}-th consecutive failure within {@code passiveWindow}. Never throws.
+   */
+  void primaryFailed() {
+    if (probes.isEmpty()) {
+      return;
+    }
+    synchronized (this) {
+      java.time.Instant now = recorder.clock().instant();
+      if (passiveFailures == 0 || now.isAfter(streakStart.plus(passiveWindow))) {
+        passiveFailures = 0;
+        streakStart = now;
+      }
+      passiveFailures++;
+      if (!state.primaryHealthy()) {
+        return;
+      }
+      if (passiveFailures < passiveFall) {
+        mode |= SUSPECT;
+        return;
+      }
+      int seen = passiveFailures;
+      passiveFailures = 0;
+      // The probes now need rise good rounds to close it, as if they had seen the failures themselves.
+      failures = Math.max(failures, fall);
+      successes = 0;
+      try {
+        transition(false, state.incident(), AuditEventType.PROBE_FAILED,
+            new LinkedHashMap<>(Map.of("consecutiveFailures", Integer.toString(seen))),
+            "primary identity provider failed " + seen + " consecutive logins within " + passiveWindow);
+      } catch (RuntimeException e) {
+        LOG.error("could not open the emergency on passive signals: {}", e.toString());
+      }
+    }
+  }
+
+  /** The primary answered a call (accepted or rejected): a failure streak ends. */
+  synchronized void primaryAnswered() {
+    passiveFailures = 0;
+    mode &= ~SUSPECT;
+  }
+
+  /**
+   * The round run while the engine is built: with no history yet, its verdict counts at once, so the
+   * state is known when {@code build()} returns. Bounded by the probes' own timeouts.
+   */
+  void firstRound() {
+    checkNow(true);
   }
 
   EmergencyState state() {
@@ -73,6 +154,10 @@ final class EmergencyMonitor {
 
   /** Runs every probe once and applies hysteresis. Never throws. */
   void checkNow() {
+    checkNow(false);
+  }
+
+  private void checkNow(boolean first) {
     if (probes.isEmpty()) {
       return;
     }
@@ -102,7 +187,7 @@ final class EmergencyMonitor {
       } else {
         successes = 0;
         failures++;
-        if (state.primaryHealthy() && failures >= fall) {
+        if (state.primaryHealthy() && (failures >= fall || first)) {
           details.put("consecutiveFailures", Integer.toString(failures));
           transition(false, state.incident(), AuditEventType.PROBE_FAILED, details,
               "primary identity provider failed " + failures + " consecutive health checks");
@@ -181,11 +266,11 @@ final class EmergencyMonitor {
         onEmergencyEnded.accept(next);
       } finally {
         state = next;
-        emergency = false;
+        mode = 0;
       }
       return;
     }
     state = next;
-    emergency = next.isEmergency();
+    mode = next.isEmergency() ? EMERGENCY : mode & SUSPECT;
   }
 }

@@ -76,7 +76,9 @@ public final class Engine implements BreakGlass {
       boolean background,
       Backoff rotationBackoff,
       EphemeralCredentials ephemeral,
-      List<AutoCloseable> owned) {}
+      List<AutoCloseable> owned,
+      int passiveFallThreshold,
+      Duration passiveWindow) {}
 
   private final Config config;
   private final BreakGlassPolicy policy;
@@ -99,8 +101,9 @@ public final class Engine implements BreakGlass {
     this.rules = new GrantRules(policy, clock);
     this.grants = new GrantStateMachine(config.store(), recorder, rules);
     AccountLedger accounts = new AccountLedger(config.store());
-    this.monitor = new EmergencyMonitor(config.probes(), config.fallThreshold(), config.riseThreshold(), recorder,
-        policy.incidentDeclarers(), this::emergencyEnded);
+    this.monitor = new EmergencyMonitor(config.probes(), config.fallThreshold(), config.riseThreshold(),
+        config.passiveFallThreshold(), config.passiveWindow(), recorder, policy.incidentDeclarers(),
+        this::emergencyEnded);
     this.release = new CredentialRelease(grants, rules, recorder, monitor, accounts, config.vault(),
         config.ephemeral());
     ExecutorService rotationThread = config.background()
@@ -110,11 +113,13 @@ public final class Engine implements BreakGlass {
     this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
     this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
         new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral());
+    // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
+    monitor.firstRound();
     if (config.background()) {
       scheduler = Executors.newSingleThreadScheduledExecutor(daemon("breakglass-monitor"));
       long health = config.healthCheckInterval().toMillis();
       if (!config.probes().isEmpty() && health > 0) {
-        scheduler.scheduleWithFixedDelay(monitor::checkNow, 0, health, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(monitor::checkNow, health, health, TimeUnit.MILLISECONDS);
       }
       long sweep = config.sweepInterval().toMillis();
       if (sweep > 0) {

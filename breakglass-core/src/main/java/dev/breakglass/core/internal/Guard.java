@@ -14,7 +14,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The authentication wrapper. While no emergency is open the primary is called directly after one
- * volatile read; nothing else happens on that path unless the primary fails. A break-glass account
+ * volatile read; nothing else happens on that path unless the primary fails. Its infrastructure
+ * failures are passive health signals for the {@link EmergencyMonitor}. A break-glass account
  * that the primary rejects then is a use outside an emergency: refused with a critical alert.
  * During an emergency, break-glass accounts authenticate through their active grant. When the
  * primary fails with an infrastructure error outside an emergency, a break-glass login is a use
@@ -33,20 +34,33 @@ final class Guard implements Authenticator {
 
   @Override
   public AuthenticatedPrincipal authenticate(LoginAttempt attempt) {
-    if (!monitor.isEmergency()) {
+    int mode = monitor.mode();
+    if ((mode & EmergencyMonitor.EMERGENCY) == 0) {
+      AuthenticatedPrincipal principal;
       try {
-        return primary.authenticate(attempt);
+        principal = primary.authenticate(attempt);
       } catch (AuthenticationFailedException rejected) {
+        if (mode != 0) {
+          monitor.primaryAnswered();
+        }
         if (engine.isBreakGlassAccount(attempt.username())) {
           throw engine.useOutsideEmergency(attempt);
         }
         throw rejected;
       } catch (RuntimeException failure) {
-        if (engine.isBreakGlassAccount(attempt.username()) && isInfrastructureFailure(failure)) {
+        if (!isInfrastructureFailure(failure)) {
+          throw failure;
+        }
+        monitor.primaryFailed();
+        if (engine.isBreakGlassAccount(attempt.username())) {
           return engine.emergencyLogin(attempt);
         }
         throw failure;
       }
+      if (mode != 0) {
+        monitor.primaryAnswered();
+      }
+      return principal;
     }
     if (engine.isBreakGlassAccount(attempt.username())) {
       return engine.emergencyLogin(attempt);

@@ -85,7 +85,7 @@ class HealthProbeProvidersTest {
     ProbeResult r = probe.check();
 
     assertThat(probe.name()).isEqualTo("oidc:" + idp.issuer());
-    assertThat(probe.toString()).contains("timeout=2s", "checkJwks=true");
+    assertThat(probe.toString()).contains("timeout=1s", "checkJwks=true");
     assertThat(r.healthy()).as(r.detail()).isTrue();
   }
 
