@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
  * @param fingerprintTicket the audit trail records a request's ticket as a keyed fingerprint
  *     instead of its text (for ticket references that are themselves sensitive); a reviewer matches
  *     a known ticket with the fingerprinting API
+ * @param drillEvery how often the account must be drilled ({@link BreakGlass#drill}); when its
+ *     last successful drill is older, a HIGH stale-drill alert is raised. {@code null}: no drill
+ *     interval (no stale-drill alert). At least one day, at most 400 days.
  */
 public record AccountPolicy(
     String name,
@@ -45,7 +48,18 @@ public record AccountPolicy(
     @Nullable String backupAccount,
     boolean ephemeral,
     boolean confirmedAlertBeforeRelease,
-    boolean fingerprintTicket) {
+    boolean fingerprintTicket,
+    @Nullable Duration drillEvery) {
+
+  /** The constructor without a drill interval ({@code drillEvery} is {@code null}). */
+  public AccountPolicy(String name, Set<String> requesters, Set<String> custodians, int approvalsRequired,
+      Duration maxDuration, boolean reasonRequired, boolean ticketRequired, Set<String> identificationRequired,
+      boolean emergencyRequired, @Nullable String backupAccount, boolean ephemeral,
+      boolean confirmedAlertBeforeRelease, boolean fingerprintTicket) {
+    this(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired, ticketRequired,
+        identificationRequired, emergencyRequired, backupAccount, ephemeral, confirmedAlertBeforeRelease,
+        fingerprintTicket, null);
+  }
 
   public AccountPolicy {
     String prefix = "accounts." + name + ".";
@@ -73,6 +87,12 @@ public record AccountPolicy(
     }
     if (maxDuration.compareTo(Duration.ofDays(7)) > 0) {
       throw new PolicyException(null, -1, prefix + "maxDuration", "must be at most 7 days, was " + maxDuration);
+    }
+    if (drillEvery != null && drillEvery.compareTo(Duration.ofDays(1)) < 0) {
+      throw new PolicyException(null, -1, prefix + "drillEvery", "must be at least 1 day, was " + drillEvery);
+    }
+    if (drillEvery != null && drillEvery.compareTo(Duration.ofDays(400)) > 0) {
+      throw new PolicyException(null, -1, prefix + "drillEvery", "must be at most 400 days, was " + drillEvery);
     }
     if (backupAccount != null && backupAccount.equals(name)) {
       throw new PolicyException(null, -1, prefix + "backupAccount", "must name another account");
@@ -117,6 +137,7 @@ public record AccountPolicy(
     private boolean ephemeral;
     private boolean confirmedAlertBeforeRelease;
     private boolean fingerprintTicket;
+    private @Nullable Duration drillEvery;
 
     private Builder(String name) {
       this.name = name;
@@ -186,11 +207,20 @@ public record AccountPolicy(
       return this;
     }
 
+    /**
+     * How often the account must be drilled, for example {@code Duration.ofDays(90)}; {@code null}
+     * (the default) sets no interval.
+     */
+    public Builder drillEvery(@Nullable Duration interval) {
+      this.drillEvery = interval;
+      return this;
+    }
+
     /** @throws PolicyException naming the invalid field */
     public AccountPolicy build() {
       return new AccountPolicy(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired,
           ticketRequired, identificationRequired, emergencyRequired, backupAccount, ephemeral,
-          confirmedAlertBeforeRelease, fingerprintTicket);
+          confirmedAlertBeforeRelease, fingerprintTicket, drillEvery);
     }
   }
 }

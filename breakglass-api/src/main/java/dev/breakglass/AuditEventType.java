@@ -33,5 +33,7 @@ public enum AuditEventType {
   AUDIT_LOG_REPAIRED,
   DRILL_STARTED,
   DRILL_COMPLETED,
-  DRILL_FAILED
+  DRILL_FAILED,
+  /** An account's last successful drill is older than its {@code drillEvery} interval (HIGH alert). */
+  DRILL_OVERDUE
 }

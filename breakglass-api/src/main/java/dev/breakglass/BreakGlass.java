@@ -127,6 +127,43 @@ public interface BreakGlass extends AutoCloseable {
    */
   List<CredentialCheck> checkCredentials();
 
+  /**
+   * Drills one break-glass account: proves, on a schedule and outside any emergency, that the
+   * emergency path would work. A drill
+   * <ol>
+   *   <li>proves that the pre-staged credential decrypts and authenticates at its target, through
+   *       the account's {@code CredentialRotator} (its {@code verify}),
+   *   <li>rotates the credential, since a drill has handled it, and
+   *   <li>proves the rotated credential at the target again.
+   * </ol>
+   * Every step is audited as a drill ({@link AuditEventType#DRILL_STARTED},
+   * {@link AuditEventType#DRILL_COMPLETED} or {@link AuditEventType#DRILL_FAILED}, each with the
+   * details {@code drill=true} and {@code drillId}); a failed drill raises a CRITICAL alert. A drill
+   * issues no grant and releases nothing to the caller, so it can never be used as real access,
+   * and it does not open the emergency path: during a drill the guard still refuses the account
+   * outside an emergency. Run it as the people who would act in an emergency:
+   *
+   * <pre>{@code
+   * DrillResult drill = breakGlass.drill("prod-db-admin", "alice");
+   * if (!drill.succeeded()) {
+   *   page("break-glass drill failed at " + drill.failedStep() + ": " + drill.detail());
+   * }
+   * }</pre>
+   *
+   * <p>Accounts with {@link AccountPolicy#drillEvery()} raise a HIGH
+   * {@link AuditEventType#DRILL_OVERDUE} alert when their last successful drill is older than the
+   * interval; the engine checks this on its sweep and on {@link #checkHealthNow()}.
+   *
+   * @param account a break-glass account of the policy
+   * @param actor who runs the drill (recorded)
+   * @return the outcome; a failed drill is a result, not an exception
+   * @throws InvalidRequestException if the account is not in the policy, is ephemeral (nothing is
+   *     pre-staged) or has no rotator that can prove it at its target
+   * @throws AuditUnavailableException if the drill cannot be audited (nothing is rotated then)
+   * @throws BreakGlassException with {@link ReasonCode#CLOSED} after {@link #close()}
+   */
+  DrillResult drill(String account, String actor);
+
   /** Wraps the host's authenticator with the break-glass path (see the class documentation). */
   Authenticator guard(Authenticator primary);
 

@@ -1,6 +1,8 @@
 package dev.breakglass;
 
+import java.time.Instant;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The freshness of one pre-staged break-glass credential, as {@link BreakGlass#checkCredentials()}
@@ -9,8 +11,20 @@ import java.util.Objects;
  * @param account the break-glass account
  * @param outcome what was found
  * @param detail a human-readable explanation (never secret material)
+ * @param lastDrill when the account last passed a drill ({@link BreakGlass#drill}), or {@code null}
+ *     if it has not passed one since the engine started
  */
-public record CredentialCheck(String account, Outcome outcome, String detail) {
+public record CredentialCheck(String account, Outcome outcome, String detail, @Nullable Instant lastDrill) {
+  /** A check that knows nothing about drills ({@code lastDrill} is {@code null}). */
+  public CredentialCheck(String account, Outcome outcome, String detail) {
+    this(account, outcome, detail, null);
+  }
+
+  /** This check with the time of the account's last successful drill. */
+  public CredentialCheck withLastDrill(@Nullable Instant when) {
+    return new CredentialCheck(account, outcome, detail, when);
+  }
+
   public CredentialCheck {
     Objects.requireNonNull(account, "account");
     Objects.requireNonNull(outcome, "outcome");

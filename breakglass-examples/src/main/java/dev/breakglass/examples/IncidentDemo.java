@@ -179,6 +179,15 @@ public final class IncidentDemo {
     attempt(t, "the old break-glass credential is tried outside the emergency", () ->
         login.authenticate(LoginAttempt.of(ACCOUNT, secret.clone())));
     java.util.Arrays.fill(secret, '\0');
+
+    t.step("Drill: the quarterly rehearsal, outside any emergency and never usable as access",
+        AuditEventType.DRILL_STARTED, AuditEventType.ROTATION_STARTED, AuditEventType.CREDENTIAL_ROTATED,
+        AuditEventType.DRILL_COMPLETED);
+    dev.breakglass.DrillResult drill = breakGlass.drill(ACCOUNT, "alice");
+    if (!drill.succeeded()) {
+      throw new IllegalStateException("the drill failed at " + drill.failedStep() + ": " + drill.detail());
+    }
+    t.say("drill " + drill.drillId() + ": " + drill.detail() + "; no grant issued, no emergency opened");
     t.finish();
   }
 

@@ -46,7 +46,8 @@ class IncidentDemoTest {
         "EMERGENCY_OPENED", "== Request", "ACCESS_REQUESTED", "== Approvals", "APPROVAL_REFUSED", "GRANT_ISSUED",
         "== Release", "CREDENTIAL_RELEASED", "CREDENTIAL_RELEASE_REFUSED", "== Sign-in", "HIGH     EMERGENCY_LOGIN ",
         "== Expiry", "GRANT_EXPIRED", "== Rotation", "ROTATION_STARTED", "CREDENTIAL_ROTATED", "== Recovery",
-        "EMERGENCY_CLOSED", "CRITICAL USE_OUTSIDE_EMERGENCY", "== Audit trail");
+        "EMERGENCY_CLOSED", "CRITICAL USE_OUTSIDE_EMERGENCY", "== Drill",
+        "no grant issued, no emergency opened", "DRILL_STARTED", "DRILL_COMPLETED", "== Audit trail");
     assertThat(out).doesNotContain("alerts no step expected");
     // Times to the second, plurals, and checkpoint roots in base64 as the CLI prints them.
     assertThat(out).doesNotContainPattern("\\d{2}:\\d{2}:\\d{2}\\.\\d+Z").doesNotContainPattern("\\d\\.\\d{3}s\\]")

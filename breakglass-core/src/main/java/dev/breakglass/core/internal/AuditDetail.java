@@ -36,6 +36,15 @@ enum AuditDetail {
   ERROR("error", true),
   ATTEMPT("attempt", true),
   NEXT_ATTEMPT("nextAttempt", true),
+  // Drills: the marker, the drill's id, the failed step, the proofs' outcomes, the interval.
+  DRILL("drill", true),
+  DRILL_ID("drillId", true),
+  STEP("step", true),
+  PROOF("proof", true),
+  PROOF_AFTER_ROTATION("proofAfterRotation", true),
+  ROTATED("rotated", true),
+  DRILL_EVERY("drillEvery", true),
+  LAST_DRILL("lastDrill", true),
   // Emergency state.
   INCIDENT("incident", true),
   CAUSE("cause", true),

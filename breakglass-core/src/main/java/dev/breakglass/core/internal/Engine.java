@@ -12,6 +12,7 @@ import dev.breakglass.BreakGlassException;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.Credential;
 import dev.breakglass.CredentialCheck;
+import dev.breakglass.DrillResult;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.EmergencyState;
 import dev.breakglass.GrantStatus;
@@ -89,6 +90,7 @@ public final class Engine implements BreakGlass {
   private final CredentialRelease release;
   private final RotationScheduler rotation;
   private final FreshnessChecks freshness;
+  private final Drills drills;
   private final @Nullable ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -111,6 +113,7 @@ public final class Engine implements BreakGlass {
     this.rotation = new RotationScheduler(accounts, config.vault(), config.rotators(), recorder, clock,
         config.rotationBackoff(), rotationThread);
     this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
+    this.drills = new Drills(policy, config.vault(), rotation, freshness, recorder);
     this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
         new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral());
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
@@ -200,6 +203,7 @@ public final class Engine implements BreakGlass {
     lifecycle.sweep();
     config.ephemeral().purgeExpired();
     rotation.rotateDue(policy.accounts().keySet());
+    drills.checkOverdue();
   }
 
   private void sweepQuietly() {
@@ -220,7 +224,20 @@ public final class Engine implements BreakGlass {
   @Override
   public List<CredentialCheck> checkCredentials() {
     ensureOpen();
-    return freshness.checkAll();
+    return drills.withLastDrill(freshness.checkAll());
+  }
+
+  @Override
+  public DrillResult drill(String account, String actor) {
+    Objects.requireNonNull(account, "account");
+    Objects.requireNonNull(actor, "actor");
+    ensureOpen();
+    return drills.drill(account, actor);
+  }
+
+  /** The accounts whose drill is overdue now; raises their HIGH alert once (see {@link Drills}). */
+  List<String> checkDrillsNow() {
+    return drills.checkOverdue();
   }
 
   // ---------------------------------------------------------------- guard
@@ -289,6 +306,7 @@ public final class Engine implements BreakGlass {
   public void checkHealthNow() {
     ensureOpen();
     monitor.checkNow();
+    drills.checkOverdue();
   }
 
   @Override

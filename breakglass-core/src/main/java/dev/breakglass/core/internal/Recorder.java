@@ -168,6 +168,7 @@ final class Recorder {
       case GRANT_REVOKED:
       case APPROVAL_REFUSED:
       case ALERT_FAILED:
+      case DRILL_OVERDUE:
         return Severity.HIGH;
       default:
         return Severity.INFO;

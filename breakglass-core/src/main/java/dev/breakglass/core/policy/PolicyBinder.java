@@ -27,7 +27,7 @@ final class PolicyBinder {
   static final List<String> RATE_LIMIT_FIELDS = List.of("maxRequests", "window", "maxBackoff");
   static final List<String> ACCOUNT_FIELDS = List.of("requesters", "custodians", "approvals", "maxDuration",
       "reasonRequired", "ticketRequired", "identification", "emergencyRequired", "backupAccount", "ephemeral",
-      "confirmedAlertBeforeRelease", "fingerprintTicket");
+      "confirmedAlertBeforeRelease", "fingerprintTicket", "drillEvery");
 
   /** The schema version this binder reads. */
   static final int VERSION = 1;
@@ -180,6 +180,9 @@ final class PolicyBinder {
     }
     if (f.containsKey("backupAccount")) {
       b.backupAccount(text(f.get("backupAccount").value()));
+    }
+    if (f.containsKey("drillEvery")) {
+      b.drillEvery(duration(f.get("drillEvery").value()));
     }
     AccountPolicy policy = b.build();
     // A requester who is also a custodian cannot approve their own request, so for them the

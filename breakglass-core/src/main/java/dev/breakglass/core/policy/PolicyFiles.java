@@ -56,6 +56,7 @@ import tools.jackson.dataformat.yaml.YAMLFactory;
  *     custodians: [carol, dave, erin]
  *     approvals: 2                 # M of the N custodians; required with custodians (0 explicit); never the requester
  *     maxDuration: 30m             # longest grant, at most 7 days (default 1h)
+ *     drillEvery: 90d              # a HIGH alert when the last drill is older (1d..400d; default none)
  *     reasonRequired: true         # (default true)
  *     ticketRequired: true         # (default false)
  *     identification: [hardware-key]  # evidence kinds a request must carry (default none)

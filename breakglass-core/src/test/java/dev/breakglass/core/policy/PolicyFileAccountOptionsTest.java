@@ -34,4 +34,25 @@ class PolicyFileAccountOptionsTest {
           assertThat(((PolicyException) e).field()).isEqualTo("accounts.local-admin.ephemeral");
         });
   }
+
+  @Test
+  void drillEveryIsReadAndDefaultsToNoInterval() {
+    BreakGlassPolicy p = parse("accounts:\n  db:\n    requesters: [alice]\n    drillEvery: 90d\n"
+        + "  other:\n    requesters: [alice]\n");
+    assertThat(p.account("db").orElseThrow().drillEvery()).isEqualTo(java.time.Duration.ofDays(90));
+    assertThat(p.account("other").orElseThrow().drillEvery()).isNull();
+  }
+
+  @Test
+  void badDrillIntervalsAreRejectedNamingTheFieldAndLine() {
+    for (String bad : new String[] {"12h", "401d", "soon", "-90d"}) {
+      assertThatThrownBy(() -> parse("accounts:\n  db:\n    requesters: [alice]\n    drillEvery: " + bad + "\n"))
+          .as(bad)
+          .isInstanceOf(PolicyException.class)
+          .satisfies(e -> {
+            assertThat(((PolicyException) e).field()).isEqualTo("accounts.db.drillEvery");
+            assertThat(((PolicyException) e).line()).isEqualTo(4);
+          });
+    }
+  }
 }
