@@ -16,6 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +54,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #COMPACT_BYTES}. Replay is idempotent (a record replaces one with a lower version only), so a
  * crash between snapshot and truncation loses nothing.
  *
- * <p>Thread-safe. One process per directory: the engine's data-directory lock keeps a second one out.
+ * <p>Thread-safe. One store per directory: an exclusive lock on the journal refuses a second one (in
+ * this or another process) with a message naming the file.
  */
 public final class FileGrantStore implements GrantStore {
   /** The provider name. */
@@ -111,6 +114,17 @@ public final class FileGrantStore implements GrantStore {
     }
     journal = DurableFiles.openPrivate(journalFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
         StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = journal.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    }
+    if (lock == null) {
+      journal.close();
+      throw new IOException(journalFile + " is in use by another grant store (another process or instance on the"
+          + " same data directory); give each instance its own data directory");
+    }
     DurableFiles.fsyncDirectory(directory);
     byte[] bytes = Files.readAllBytes(journalFile);
     replay(bytes);

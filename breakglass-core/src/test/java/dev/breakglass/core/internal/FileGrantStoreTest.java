@@ -101,6 +101,13 @@ class FileGrantStoreTest extends GrantStoreContract {
     }
   }
 
+  @Test
+  void aSecondStoreOnTheSameDirectoryIsRefusedNamingTheJournal() {
+    assertThatThrownBy(this::reopenStore).isInstanceOf(UncheckedIOException.class)
+        .hasMessageContaining("grants.journal is in use by another grant store");
+    store.insert(pending("db"));
+  }
+
   private GrantStore createStoreOverEmptyDirectory() {
     return FileGrantStore.open(dir.resolve("other"));
   }
