@@ -36,7 +36,8 @@ module dev.breakglass.core {
   uses dev.breakglass.spi.HealthProbeProvider;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
-  provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider;
+  provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider,
+      dev.breakglass.core.internal.FileGrantStore.Provider;
   provides dev.breakglass.spi.HealthProbeProvider with
       dev.breakglass.core.health.OidcProbeProvider,
       dev.breakglass.core.health.HttpStatusProbeProvider;

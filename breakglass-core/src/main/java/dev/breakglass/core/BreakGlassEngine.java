@@ -331,7 +331,7 @@ public final class BreakGlassEngine {
             : Fingerprinter.loadOrCreate(components.dataDirectory("the audit fingerprint key").resolve("keys")
                 .resolve("fingerprint.key"));
         GrantStore store = grantStore != null ? grantStore
-            : components.own(components.single("grant-store", "memory",
+            : components.own(components.single("grant-store", components.hasDataDirectory() ? "file" : "memory",
                 ProviderRegistry.load("grant store", GrantStoreProvider.class)));
         CredentialVault v = vault != null ? vault
             : components.own(components.single("vault", "file",

@@ -21,6 +21,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -32,12 +33,24 @@ import org.junit.jupiter.api.Test;
  * <pre>{@code
  * class MyGrantStoreTest extends GrantStoreContract {
  *   @Override protected GrantStore createStore() { return new MyGrantStore(freshDatabase()); }
+ *   @Override protected GrantStore reopenStore() { return null; } // or: a new store over the same data
  * }
  * }</pre>
+ *
+ * <p>The {@link Durability} rules close the store and open it again with {@link #reopenStore()}:
+ * everything acknowledged before the close must be there, versions included, and compare-and-set
+ * must continue from them. A store that keeps nothing across a close (an in-memory store) opts out
+ * explicitly by returning {@code null}; the durability rules are then skipped, not passed.
  */
 public abstract class GrantStoreContract {
   /** A new, empty store. Closed after each test. */
   protected abstract GrantStore createStore();
+
+  /**
+   * A store over the same storage as the last {@link #createStore()} (or {@code reopenStore()}), called
+   * after that store was closed; {@code null} if the store keeps nothing across a close.
+   */
+  protected abstract GrantStore reopenStore();
 
   protected GrantStore store;
 
@@ -206,6 +219,112 @@ public abstract class GrantStoreContract {
       }
       assertThat(wins).hasValue(1);
       assertThat(store.account("db").holder()).isNotNull();
+    }
+  }
+
+  /** Close and reopen keeps everything that was acknowledged. */
+  @Nested
+  class Durability {
+    private GrantStore reopen() throws Exception {
+      store.close();
+      GrantStore reopened = reopenStore();
+      Assumptions.assumeTrue(reopened != null, "the store declares itself not durable");
+      store = reopened;
+      return reopened;
+    }
+
+    @Test
+    void grantsWithApprovalsReleasesAndExpirySurviveAReopen() throws Exception {
+      GrantRecord a = pending("db");
+      GrantRecord b = pending("web");
+      store.insert(a);
+      store.insert(b);
+      GrantRecord approved = a.withApproval(new ApprovalRecord("carol", Instant.parse("2026-01-01T00:01:00Z")));
+      assertThat(store.replace(a, approved)).isTrue();
+      GrantRecord issued = approved.issued(Instant.parse("2026-01-01T00:02:00Z"));
+      assertThat(store.replace(approved, issued)).isTrue();
+      GrantRecord released = issued.withCredentialReleased(true);
+      assertThat(store.replace(issued, released)).isTrue();
+      GrantRecord denied = b.ended(GrantStatus.DENIED, Instant.parse("2026-01-01T00:03:00Z"));
+      assertThat(store.replace(b, denied)).isTrue();
+
+      GrantStore s = reopen();
+
+      assertThat(s.find(a.id())).contains(released);
+      assertThat(s.find(b.id())).contains(denied);
+      assertThat(s.find(a.id()).orElseThrow().expiresAt()).isEqualTo(Instant.parse("2026-01-01T00:32:00Z"));
+      assertThat(s.findByStatus(EnumSet.of(GrantStatus.ACTIVE))).containsExactly(released);
+      assertThat(s.findByStatus(EnumSet.of(GrantStatus.DENIED))).containsExactly(denied);
+    }
+
+    @Test
+    void compareAndSetContinuesFromTheReopenedVersion() throws Exception {
+      GrantRecord g = pending("db");
+      store.insert(g);
+      GrantRecord next = g.withApproval(new ApprovalRecord("carol", Instant.EPOCH));
+      assertThat(store.replace(g, next)).isTrue();
+
+      GrantStore s = reopen();
+
+      assertThat(s.replace(g, g.withApproval(new ApprovalRecord("dave", Instant.EPOCH)))).isFalse();
+      GrantRecord revoked = next.ended(GrantStatus.REVOKED, Instant.EPOCH);
+      assertThat(s.replace(next, revoked)).isTrue();
+      assertThatThrownBy(() -> s.insert(g)).isInstanceOf(IllegalStateException.class);
+      GrantStore again = reopen();
+      assertThat(again.find(g.id())).contains(revoked);
+    }
+
+    @Test
+    void accountHolderAndTaintSurviveAReopen() throws Exception {
+      AccountState initial = store.account("db");
+      AccountState held = initial.heldBy("g-1");
+      assertThat(store.replaceAccount(initial, held)).isTrue();
+      AccountState tainted = held.releasedAndTainted("g-1");
+      assertThat(store.replaceAccount(held, tainted)).isTrue();
+      AccountState web = store.account("web").heldBy("g-2");
+      assertThat(store.replaceAccount(store.account("web"), web)).isTrue();
+
+      GrantStore s = reopen();
+
+      assertThat(s.account("db")).isEqualTo(tainted);
+      assertThat(s.account("db").taintedBy()).isEqualTo("g-1");
+      assertThat(s.account("web")).isEqualTo(web);
+      assertThat(s.replaceAccount(held, held.rotated())).isFalse();
+      assertThat(s.replaceAccount(tainted, tainted.rotated())).isTrue();
+      assertThat(reopen().account("db").tainted()).isFalse();
+    }
+
+    @Test
+    void everyConcurrentlyAcknowledgedWriteSurvivesAReopen() throws Exception {
+      int threads = 8;
+      int perThread = 50;
+      List<GrantRecord> acknowledged = java.util.Collections.synchronizedList(new ArrayList<>());
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+          futures.add(pool.submit(() -> {
+            for (int i = 0; i < perThread; i++) {
+              GrantRecord g = pending("acct");
+              store.insert(g);
+              GrantRecord issued = g.issued(Instant.parse("2026-01-01T00:05:00Z"));
+              assertThat(store.replace(g, issued)).isTrue();
+              acknowledged.add(issued);
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+
+      GrantStore s = reopen();
+
+      assertThat(s.findByStatus(EnumSet.of(GrantStatus.ACTIVE))).hasSize(threads * perThread)
+          .containsExactlyInAnyOrderElementsOf(acknowledged);
     }
   }
 }

@@ -108,6 +108,11 @@ public final class Components {
     return dataDirectory;
   }
 
+  /** Whether a data directory was configured (durable defaults are chosen only then). */
+  public boolean hasDataDirectory() {
+    return dataDirectory != null;
+  }
+
   /** The component named by {@code selector} (or {@code defaultName}). */
   public <T> T single(String selector, String defaultName, ProviderRegistry<? extends Provider<T>> registry) {
     String name = properties.getOrDefault(selector, defaultName).strip();

@@ -126,7 +126,8 @@ public final class Engine implements BreakGlass {
       }
       long sweep = config.sweepInterval().toMillis();
       if (sweep > 0) {
-        scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
+        // A first sweep right away ends what expired while the process was down (with a durable store).
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, 0, sweep, TimeUnit.MILLISECONDS);
       }
     } else {
       scheduler = null;
