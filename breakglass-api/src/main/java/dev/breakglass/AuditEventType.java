@@ -17,8 +17,22 @@ public enum AuditEventType {
   GRANT_ISSUED,
   CREDENTIAL_RELEASED,
   CREDENTIAL_RELEASE_REFUSED,
+  /**
+   * A release is about to compare-and-set the grant as released; written durably before that
+   * write, and followed by {@link #CREDENTIAL_RELEASED} or {@link #CREDENTIAL_RELEASE_LOST_RACE}.
+   * An attempt without either outcome means the process stopped in between: no credential left.
+   */
+  CREDENTIAL_RELEASE_ATTEMPT,
+  /** A release attempt lost the compare-and-set to another writer of a shared store; nothing was released here. */
+  CREDENTIAL_RELEASE_LOST_RACE,
   EMERGENCY_LOGIN,
   EMERGENCY_LOGIN_REFUSED,
+  /**
+   * Counted summary of refused break-glass logins that were throttled or coalesced within one
+   * window (details {@code refused}: how many, {@code window}); each refused attempt is counted in
+   * exactly one {@link #EMERGENCY_LOGIN_REFUSED}, {@link #USE_OUTSIDE_EMERGENCY} or summary record.
+   */
+  LOGIN_REFUSALS_SUMMARIZED,
   USE_OUTSIDE_EMERGENCY,
   GRANT_EXPIRED,
   GRANT_REVOKED,
@@ -30,6 +44,11 @@ public enum AuditEventType {
   CREDENTIALS_UNUSABLE,
   ALERT_DELIVERED,
   ALERT_FAILED,
+  /**
+   * A line in the alert outbox failed its MAC check (injected or altered on disk): it was refused,
+   * neither signed nor delivered.
+   */
+  ALERT_OUTBOX_TAMPERED,
   AUDIT_LOG_REPAIRED,
   DRILL_STARTED,
   DRILL_COMPLETED,

@@ -93,8 +93,9 @@ final class CredentialRelease {
     try {
       AuditDetails details = recorder.details().putSecret("credential", credential.secret())
           .put("source", minted ? "ephemeral" : "vault");
-      grants.transition(rec, GrantTransition.RELEASE, rec.withCredentialReleased(true), rec.requester(), details,
-          "credential of " + rec.account() + " released to " + rec.requester());
+      grants.transitionRecordingOutcome(rec, GrantTransition.RELEASE, rec.withCredentialReleased(true),
+          rec.requester(), details, "credential of " + rec.account() + " released to " + rec.requester(),
+          AuditEventType.CREDENTIAL_RELEASE_ATTEMPT, AuditEventType.CREDENTIAL_RELEASE_LOST_RACE);
       if (!minted) {
         digests.remember(rec.id(), credential.secret());
       }

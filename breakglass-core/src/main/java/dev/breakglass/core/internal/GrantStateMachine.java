@@ -83,6 +83,35 @@ final class GrantStateMachine {
     return next;
   }
 
+  /**
+   * Like {@link #transition}, for a change whose record must never claim what did not happen (the
+   * credential release): {@code attempt} is audited durably before the compare-and-set (fail
+   * closed: nothing changes without it), then the transition's own record and alert only if the
+   * compare-and-set won, or a {@code lostRace} record (and alert) if another writer changed the
+   * grant first. Caller holds the grant's lock.
+   *
+   * @throws AuditUnavailableException if a record is not durable; if it is the outcome record, the
+   *     grant is changed but the caller must not act on it
+   * @throws BreakGlassException if the stored grant changed meanwhile (another node)
+   */
+  GrantRecord transitionRecordingOutcome(GrantRecord current, GrantTransition transition, GrantRecord next,
+      String actor, AuditDetails details, String summary, AuditEventType attempt, AuditEventType lostRace) {
+    check(transition, current, next);
+    recorder.audit(attempt, actor, current.id(), current.account(),
+        recorder.details().put("operation", transition.name()));
+    if (!store.replace(current, next)) {
+      recorder.recordRefusal(lostRace, actor, current.id(), current.account(),
+          recorder.details().put("operation", transition.name()).put("reason", "CONCURRENT_CHANGE"),
+          transition.name().toLowerCase(java.util.Locale.ROOT) + " of grant " + current.id()
+              + " lost the race to another writer; nothing happened here");
+      throw new BreakGlassException(ReasonCode.GRANT_NOT_ACTIVE,
+          "grant " + current.id() + " was changed concurrently (by another node); retry");
+    }
+    AuditEvent event = recorder.audit(transition.event(), actor, current.id(), current.account(), details);
+    recorder.alert(event, summary, transition.alertId(current.id()));
+    return next;
+  }
+
   private static void check(GrantTransition transition, @Nullable GrantRecord current, GrantRecord next) {
     boolean fromOk = current == null ? transition.from().isEmpty() : transition.allowedFrom(current.status());
     if (!fromOk || next.status() != transition.to() || (current != null && !current.id().equals(next.id()))) {

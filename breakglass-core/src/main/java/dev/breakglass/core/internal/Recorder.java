@@ -157,10 +157,13 @@ final class Recorder {
       case AUDIT_LOG_REPAIRED:
       case DRILL_FAILED:
       case CREDENTIALS_UNUSABLE:
+      case ALERT_OUTBOX_TAMPERED:
+      case LOGIN_REFUSALS_SUMMARIZED:
         return Severity.CRITICAL;
       case GRANT_ISSUED:
       case CREDENTIAL_RELEASED:
       case CREDENTIAL_RELEASE_REFUSED:
+      case CREDENTIAL_RELEASE_LOST_RACE:
       case EMERGENCY_LOGIN:
       case EMERGENCY_LOGIN_REFUSED:
       case EMERGENCY_OPENED:

@@ -30,6 +30,12 @@ final class Sentences {
           ", approved by ");
       case CREDENTIAL_RELEASED -> "credential of " + account + " released to " + e.actor() + opt(d, "source", " from the ");
       case CREDENTIAL_RELEASE_REFUSED -> "credential release refused" + opt(d, "reason", ": ");
+      case CREDENTIAL_RELEASE_ATTEMPT -> "credential release of " + account + " attempted by " + e.actor();
+      case CREDENTIAL_RELEASE_LOST_RACE -> "credential release of " + account + " lost the race to another node;"
+          + " nothing released here";
+      case LOGIN_REFUSALS_SUMMARIZED -> d.getOrDefault("refused", "?") + " further refused logins as " + account
+          + opt(d, "window", " within ") + opt(d, "reasons", "; reasons: ");
+      case ALERT_OUTBOX_TAMPERED -> "alert outbox line refused: MAC check failed" + opt(d, "file", " in ");
       case EMERGENCY_LOGIN -> e.actor() + " signed in as " + account + " from client "
           + d.getOrDefault("client", "(not recorded)");
       case EMERGENCY_LOGIN_REFUSED -> "login as " + account + " refused" + opt(d, "reason", ": ")
