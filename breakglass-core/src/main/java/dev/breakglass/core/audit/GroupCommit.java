@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +51,8 @@ final class GroupCommit {
   private final long maxSegmentBytes;
   private final boolean fsync;
   private final FileChannelFactory channels;
+  private final String logId;
+  private final Consumer<Checkpoint> onDurable;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -57,9 +62,10 @@ final class GroupCommit {
   private long nextIndex;
   private Instant lastTime;
   private long lastCheckpointSize;
+  private boolean hasCheckpoint;
   private Instant lastCheckpointTime;
   private volatile @Nullable Checkpoint latestCheckpoint;
-  private @Nullable Checkpoint pendingCheckpoint;
+  private final List<Checkpoint> pendingCheckpoints = new ArrayList<>();
   private LogFormat.FrameBuffer pending = new LogFormat.FrameBuffer(64 * 1024);
   private LogFormat.FrameBuffer spare = new LogFormat.FrameBuffer(64 * 1024);
   private Batch open = new Batch();
@@ -73,8 +79,13 @@ final class GroupCommit {
 
   private final Thread writer;
 
+  /**
+   * @param logId the id every checkpoint names from now on
+   * @param onDurable told of every checkpoint once it is durable, on the writer thread (must return quickly)
+   */
   GroupCommit(Path dir, AuditSigningKey key, Clock clock, int checkpointEvery, Duration checkpointInterval,
-      long maxSegmentBytes, boolean fsync, FileChannelFactory channels, SegmentFiles.Recovery r) {
+      long maxSegmentBytes, boolean fsync, FileChannelFactory channels, SegmentFiles.Recovery r, String logId,
+      Consumer<Checkpoint> onDurable) {
     this.dir = dir;
     this.key = key;
     this.clock = clock;
@@ -83,10 +94,13 @@ final class GroupCommit {
     this.maxSegmentBytes = maxSegmentBytes;
     this.fsync = fsync;
     this.channels = channels;
+    this.logId = logId;
+    this.onDurable = onDurable;
     this.tree = r.tree;
     this.nextIndex = r.tree.size();
     this.lastTime = r.lastTime;
     this.lastCheckpointSize = r.lastCheckpoint == null ? 0 : r.lastCheckpoint.treeSize();
+    this.hasCheckpoint = r.lastCheckpoint != null;
     this.lastCheckpointTime = r.lastCheckpoint == null ? clock.instant() : r.lastCheckpoint.time();
     this.latestCheckpoint = r.lastCheckpoint;
     this.channel = java.util.Objects.requireNonNull(r.channel, "channel");
@@ -158,7 +172,7 @@ final class GroupCommit {
     lock.lock();
     try {
       ensureWritable();
-      if (nextIndex > lastCheckpointSize || latestCheckpoint == null && pendingCheckpoint == null) {
+      if (nextIndex > lastCheckpointSize || !hasCheckpoint) {
         addCheckpoint();
       }
       batch = lastBatch();
@@ -299,11 +313,13 @@ final class GroupCommit {
   private void addCheckpoint() {
     Instant now = clock.instant();
     Instant time = now.isBefore(lastCheckpointTime) ? lastCheckpointTime : now;
-    Checkpoint cp = Checkpoint.sign(nextIndex, tree.root(), time, key);
+    long previous = hasCheckpoint ? lastCheckpointSize : Checkpoint.NO_PREVIOUS;
+    Checkpoint cp = Checkpoint.sign(logId, previous, nextIndex, tree.root(), time, key);
     LogFormat.writeFrame(pending, LogFormat.CHECKPOINT, cp.toText().getBytes(StandardCharsets.UTF_8), crc);
     lastCheckpointSize = nextIndex;
     lastCheckpointTime = time;
-    pendingCheckpoint = cp;
+    hasCheckpoint = true;
+    pendingCheckpoints.add(cp);
   }
 
   private boolean intervalElapsed() {
@@ -356,7 +372,7 @@ final class GroupCommit {
         if (pending.isEmpty()) {
           return;
         }
-        if (nextIndex > lastCheckpointSize && pendingCheckpoint == null
+        if (nextIndex > lastCheckpointSize && pendingCheckpoints.isEmpty()
             && (intervalElapsed() || segmentBytes + pending.length() >= maxSegmentBytes)) {
           addCheckpoint();
         }
@@ -366,8 +382,8 @@ final class GroupCommit {
         open = new Batch();
         inFlight = batch;
         long endIndex = nextIndex;
-        Checkpoint cp = pendingCheckpoint;
-        pendingCheckpoint = null;
+        List<Checkpoint> cps = pendingCheckpoints.isEmpty() ? List.of() : List.copyOf(pendingCheckpoints);
+        pendingCheckpoints.clear();
         lock.unlock();
         AuditUnavailableException error = null;
         try {
@@ -380,10 +396,13 @@ final class GroupCommit {
         }
         if (error == null) {
           // Appenders are woken before the writer competes with them for the lock again.
-          if (cp != null) {
-            latestCheckpoint = cp;
+          if (!cps.isEmpty()) {
+            latestCheckpoint = cps.get(cps.size() - 1);
           }
           batch.complete(null);
+          for (Checkpoint cp : cps) {
+            publish(cp);
+          }
         }
         lock.lock();
         bytes.clear();
@@ -398,6 +417,14 @@ final class GroupCommit {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void publish(Checkpoint cp) {
+    try {
+      onDurable.accept(cp);
+    } catch (RuntimeException e) {
+      LOG.error("Audit log {}: passing checkpoint {} on to its witnesses failed", dir, cp.treeSize(), e);
     }
   }
 

@@ -56,9 +56,9 @@ class AuditLogAttackMatrixTest {
   boolean withWitness = true;
 
   @BeforeEach
-  void setUp() {
+  void setUp() throws IOException {
     data = tmp.resolve("data");
-    witness = tmp.resolve("witness");
+    witness = Files.createDirectories(tmp.resolve("witness"));
     vault.write(EngineFixture.DB, "canary-db".toCharArray());
     vault.write(EngineFixture.BACKUP, "canary-backup".toCharArray());
     vault.write(EngineFixture.APP, "canary-app".toCharArray());
@@ -131,7 +131,6 @@ class AuditLogAttackMatrixTest {
     assertThat(alert.severity()).isEqualTo(Severity.CRITICAL);
     assertThat(alert.details()).containsKeys("record", "segment", "offset", "problem");
     assertThat(alert.details().get("problem")).contains(problem);
-    assertThat(alerts.received()).noneMatch(a -> a.type() == AuditEventType.GRANT_ISSUED);
     assertThat(fingerprints()).as("the refused start changed nothing: no key, no audit.pub, no signature")
         .isEqualTo(before);
     assertThat(grantsInStore()).as("no grant beyond the one the honest history issued").isLessThanOrEqualTo(1);
