@@ -12,10 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.zip.CRC32C;
@@ -68,8 +65,8 @@ final class GroupCommit {
   private final List<Checkpoint> pendingCheckpoints = new ArrayList<>();
   private LogFormat.FrameBuffer pending = new LogFormat.FrameBuffer(64 * 1024);
   private LogFormat.FrameBuffer spare = new LogFormat.FrameBuffer(64 * 1024);
-  private Batch open = new Batch();
-  private @Nullable Batch inFlight;
+  private CommitBatch open = new CommitBatch();
+  private @Nullable CommitBatch inFlight;
   private boolean writerWaiting;
   private boolean closing;
   private @Nullable AuditUnavailableException failure;
@@ -110,48 +107,9 @@ final class GroupCommit {
     writer.start();
   }
 
-  /**
-   * The records of one write and force; their appenders wait on it outside the lock, and the writer
-   * wakes each of them directly when the batch is durable (no lock to reacquire, no wake-up chain).
-   */
-  private static final class Batch {
-    private final Queue<Thread> waiters = new ConcurrentLinkedQueue<>();
-    private volatile boolean done;
-    private @Nullable AuditUnavailableException error;
-
-    /** Completes the batch, durable or with {@code e}; only the first completion counts. */
-    void complete(@Nullable AuditUnavailableException e) {
-      if (done) {
-        return;
-      }
-      error = e;
-      done = true;
-      for (Thread t : waiters) {
-        LockSupport.unpark(t);
-      }
-    }
-
-    /** Waits (uninterruptibly: the record is already ordered) until the batch is durable. */
-    void await() {
-      waiters.add(Thread.currentThread());
-      boolean interrupted = false;
-      while (!done) {
-        LockSupport.park(this);
-        interrupted |= Thread.interrupted();
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      AuditUnavailableException e = error;
-      if (e != null) {
-        throw new AuditUnavailableException("audit record not durable: " + e.getMessage(), e);
-      }
-    }
-  }
-
   /** Orders the event, waits until its batch is durable and returns its sequence number. */
   long append(AuditEvent event, byte[] encodedWithSeqZero) {
-    Batch batch;
+    CommitBatch batch;
     long index;
     lock.lock();
     try {
@@ -168,7 +126,7 @@ final class GroupCommit {
 
   /** A checkpoint covering every record so far, once durable; {@code null} for an empty log without one. */
   @Nullable Checkpoint checkpoint() {
-    Batch batch;
+    CommitBatch batch;
     lock.lock();
     try {
       ensureWritable();
@@ -188,7 +146,7 @@ final class GroupCommit {
 
   /** Writes a checkpoint if records are waiting for one and the checkpoint interval has passed. */
   void checkpointIfDue() {
-    Batch batch;
+    CommitBatch batch;
     lock.lock();
     try {
       ensureWritable();
@@ -224,7 +182,7 @@ final class GroupCommit {
    * @throws AuditUnavailableException if the final batch cannot be made durable or the segment not closed
    */
   void close() {
-    Batch last;
+    CommitBatch last;
     boolean failedBefore;
     lock.lock();
     try {
@@ -327,7 +285,7 @@ final class GroupCommit {
   }
 
   /** The batch that makes everything sequenced so far durable; {@code null} if nothing is outstanding. */
-  private @Nullable Batch lastBatch() {
+  private @Nullable CommitBatch lastBatch() {
     return pending.isEmpty() ? inFlight : open;
   }
 
@@ -378,8 +336,8 @@ final class GroupCommit {
         }
         LogFormat.FrameBuffer bytes = pending;
         pending = spare;
-        Batch batch = open;
-        open = new Batch();
+        CommitBatch batch = open;
+        open = new CommitBatch();
         inFlight = batch;
         long endIndex = nextIndex;
         List<Checkpoint> cps = pendingCheckpoints.isEmpty() ? List.of() : List.copyOf(pendingCheckpoints);
