@@ -93,7 +93,11 @@ public final class BreakGlassEngine {
    * failures of the primary within 10 s); an expiry sweep every second. The properties
    * {@code health.interval}, {@code health.timeout} (every probe's default timeout, 1 s),
    * {@code health.fall}, {@code health.rise}, {@code health.passive-fall} and
-   * {@code health.passive-window} override the health settings.
+   * {@code health.passive-window} override the health settings. The embedded audit log is checked
+   * at start against the checkpoint witnesses named by {@code witness} (e.g. {@code witness=directory},
+   * {@code witness.directory.path=...}), and every checkpoint also goes out as an INFO alert unless
+   * {@code witness.alerts=false}; a log that fails its checks raises a CRITICAL alert and the build
+   * throws {@link dev.breakglass.core.audit.AuditLogRefusedException}.
    */
   public static final class Builder implements BreakGlass.Builder {
     private @Nullable BreakGlassPolicy policy;
