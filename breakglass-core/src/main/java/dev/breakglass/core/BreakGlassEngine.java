@@ -27,6 +27,7 @@ import java.util.UUID;
 import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.AlertChannel;
+import dev.breakglass.spi.CheckpointWitness;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialRotatorProvider;
 import dev.breakglass.spi.CredentialVault;
@@ -299,7 +300,7 @@ public final class BreakGlassEngine {
         }
         return auditSink;
       }
-      List<dev.breakglass.spi.CheckpointWitness> witnesses = AuditTrust.witnesses(components);
+      List<CheckpointWitness> witnesses = AuditTrust.witnesses(components);
       try {
         return components.own(EmbeddedAuditLog.open(components.dataDirectory("the audit log"), clock, witnesses));
       } catch (AuditLogCorruptException e) {

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -21,8 +22,8 @@ import org.slf4j.LoggerFactory;
  * Turns configuration properties into components while the engine is built, and remembers what it
  * created so that a failed build closes it again. Property scheme: a selector names the provider
  * ({@code vault=file}, {@code grant-store=memory}, {@code alert.channels=webhook,syslog},
- * {@code probes=oidc}, {@code rotators=vault}, {@code witness=directory}); a provider's own settings sit under
- * {@code <kind>.<name>.} ({@code vault.file.path}, {@code probe.oidc.issuer}).
+ * {@code probes=oidc}, {@code rotators=vault}, {@code witness=directory}); a provider's own settings
+ * sit under {@code <kind>.<name>.} ({@code vault.file.path}, {@code probe.oidc.issuer}).
  */
 public final class Components {
   private static final Logger LOG = LoggerFactory.getLogger(Components.class);
@@ -163,8 +164,8 @@ public final class Components {
   }
 
   /** The property {@code key}, if set. */
-  public java.util.Optional<String> property(String key) {
-    return java.util.Optional.ofNullable(properties.get(key));
+  public Optional<String> property(String key) {
+    return Optional.ofNullable(properties.get(key));
   }
 
   /** The {@code health.*} settings, read with the full key in every error. */
