@@ -4,7 +4,7 @@ import dev.breakglass.AuditSink;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.PolicyException;
 import dev.breakglass.core.BreakGlassEngine;
-import dev.breakglass.core.audit.AuditSigningKey;
+import dev.breakglass.core.audit.EmbeddedAuditLog;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.CredentialRotator;
@@ -17,6 +17,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -96,16 +98,15 @@ public class BreakGlassAutoConfiguration {
   }
 
   /**
-   * The engine's embedded audit log, opened as the engine itself opens it ({@code <data>/audit},
-   * signed with {@code <data>/keys/audit-signing.key}, public key in {@code <data>/audit.pub}), so
-   * the starter can observe it. A torn tail repaired on open is recorded in the log by the log
+   * The engine's embedded audit log, opened by the same rules as the engine's own
+   * ({@link EmbeddedAuditLog}: {@code <data>/audit}, signed with {@code <data>/keys/audit-signing.key},
+   * which is never created for a log that exists; {@code <data>/audit.pub} written only when the log
+   * is created; every checkpoint checked on open), so the starter can observe it. Checkpoint
+   * witnesses are not configured here. A torn tail repaired on open is recorded in the log by the log
    * itself; it is reported loudly here too.
    */
   static TamperEvidentAuditLog embeddedAuditLog(Path data) {
-    AuditSigningKey key = AuditSigningKey.loadOrCreate(data.resolve("keys").resolve("audit-signing.key"));
-    key.publicKey().write(data.resolve(BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE));
-    TamperEvidentAuditLog log = TamperEvidentAuditLog.builder(data.resolve(BreakGlassEngine.AUDIT_DIRECTORY))
-        .signingKey(key).build();
+    TamperEvidentAuditLog log = EmbeddedAuditLog.open(data, Clock.systemUTC(), List.of());
     log.repairedOnOpen().ifPresent(details -> LOG.error("the breakglass audit log in {} had a torn tail (a crash"
         + " or tampering) and was truncated to its last intact record: {}", log.directory(), details));
     return log;
