@@ -122,6 +122,7 @@ public final class BreakGlassEngine {
     private boolean background = true;
     private Backoff rotationBackoff = Backoff.ofDefaults();
     private @Nullable EphemeralCredentials ephemeralCredentials;
+    private @Nullable EngineMetrics metrics;
 
     private Builder() {}
 
@@ -262,6 +263,15 @@ public final class BreakGlassEngine {
     }
 
     /**
+     * Readings for a metrics library: audit append times, alert outbox depth, tainted accounts
+     * (see {@link EngineMetrics}). One instance per engine.
+     */
+    public Builder metrics(EngineMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
      * The durable alert outbox over the channels named by {@code alert.*} properties, plus the
      * channels given in code, plus SLF4J (always, so every alert reaches at least the log).
      */
@@ -325,6 +335,9 @@ public final class BreakGlassEngine {
         throw new IllegalArgumentException("fallThreshold, riseThreshold and passiveFallThreshold must be at least 1,"
             + " were " + fall + ", " + rise + " and " + passiveFall);
       }
+      if (metrics != null && metrics.bound()) {
+        throw new IllegalStateException("this EngineMetrics already serves another engine: create one per engine");
+      }
       BreakGlassPolicy effectivePolicy = policy;
       if (effectivePolicy == null) {
         if (policyFile == null) {
@@ -346,7 +359,8 @@ public final class BreakGlassEngine {
         }
         Duration interval = health.positiveDuration("interval", healthCheckInterval);
         Duration window = health.positiveDuration("passive-window", passiveWindow);
-        AuditSink audit = auditLog(components);
+        AuditSink sink = auditLog(components);
+        AuditSink audit = metrics != null ? metrics.timed(sink) : sink;
         Fingerprinter fingerprinter = fingerprintKey.length > 0 ? new Fingerprinter(fingerprintKey)
             : Fingerprinter.loadOrCreate(components.dataDirectory("the audit fingerprint key").resolve("keys")
                 .resolve("fingerprint.key"));
@@ -367,16 +381,20 @@ public final class BreakGlassEngine {
         owned.addAll(allRotators);
         AlertDispatcher dispatcher = components.own(alertDispatcher(components, audit));
         owned.add(dispatcher);
-        alertIfRepaired(audit, dispatcher);
+        alertIfRepaired(sink, dispatcher);
         if (AuditTrust.alertCopies(components)) {
-          AuditTrust.copyCheckpointsToAlerts(audit, dispatcher);
+          AuditTrust.copyCheckpointsToAlerts(sink, dispatcher);
         }
         EphemeralCredentials ephemeral = ephemeralCredentials != null ? ephemeralCredentials
             : new EphemeralCredentials(clock);
         owned.add(ephemeral);
-        return new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
+        Engine engine = new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
             dispatcher, allProbes, fallRounds, riseRounds, interval, sweepInterval, fingerprinter,
             background, rotationBackoff, ephemeral, owned, passiveFalls, window));
+        if (metrics != null) {
+          metrics.bind(dispatcher, store, effectivePolicy);
+        }
+        return engine;
       } catch (RuntimeException e) {
         components.closeQuietly();
         if (e instanceof ProviderException || e instanceof PolicyException
