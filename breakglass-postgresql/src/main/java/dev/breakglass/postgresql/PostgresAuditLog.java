@@ -311,6 +311,7 @@ public final class PostgresAuditLog implements AuditSink {
       force |= r.checkpoint;
     }
     Checkpoint written;
+    Checkpoint current = null;
     try {
       Connection c = connection();
       c.setAutoCommit(false);
@@ -324,6 +325,10 @@ public final class PostgresAuditLog implements AuditSink {
         written = AuditTables.append(c, head, events, instanceId, key, clock.instant(), force, checkpointEvery,
             checkpointInterval);
         c.commit();
+        if (force && written == null) {
+          // Another instance's checkpoint may already cover everything: report the newest one.
+          current = AuditTables.latestCheckpoint(c);
+        }
       } catch (SQLException | RuntimeException e) {
         Migrations.rollbackQuietly(c);
         throw e;
@@ -343,6 +348,8 @@ public final class PostgresAuditLog implements AuditSink {
     if (written != null) {
       latest = written;
       witnesses.publish(written);
+    } else if (current != null && current.treeSize() > latest.treeSize()) {
+      latest = current;
     }
     for (Request r : batch) {
       r.done.complete(null);

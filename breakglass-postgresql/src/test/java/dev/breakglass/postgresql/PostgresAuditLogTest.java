@@ -187,6 +187,19 @@ class PostgresAuditLogTest {
   }
 
   @Test
+  void checkpointOnOneInstanceReportsTheNewestEvenWhenAnotherInstanceWroteIt() {
+    try (PostgresAuditLog a = log("a").build(); PostgresAuditLog b = log("b").build()) {
+      a.append(event("1"));
+      a.append(event("2"));
+      Checkpoint byA = a.checkpoint();
+      assertThat(byA.treeSize()).isEqualTo(2);
+
+      assertThat(b.checkpoint()).isEqualTo(byA);
+      assertThat(b.latestCheckpoint().treeSize()).isEqualTo(2);
+    }
+  }
+
+  @Test
   void anInstanceWithAnotherSigningKeyIsRefused() {
     log("a").build().close();
     assertThatThrownBy(() -> PostgresAuditLog.builder(dataSource).signingKey(AuditSigningKey.generate()).build())
