@@ -292,7 +292,7 @@ public final class PostgresAuditLog implements AuditSink {
       boolean timeForCheckpoint = System.nanoTime() - lastCheckpointCheck >= checkpointInterval.toNanos();
       if (!batch.isEmpty() || timeForCheckpoint) {
         lastCheckpointCheck = System.nanoTime();
-        commit(batch);
+        stop |= commit(batch);
       }
       if (stop) {
         closeConnection();
@@ -301,9 +301,11 @@ public final class PostgresAuditLog implements AuditSink {
     }
   }
 
-  private void commit(List<Request> batch) {
+  /** Commits {@code batch} and whatever joined it while the head lock was awaited; true if STOP joined. */
+  private boolean commit(List<Request> batch) {
     List<AuditEvent> events = new ArrayList<>(batch.size());
     boolean force = false;
+    boolean stop = false;
     for (Request r : batch) {
       if (r.event != null) {
         events.add(r.event);
@@ -321,6 +323,23 @@ public final class PostgresAuditLog implements AuditSink {
         if (!head.logId.equals(logId)) {
           throw new AuditUnavailableException("the database now holds another audit log (" + head.logId
               + ") than the one opened (" + logId + "); refusing to write");
+        }
+        // Other instances held the lock while we waited: appends that arrived meanwhile join this commit.
+        int before = batch.size();
+        queue.drainTo(batch, Math.max(0, MAX_BATCH - before));
+        for (int i = batch.size() - 1; i >= before; i--) {
+          Request r = batch.get(i);
+          if (r == Request.STOP) {
+            stop = true;
+            batch.remove(i);
+          }
+        }
+        for (int i = before; i < batch.size(); i++) {
+          Request r = batch.get(i);
+          if (r.event != null) {
+            events.add(r.event);
+          }
+          force |= r.checkpoint;
         }
         written = AuditTables.append(c, head, events, instanceId, key, clock.instant(), force, checkpointEvery,
             checkpointInterval);
@@ -343,7 +362,7 @@ public final class PostgresAuditLog implements AuditSink {
       for (Request r : batch) {
         r.done.completeExceptionally(failure);
       }
-      return;
+      return stop;
     }
     if (written != null) {
       latest = written;
@@ -354,6 +373,7 @@ public final class PostgresAuditLog implements AuditSink {
     for (Request r : batch) {
       r.done.complete(null);
     }
+    return stop;
   }
 
   private Connection connection() throws SQLException {
