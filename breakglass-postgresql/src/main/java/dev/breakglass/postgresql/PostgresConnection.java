@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
+import org.jspecify.annotations.Nullable;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -42,9 +43,9 @@ public final class PostgresConnection {
 
   /** Configures the connection; validates each value as it is set. Not thread-safe. */
   public static final class Builder {
-    private String url;
-    private String user;
-    private Supplier<char[]> password;
+    private @Nullable String url;
+    private @Nullable String user;
+    private @Nullable Supplier<char[]> password;
     private Duration connectTimeout = Duration.ofSeconds(10);
     private Duration socketTimeout = Duration.ofSeconds(30);
 
@@ -119,11 +120,11 @@ public final class PostgresConnection {
   private static final class Source implements DataSource {
     private final String url;
     private final String user;
-    private final Supplier<char[]> password;
+    private final @Nullable Supplier<char[]> password;
     private final int connectTimeout;
     private final int socketTimeout;
 
-    Source(String url, String user, Supplier<char[]> password, int connectTimeout, int socketTimeout) {
+    Source(String url, String user, @Nullable Supplier<char[]> password, int connectTimeout, int socketTimeout) {
       this.url = url;
       this.user = user;
       this.password = password;
@@ -156,7 +157,7 @@ public final class PostgresConnection {
     }
 
     @Override
-    public PrintWriter getLogWriter() {
+    public @Nullable PrintWriter getLogWriter() {
       return null;
     }
 
