@@ -28,13 +28,29 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class SealedCredentialVaultContract extends CredentialVaultContract {
 
-  /** A new, empty sealed vault with at least three custodians and a threshold of at least two. */
+  /**
+   * A new, empty sealed vault with at least three custodians and a threshold of at least two.
+   *
+   * @return the vault under test
+   * @throws Exception if the vault cannot be created; the test fails
+   */
   protected abstract SealedCredentialVault newSealedVault() throws Exception;
 
-  /** Every custodian's encoded share of {@code vault}, keyed by custodian. Fresh arrays each call. */
+  /**
+   * Every custodian's encoded share of {@code vault}, keyed by custodian. Fresh arrays each call.
+   *
+   * @param vault a vault made by {@link #newSealedVault()}
+   * @return custodian name to encoded share, for all of the vault's custodians
+   */
   protected abstract Map<String, char[]> shares(SealedCredentialVault vault);
 
-  /** Valid shares of a different vault with the same custodian names as {@code vault}. */
+  /**
+   * Valid shares of a different vault with the same custodian names as {@code vault}.
+   *
+   * @param vault a vault made by {@link #newSealedVault()}
+   * @return custodian name to an encoded share of another vault
+   * @throws Exception if the other vault cannot be created; the test fails
+   */
   protected abstract Map<String, char[]> sharesOfAnotherVault(SealedCredentialVault vault) throws Exception;
 
   @Override
