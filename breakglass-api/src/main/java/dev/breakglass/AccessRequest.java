@@ -228,7 +228,7 @@ public final class AccessRequest {
     }
 
     /**
-     * The network address the request came from, recorded in the audit trail.
+     * The network address the request came from, recorded in the audit trail as a keyed fingerprint.
      *
      * @param clientAddress the address, or {@code null} if unknown
      * @return this builder

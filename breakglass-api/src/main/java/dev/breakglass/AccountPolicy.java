@@ -271,7 +271,8 @@ public record AccountPolicy(
     }
 
     /**
-     * Adds kinds of identification evidence every request must carry (for example {@code "webauthn"}).
+     * Adds kinds of identification evidence every request must carry (for example {@code "badge"}),
+     * matched against the kinds in {@link AccessRequest#identification()}.
      *
      * @param kinds evidence kinds (not blank)
      * @return this builder

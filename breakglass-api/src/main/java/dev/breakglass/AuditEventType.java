@@ -77,7 +77,11 @@ public enum AuditEventType {
    * neither signed nor delivered.
    */
   ALERT_OUTBOX_TAMPERED,
-  /** A torn write at the end of the audit log was found at start and cut off; details name the offset. */
+  /**
+   * A torn tail of the audit log (a partial or checksum-failing last record) was truncated when the
+   * log was opened; details say what was cut. Any other damage refuses the log instead
+   * ({@link #AUDIT_LOG_REFUSED}).
+   */
   AUDIT_LOG_REPAIRED,
   /**
    * The audit log failed its checks at start (a checkpoint missing, invalid or of another log, the

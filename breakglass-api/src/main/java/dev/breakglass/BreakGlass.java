@@ -66,7 +66,8 @@ public interface BreakGlass extends AutoCloseable {
    * @param request who asks for which account, for how long, and why
    * @return the new grant; keep its {@link EmergencyAccessGrant#id()} to approve, revoke or close it
    * @throws AccessDeniedException with the reason the policy refused the request
-   * @throws RateLimitedException if the requester or account has asked too often
+   * @throws RateLimitedException (an {@link AccessDeniedException}) if the requester has asked too
+   *     often; try again after {@link RateLimitedException#retryAfter()}
    * @throws AuditUnavailableException if the request could not be audited (nothing was recorded)
    */
   EmergencyAccessGrant requestAccess(AccessRequest request);
@@ -90,33 +91,39 @@ public interface BreakGlass extends AutoCloseable {
    * @param custodian the custodian who refuses (recorded)
    * @param reason why, for the audit trail
    * @return the grant, now {@link GrantStatus#DENIED}
-   * @throws AccessDeniedException if the grant is unknown or no longer pending, or the custodian may
-   *     not act on it
+   * @throws AccessDeniedException with {@link ReasonCode#GRANT_NOT_FOUND} for an unknown id, or with
+   *     the reason the custodian may not deny this request (the refusal is audited)
    * @throws AuditUnavailableException if the denial could not be audited (nothing changed)
    */
   EmergencyAccessGrant deny(String grantId, String custodian, String reason);
 
   /**
    * Ends a pending or active grant immediately, for example when access was requested by mistake or
-   * misuse is suspected. The credential of an ended grant is rotated.
+   * misuse is suspected. The requester, the account's custodians and the incident declarers may
+   * revoke. The credential of an ended grant is rotated.
    *
    * @param grantId the id of the grant to end
    * @param actor who revokes it (recorded)
    * @param reason why, for the audit trail
    * @return the grant, now {@link GrantStatus#REVOKED}
-   * @throws AccessDeniedException if the grant is unknown or already ended
+   * @throws AccessDeniedException with {@link ReasonCode#GRANT_NOT_FOUND} for an unknown id,
+   *     {@link ReasonCode#NOT_AUTHORIZED} for anyone else, or {@link ReasonCode#GRANT_NOT_ACTIVE} if
+   *     the grant has already ended
    * @throws AuditUnavailableException if the revocation could not be audited (nothing changed)
    */
   EmergencyAccessGrant revoke(String grantId, String actor, String reason);
 
   /**
    * Closes an active grant because the work is done. Call it as soon as the emergency work ends
-   * rather than waiting for expiry; the credential is then rotated.
+   * rather than waiting for expiry; the credential is then rotated. The requester, the account's
+   * custodians and the incident declarers may close.
    *
-   * @param grantId the id of the active grant
+   * @param grantId the id of the grant
    * @param actor who closes it (recorded)
    * @return the grant, now {@link GrantStatus#CLOSED}
-   * @throws AccessDeniedException if the grant is unknown or not active
+   * @throws AccessDeniedException with {@link ReasonCode#GRANT_NOT_FOUND} for an unknown id,
+   *     {@link ReasonCode#NOT_AUTHORIZED} for anyone else, or {@link ReasonCode#GRANT_NOT_ACTIVE} if
+   *     the grant has already ended
    * @throws AuditUnavailableException if the closing could not be audited (nothing changed)
    */
   EmergencyAccessGrant close(String grantId, String actor);
@@ -154,12 +161,13 @@ public interface BreakGlass extends AutoCloseable {
   EmergencyState.Incident declareIncident(String actor, String reason);
 
   /**
-   * Closes the declared incident; the emergency ends unless the primary is still unhealthy.
+   * Closes the declared incident; the emergency ends unless the primary is still unhealthy. Does
+   * nothing if no incident is open.
    *
-   * @param actor who closes the incident (recorded)
+   * @param actor who closes the incident; must be one of {@link BreakGlassPolicy#incidentDeclarers()}
    * @param reason why, for the audit trail
-   * @throws AccessDeniedException with {@link ReasonCode#NOT_AUTHORIZED} if the actor is not an
-   *     incident declarer
+   * @throws AccessDeniedException with {@link ReasonCode#NOT_AUTHORIZED} for anyone else (the
+   *     attempt is audited)
    */
   void closeIncident(String actor, String reason);
 
@@ -273,7 +281,7 @@ public interface BreakGlass extends AutoCloseable {
      * Where the embedded defaults keep their files (audit log, vault, grant state). Give each
      * application its own directory, on a disk that survives restarts.
      *
-     * @param directory the directory; created if it does not exist
+     * @param directory the directory; created owner-only if it does not exist
      * @return this builder
      */
     Builder dataDirectory(Path directory);

@@ -63,7 +63,7 @@ public interface EmergencyAccessGrant {
    * duration, requested-at). Custodians approve this exact digest: show it to them and pass it in
    * their {@link Approval}.
    *
-   * @return the lowercase hex digest
+   * @return the digest, in hex
    */
   String requestDigest();
 

@@ -14,8 +14,8 @@ public interface CredentialRotator extends AutoCloseable {
   String name();
 
   /**
-   * Whether this rotator handles {@code account}. The engine asks each configured rotator and uses
-   * the first that answers {@code true}.
+   * Whether this rotator handles {@code account}. The engine uses the first configured rotator
+   * that supports an account, for both {@link #rotate} and {@link #verify}.
    *
    * @param account a break-glass account name
    * @return {@code true} if {@link #rotate} can replace its credential

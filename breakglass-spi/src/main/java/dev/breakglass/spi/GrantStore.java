@@ -14,7 +14,8 @@ import java.util.Set;
  */
 public interface GrantStore extends AutoCloseable {
   /**
-   * Stores a new grant at version 0. Must be durable when it returns.
+   * Stores a new grant at version 0. A store that keeps state across restarts has made it durable
+   * when this returns.
    *
    * @param grant the new grant
    * @throws IllegalStateException if a grant with that id exists
