@@ -304,8 +304,14 @@ public interface BreakGlass extends AutoCloseable {
 
     /**
      * Sets a configuration property: provider selection by name ({@code vault}, {@code grant-store},
-     * {@code alert.channels}, {@code probes}, {@code rotator}) and provider settings (for example
-     * {@code probe.oidc.issuer}).
+     * {@code alert.channels}, {@code probes}, {@code rotators}, {@code witness}; lists are
+     * comma-separated) and provider settings under {@code <kind>.<name>.} (for example
+     * {@code probe.oidc.issuer} or {@code vault.file.path}).
+     *
+     * <pre>{@code
+     * builder.property("probes", "oidc")
+     *        .property("probe.oidc.issuer", "https://login.example.com");
+     * }</pre>
      *
      * @param key the property name
      * @param value its value; a later call with the same key replaces it

@@ -4,6 +4,25 @@ package dev.breakglass.spi;
  * Creates one kind of component, selected by {@link #name()} from configuration. Implementations
  * need a public no-argument constructor (or a {@code provider()} method on the module path).
  *
+ * <h2>Writing and registering a provider</h2>
+ * Implement the sub-interface for the component ({@link HealthProbeProvider},
+ * {@link AlertChannelProvider}, {@link CredentialVaultProvider}, ...), then register it both ways so
+ * it is found on the class path and on the module path:
+ *
+ * <pre>{@code
+ * public final class StatusPageProbeProvider implements HealthProbeProvider {
+ *   public String name() { return "status-page"; }
+ *   public HealthProbe create(ProviderContext context) {
+ *     return new StatusPageProbe(URI.create(context.require("url")), context.clock());
+ *   }
+ * }
+ * // META-INF/services/dev.breakglass.spi.HealthProbeProvider:  com.example.StatusPageProbeProvider
+ * // module-info.java:  provides dev.breakglass.spi.HealthProbeProvider with com.example.StatusPageProbeProvider;
+ * }</pre>
+ *
+ * The host then selects it by name and configures it under its prefix, for example
+ * {@code property("probes", "status-page")} and {@code property("probe.status-page.url", "https://...")}.
+ *
  * @param <T> the component type
  */
 public interface Provider<T> {
