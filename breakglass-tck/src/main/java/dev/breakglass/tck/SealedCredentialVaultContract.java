@@ -24,7 +24,25 @@ import org.junit.jupiter.api.Test;
  * vault, under another custodian's name or altered in transit is an error, never a wrong secret.
  *
  * <p>Supply {@link #newSealedVault()}, {@link #shares(SealedCredentialVault)} and
- * {@link #sharesOfAnotherVault(SealedCredentialVault)}.
+ * {@link #sharesOfAnotherVault(SealedCredentialVault)}, plus {@link #reopen} from the parent
+ * contract:
+ *
+ * <pre>{@code
+ * class MySealedVaultTest extends SealedCredentialVaultContract {
+ *   @TempDir Path dir;
+ *   private final Map<SealedCredentialVault, Map<String, char[]>> issued = new HashMap<>();
+ *
+ *   @Override protected SealedCredentialVault newSealedVault() {
+ *     MySealedVault.Created created = MySealedVault.create(dir.resolve(UUID.randomUUID() + ".vault"),
+ *         2, Set.of("carol", "dave", "erin"));        // threshold 2 of 3 custodians
+ *     issued.put(created.vault(), created.shares());
+ *     return created.vault();
+ *   }
+ *   @Override protected Map<String, char[]> shares(SealedCredentialVault vault) { ... copies of issued.get(vault) ... }
+ *   @Override protected Map<String, char[]> sharesOfAnotherVault(SealedCredentialVault vault) { ... }
+ *   @Override protected CredentialVault reopen(CredentialVault vault) { ... }
+ * }
+ * }</pre>
  */
 public abstract class SealedCredentialVaultContract extends CredentialVaultContract {
 
