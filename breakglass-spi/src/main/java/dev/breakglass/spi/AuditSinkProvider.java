@@ -33,6 +33,9 @@ public interface AuditSinkProvider extends Provider<AuditSink> {
    * <p>The default refuses any witness (the sink writes no checkpoints they could check) and
    * otherwise calls {@link #create(ProviderContext)}.
    *
+   * @param context this sink's settings (the properties under {@code audit.<name>.})
+   * @param witnesses the engine's checkpoint witnesses, possibly none
+   * @return the sink, ready for appends
    * @throws dev.breakglass.ProviderException if the configuration is incomplete or invalid, or the
    *     sink cannot take witnesses
    */
