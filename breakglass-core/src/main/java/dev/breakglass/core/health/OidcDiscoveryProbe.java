@@ -220,7 +220,7 @@ public final class OidcDiscoveryProbe implements HealthProbe {
       this.discoveryUri = URI.create(base + DISCOVERY_PATH);
     }
 
-    /** Bound on each request as a whole: connect, headers and body. Default 2 seconds. */
+    /** Bound on each request as a whole: connect, headers and body. Default 1 second. */
     public Builder timeout(Duration timeout) {
       this.timeout = positive("timeout", timeout);
       return this;
