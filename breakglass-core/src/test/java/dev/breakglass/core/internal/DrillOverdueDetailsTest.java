@@ -23,7 +23,7 @@ class DrillOverdueDetailsTest {
   }
 
   @Test
-  void checkDrillsNow_namesTheOverdueAccounts_andTheRecordSaysWhenTheLastDrillPassed() {
+  void checkDrillsNow_namesTheOverdueAccounts_andTheRecordSaysWhenTheLastDrillPassed() throws Exception {
     try (EngineFixture f = new EngineFixture(dir, DrillTest.drilledPolicy(Duration.ofDays(90)))) {
       Instant started = f.clock.instant();
       assertThat(f.engine.checkDrillsNow()).isEmpty();
@@ -32,6 +32,8 @@ class DrillOverdueDetailsTest {
       assertThat(f.engine.checkDrillsNow()).containsExactly(DB);
       assertThat(overdue(f)).singleElement().satisfies(e -> assertThat(e.details())
           .containsEntry("lastDrill", "none since " + started).containsEntry("drillEvery", "PT2160H"));
+      assertThat(f.alerts.await(AuditEventType.DRILL_OVERDUE).summary())
+          .isEqualTo("[DRILL] " + DB + " is overdue for a drill: none passed since " + started + ", interval PT2160H");
 
       DrillResult drill = f.engine.drill(DB, "alice");
       assertThat(drill.succeeded()).isTrue();
@@ -41,6 +43,9 @@ class DrillOverdueDetailsTest {
       assertThat(f.engine.checkDrillsNow()).containsExactly(DB);
       assertThat(overdue(f)).hasSize(2).last().satisfies(e -> assertThat(e.details())
           .containsEntry("lastDrill", drill.finishedAt().toString()));
+      assertThat(f.alerts.received()).filteredOn(a -> a.type() == AuditEventType.DRILL_OVERDUE).hasSize(2).last()
+          .satisfies(a -> assertThat(a.summary()).isEqualTo("[DRILL] " + DB + " is overdue for a drill: last passed "
+              + drill.finishedAt() + ", interval PT2160H"));
     }
   }
 }
