@@ -103,4 +103,31 @@ class ChannelSettingsTest {
       }
     }
   }
+
+  @Test
+  void aUdpMessageOfExactlyTheDatagramLimit_isSentWhole() throws Exception {
+    try (SyslogListener l = SyslogListener.udp();
+        SyslogAlertChannel c = SyslogAlertChannel.builder("127.0.0.1", l.port())
+            .transport(SyslogAlertChannel.Transport.UDP).hostname("h").maxDatagramBytes(480).build()) {
+      int base = c.format(withSummary("x")).length - 1;
+      var exact = withSummary("x".repeat(480 - base));
+      assertThat(c.format(exact)).hasSize(480);
+
+      c.deliver(exact);
+
+      assertThat(l.await(1)).singleElement().asString().endsWith("x".repeat(480 - base));
+      assertThat(l.raw().get(0)).hasSize(480);
+    }
+  }
+
+  @Test
+  void aWebhookUrlWithAnExplicitPort_keepsItInItsName() {
+    assertThat(WebhookAlertChannel.builder(java.net.URI.create("http://127.0.0.1:0/x")).build().toString())
+        .isEqualTo("WebhookAlertChannel[webhook, generic, http://127.0.0.1:0]");
+  }
+
+  private static dev.breakglass.spi.Alert withSummary(String summary) {
+    return new dev.breakglass.spi.Alert("a-1", java.time.Instant.parse("2026-03-01T10:15:30Z"), Severity.INFO,
+        dev.breakglass.AuditEventType.GRANT_ISSUED, summary, "g-1", "db-root", java.util.Map.of());
+  }
 }
