@@ -26,11 +26,13 @@ final class EvidenceChecker {
   static DrillEvidence.Verification check(String name, byte[] file, @Nullable AuditPublicKey trusted,
       byte @Nullable [] reportFile, @Nullable String reportName) {
     List<String> failures = new ArrayList<>();
+    boolean looksLikePack = EvidenceFormat.split(file) != null
+        || new String(file, StandardCharsets.ISO_8859_1).contains("\"drillId\"");
     JsonNode root;
     try {
       root = EvidenceFormat.MAPPER.readTree(file);
     } catch (JacksonException e) {
-      if (!new String(file, StandardCharsets.ISO_8859_1).contains("\"" + EvidenceFormat.FORMAT + "\"")) {
+      if (!looksLikePack) {
         throw new IllegalArgumentException(name + " is not a drill evidence pack (not JSON: "
             + e.getOriginalMessage() + "); give the " + EvidenceFormat.PACK_SUFFIX + " file a drill wrote");
       }
@@ -38,13 +40,19 @@ final class EvidenceChecker {
           + "): it was altered or cut after it was written");
       return new DrillEvidence.Verification(false, failures, null, null, null, 0, null, null, trusted != null);
     }
-    if (root == null || !root.isObject() || !EvidenceFormat.FORMAT.equals(text(root, "format"))) {
+    if (root == null || !root.isObject() || (!looksLikePack && !EvidenceFormat.FORMAT.equals(text(root, "format")))) {
       throw new IllegalArgumentException(name + " is not a drill evidence pack (its \"format\" is not \""
           + EvidenceFormat.FORMAT + "\"); give the " + EvidenceFormat.PACK_SUFFIX + " file a drill wrote");
     }
+    if (!EvidenceFormat.FORMAT.equals(text(root, "format"))) {
+      failures.add("format: the pack says \"" + text(root, "format") + "\", not \"" + EvidenceFormat.FORMAT + "\"");
+    }
     if (root.path("version").asInt(-1) != EvidenceFormat.VERSION) {
-      throw new IllegalArgumentException(name + " is an evidence pack of version " + root.path("version")
-          + ", which this tool does not know (it reads version " + EvidenceFormat.VERSION + "); use a newer tool");
+      if (signedByItsOwnKey(file, root)) {
+        throw new IllegalArgumentException(name + " is an evidence pack of version " + root.path("version")
+            + ", which this tool does not know (it reads version " + EvidenceFormat.VERSION + "); use a newer tool");
+      }
+      failures.add("version: the pack says " + root.path("version") + ", not " + EvidenceFormat.VERSION);
     }
     String drillId = text(root, "drillId");
 
@@ -74,6 +82,17 @@ final class EvidenceChecker {
     return new DrillEvidence.Verification(failures.isEmpty(), failures, drillId, text(root.path("summary"), "account"),
         text(root.path("summary"), "outcome"), events.size(), checkpoint, key == null ? null : key.keyId(),
         trusted != null);
+  }
+
+  /** Whether the pack is intact under the key it carries (a genuine pack of another version). */
+  private static boolean signedByItsOwnKey(byte[] file, JsonNode root) {
+    EvidenceFormat.Split split = EvidenceFormat.split(file);
+    try {
+      AuditPublicKey packed = AuditPublicKey.fromRaw(decode(Objects.requireNonNullElse(text(root, "publicKey"), "")));
+      return split != null && packed.verify(EvidenceFormat.signed(split.body()), decodeOrEmpty(split.signature()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static @Nullable AuditPublicKey key(JsonNode root, @Nullable AuditPublicKey trusted, List<String> failures) {
