@@ -95,6 +95,14 @@ class DrillEvidenceTest {
   }
 
   @Test
+  void theIncidentReviewOfTheLogMarksTheDrillGrantAsADrill() {
+    String text = dev.breakglass.core.audit.PostIncidentReport.of(dev.breakglass.core.audit.AuditLogReader.readEvents(
+        data.resolve(BreakGlassEngine.AUDIT_DIRECTORY))).toText();
+    assertThat(text).contains("Grants (1 request, 1 issued, 1 of them a drill)")
+        .contains(drill.drillId() + ": alice -> " + ACCOUNT + " (DRILL, never real access)");
+  }
+
+  @Test
   void everyOneByteChangeAnywhereInThePackFailsVerification() throws IOException {
     byte[] original = Files.readAllBytes(written.pack());
     Path tampered = dir.resolve("tampered.evidence.json");
