@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -92,6 +94,11 @@ final class DrillCommands {
     @Option(names = "--ticket", paramLabel = "ID", description = "The drill's ticket (required if the policy asks).")
     @Nullable String ticket;
 
+    @Option(names = "--identification", paramLabel = "KIND=EVIDENCE",
+        description = "Identification the policy asks of the requester (repeat for each kind), e.g. badge=E-10442; "
+            + "stored as a keyed fingerprint.")
+    Map<String, String> identification = new LinkedHashMap<>();
+
     @Option(names = "--evidence-dir", paramLabel = "DIR",
         description = "Where to write the evidence pack and HTML report. Default: <data>/" + DrillEvidence.DIRECTORY
             + ".")
@@ -126,9 +133,10 @@ final class DrillCommands {
             "the policy " + policy + " has no account '" + account + "' (accounts: "
                 + String.join(", ", breakGlass.policy().accounts().keySet()) + ")"));
         requireEnoughApprovers(rules);
-        EmergencyAccessGrant grant = breakGlass.requestDrill(AccessRequest.builder().requester(actor)
-            .account(account).reason(reason).ticket(ticket)
-            .duration(min(rules.maxDuration(), Duration.ofMinutes(15))).build());
+        AccessRequest.Builder request = AccessRequest.builder().requester(actor).account(account).reason(reason)
+            .ticket(ticket).duration(min(rules.maxDuration(), Duration.ofMinutes(15)));
+        identification.forEach(request::identification);
+        EmergencyAccessGrant grant = breakGlass.requestDrill(request.build());
         progress.step("request", "filed as drill " + grant.id() + (rules.approvalsRequired() == 0 ? ""
             : ", waiting for " + rules.approvalsRequired() + " " + AuditCommands.plural(rules.approvalsRequired(),
                 "approval")));

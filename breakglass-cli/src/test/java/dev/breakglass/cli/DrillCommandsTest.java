@@ -56,6 +56,10 @@ class DrillCommandsTest {
           not-in-vault:
             requesters: [alice]
             approvals: 0
+          badge-admin:
+            requesters: [alice]
+            approvals: 0
+            identification: [badge]
         """);
     Path pass = dir.resolve("vault.pass");
     Files.writeString(pass, PASSPHRASE + "\n");
@@ -67,6 +71,7 @@ class DrillCommandsTest {
         Argon2Parameters.recommended())) {
       vault.write("app-admin", SECRET.toCharArray());
       vault.write("prod-db-admin", SECRET.toCharArray());
+      vault.write("badge-admin", SECRET.toCharArray());
     }
   }
 
@@ -124,6 +129,14 @@ class DrillCommandsTest {
         .as(cli.out + cli.err).isEqualTo(0);
     assertThat(cli.out).containsPattern("approval +ok +by carol \\(1 of 2\\)")
         .containsPattern("approval +ok +by dave \\(2 of 2\\)").contains("PASSED");
+  }
+
+  @Test
+  void identificationThePolicyAsksForIsGivenOnTheCommandLine() {
+    assertThat(drill("badge-admin")).isEqualTo(2);
+    assertThat(cli.err).containsIgnoringCase("badge");
+    assertThat(drill("badge-admin", "--identification", "badge=E-10442")).as(cli.out + cli.err).isEqualTo(0);
+    assertThat(cli.out).contains("PASSED");
   }
 
   @Test

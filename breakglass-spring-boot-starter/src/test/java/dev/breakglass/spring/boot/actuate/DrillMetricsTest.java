@@ -39,7 +39,7 @@ class DrillMetricsTest {
           .vault(vault).rotator(VaultOnlyRotator.forAnyAccount(SecretGenerator.defaults()))
           .metrics(engineMetrics).background(false).build()) {
         BreakGlassMetrics metrics = new BreakGlassMetrics(breakGlass, engineMetrics);
-        engineMetrics.onAuditAppend(metrics);
+        engineMetrics.onAuditAppend(metrics::appended);
         metrics.bindTo(registry);
 
         DrillResult drill = breakGlass.drill("app-admin", "alice");
