@@ -203,8 +203,8 @@ public interface BreakGlass extends AutoCloseable {
    * identification, duration, rate limit, account free and not tainted), except that no emergency
    * is needed, and it is refused while an emergency is open (the account must stay free for real
    * use). The account's custodians then approve the returned grant with {@link #approve}, exactly
-   * as they would a real request (attached shares unseal a custodian-sealed vault; signatures are
-   * checked where keys are registered), and someone finishes it with {@link #completeDrill}.
+   * as they would a real request (attached shares unseal a custodian-sealed vault), and someone
+   * finishes it with {@link #completeDrill}.
    *
    * <pre>{@code
    * EmergencyAccessGrant drill = breakGlass.requestDrill(AccessRequest.builder()
@@ -221,6 +221,8 @@ public interface BreakGlass extends AutoCloseable {
    * can never be used as real access: {@link EmergencyAccessGrant#releaseCredential()} and the
    * guard refuse it with {@link ReasonCode#DRILL_GRANT}.
    *
+   * @param request the drill request, under every rule of the account's policy (requester, reason,
+   *     ticket, identification, duration) except the emergency
    * @return the drill's grant, {@link GrantStatus#PENDING_APPROVAL} (or already active if the
    *     account needs no approvals); its {@link EmergencyAccessGrant#id()} is the drill's id
    * @throws InvalidRequestException if the account is ephemeral, has no rotator that can prove its
