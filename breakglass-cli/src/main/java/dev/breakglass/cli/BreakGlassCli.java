@@ -92,7 +92,8 @@ public final class BreakGlassCli {
           "  breakglass report /var/lib/breakglass/audit --public-key audit.pub \\",
           "      --format html --out review.html",
           "  breakglass drill app-admin --data data --policy policy.yaml --actor alice",
-          "  breakglass evidence verify data/drills/bg-drill-1f2e.evidence.json --public-key audit.pub",
+          "  breakglass evidence verify data/drills/bg-drill-1f2e.evidence.json \\",
+          "      --public-key audit.pub",
           "  breakglass verify --help"})
   static final class Root implements Callable<Integer> {
     @Spec CommandSpec spec;

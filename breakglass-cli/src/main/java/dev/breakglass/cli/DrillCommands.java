@@ -55,10 +55,13 @@ final class DrillCommands {
               + "configuration."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass drill app-admin --data /var/lib/myapp/breakglass \\",
-          "      --policy /etc/myapp/breakglass.yaml --config /etc/myapp/breakglass.properties --actor alice",
-          "  breakglass drill prod-db-admin --data data --policy policy.yaml --config engine.properties \\",
-          "      --actor alice --ticket DRILL-2026-Q4 --approver carol --approver dave",
-          "  breakglass drill app-admin --data data --policy policy.yaml --actor alice --json | jq .passed"})
+          "      --policy /etc/myapp/breakglass.yaml \\",
+          "      --config /etc/myapp/breakglass.properties --actor alice",
+          "  breakglass drill prod-db-admin --data data --policy policy.yaml \\",
+          "      --config engine.properties --actor alice --ticket DRILL-2026-Q4 \\",
+          "      --approver carol --approver dave",
+          "  breakglass drill app-admin --data data --policy policy.yaml \\",
+          "      --actor alice --json | jq .passed"})
   static final class Drill implements Callable<Integer> {
     private final BreakGlassCli cli;
 
@@ -271,7 +274,8 @@ final class DrillCommands {
       description = "Check the evidence a drill wrote.",
       subcommands = {EvidenceVerify.class},
       footerHeading = "%nExamples:%n",
-      footer = {"  breakglass evidence verify drills/bg-drill-1f2e.evidence.json --public-key audit.pub"})
+      footer = {"  breakglass evidence verify drills/bg-drill-1f2e.evidence.json \\",
+          "      --public-key audit.pub"})
   static final class Evidence implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -292,7 +296,7 @@ final class DrillCommands {
               + "2 the file is missing or not an evidence pack."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass evidence verify bg-drill-1f2e.evidence.json --public-key audit.pub",
-          "  breakglass evidence verify bg-drill-1f2e.evidence.json --public-key audit.pub --json | jq .valid"})
+          "  breakglass evidence verify bg-drill-1f2e.evidence.json --json | jq .valid"})
   static final class EvidenceVerify implements Callable<Integer> {
     private final BreakGlassCli cli;
 

@@ -237,6 +237,8 @@ class DrillCommandsTest {
     assertThat(cli.run("drill", "--help")).isEqualTo(0);
     assertThat(cli.out).contains("Usage: breakglass drill").contains("Examples:").contains("--approver")
         .contains("Exit status");
+    assertThat(cli.out.lines().dropWhile(l -> !l.equals("Examples:")).skip(1).toList()).isNotEmpty()
+        .allSatisfy(l -> assertThat(l).as("examples can be pasted: no wrapped line").hasSizeLessThanOrEqualTo(80));
     assertThat(cli.run("evidence", "verify", "--help")).isEqualTo(0);
     assertThat(cli.out).contains("Usage: breakglass evidence verify").contains("Examples:").contains("--public-key");
     assertThat(cli.run("evidence")).isEqualTo(2);
