@@ -113,9 +113,9 @@ public final class Engine implements BreakGlass {
     this.rotation = new RotationScheduler(accounts, config.vault(), config.rotators(), recorder, clock,
         config.rotationBackoff(), rotationThread);
     this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
-    this.drills = new Drills(policy, config.vault(), rotation, freshness, recorder);
     this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
         new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral());
+    this.drills = new Drills(policy, lifecycle, grants, rules, release, rotation, freshness, monitor, recorder);
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
     if (config.background()) {
@@ -226,6 +226,21 @@ public final class Engine implements BreakGlass {
   public List<CredentialCheck> checkCredentials() {
     ensureOpen();
     return drills.withLastDrill(freshness.checkAll());
+  }
+
+  @Override
+  public EmergencyAccessGrant requestDrill(AccessRequest request) {
+    Objects.requireNonNull(request, "request");
+    ensureOpen();
+    return handle(drills.request(request));
+  }
+
+  @Override
+  public DrillResult completeDrill(String grantId, String actor) {
+    Objects.requireNonNull(grantId, "grantId");
+    Objects.requireNonNull(actor, "actor");
+    ensureOpen();
+    return drills.complete(grantId, actor);
   }
 
   @Override
