@@ -1,28 +1,17 @@
 package dev.breakglass.core.internal;
 
-import dev.breakglass.ApprovalRecord;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.spi.AccountState;
+import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
 import dev.breakglass.spi.GrantStoreProvider;
+import dev.breakglass.spi.IncidentState;
 import dev.breakglass.spi.ProviderContext;
-import dev.breakglass.spi.files.DurableFiles;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
+import dev.breakglass.spi.ThrottleState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,28 +20,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
-import java.util.zip.CRC32C;
-import org.jspecify.annotations.Nullable;
 
 /**
- * The durable embedded grant store: every grant and account state lives in {@code <dir>/grants.journal}
- * (an append-only journal of CRC-framed records) and {@code <dir>/grants.snapshot} (the compacted
- * state), both owner-only. A mutation returns only after its journal frame has been forced to disk,
- * so an acknowledged change survives a crash or a SIGKILL; concurrent writers share one fsync (group
- * commit).
+ * The durable embedded state store: the whole state model of {@link GrantStore} lives in
+ * {@code <dir>/grants.journal} (an append-only journal of CRC-framed records, format in
+ * {@link StateCodec}, files and fsync in {@link StateJournal}) and {@code <dir>/grants.snapshot} (the
+ * compacted state), both owner-only. A mutation returns only after its journal frame has been forced
+ * to disk, so an acknowledged change survives a crash or a SIGKILL; concurrent writers share one fsync
+ * (group commit).
  *
  * <p>Compare-and-set decisions and journal appends happen under one lock, so the journal order is the
  * order in which the maps changed. A writer then waits, outside that lock, until the journal is forced
  * up to its own frame. A reader can therefore see a change whose fsync is still under way; any change
  * it makes because of it is journaled after it, so it can never be acknowledged without it.
  *
+ * <p><b>Write-behind.</b> The engine switches its own store to {@link #writeBehind()} when its audit log
+ * can be read back: every change it makes is then derived from an audit record that is already durable,
+ * the log is the redo log (the engine rolls the store forward from it at start), and a writer no longer
+ * waits for the store's fsync. A flusher thread forces the journal continuously, and
+ * {@link #awaitDurable()} waits for it where a change (a rate-limit count) has no audit record behind it.
+ *
  * <p>At open the snapshot is read (strictly: a bad frame there refuses to open), then the journal is
  * replayed up to its first incomplete or corrupt frame, which a crash mid-write leaves at the tail and
  * which was never acknowledged; the file is cut there. The state is then written as a new snapshot
  * (atomic replace) and the journal emptied. The journal is compacted the same way once it passes
- * {@link #COMPACT_BYTES}. Replay is idempotent (a record replaces one with a lower version only), so a
- * crash between snapshot and truncation loses nothing.
+ * {@link #COMPACT_BYTES}. Replay is idempotent (a record replaces one with a lower version only;
+ * throttles, which a purge may restart at version 1, are replayed in journal order), so a crash between
+ * snapshot and truncation loses nothing.
  *
  * <p>Thread-safe. One store per directory: an exclusive lock on the journal refuses a second one (in
  * this or another process) with a message naming the file.
@@ -63,24 +59,15 @@ public final class FileGrantStore implements GrantStore {
   /** The journal is compacted into the snapshot once it is larger than this. */
   public static final long COMPACT_BYTES = 8L << 20;
 
-  private static final byte GRANT = 1;
-  private static final byte ACCOUNT = 2;
-  private static final int MAX_FRAME = 16 << 20;
-
-  private final long compactBytes;
-  private final Path snapshotFile;
-  private final Path journalFile;
   private final Object writeLock = new Object();
-  private final Object forceLock = new Object();
+  // Guarded by writeLock.
   private final Map<String, GrantRecord> grants = new HashMap<>();
   private final Map<String, AccountState> accounts = new HashMap<>();
-  private FileChannel journal;
-  /** Bytes in the journal file. */
-  private long physical;
-  /** Bytes ever appended, across compactions: the positions writers wait for. */
-  private volatile long logicalEnd;
-  private volatile long forced;
-  private volatile boolean closed;
+  private final Map<String, ThrottleState> throttles = new HashMap<>();
+  private final Map<String, EngineRecord> engines = new HashMap<>();
+  private IncidentState incident = IncidentState.none();
+  private final StateJournal journal;
+  private boolean closed;
 
   /**
    * Opens (or creates) the store in {@code directory}, replaying what is there.
@@ -100,36 +87,16 @@ public final class FileGrantStore implements GrantStore {
   }
 
   private FileGrantStore(Path directory, long compactBytes) throws IOException {
-    this.compactBytes = compactBytes;
-    DurableFiles.createPrivateDirectories(directory);
-    snapshotFile = directory.resolve("grants.snapshot");
-    journalFile = directory.resolve("grants.journal");
-    DurableFiles.deleteLeftovers(snapshotFile);
-    if (Files.exists(snapshotFile)) {
-      byte[] bytes = Files.readAllBytes(snapshotFile);
-      int end = replay(bytes);
-      if (end != bytes.length) {
-        throw new IOException(snapshotFile + " is damaged at byte " + end + " (bad frame); restore it from a backup");
-      }
-    }
-    journal = DurableFiles.openPrivate(journalFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
-    FileLock lock;
+    journal = new StateJournal(directory, compactBytes, this::apply);
     try {
-      lock = journal.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
+      journal.compact(snapshot());
+    } catch (RuntimeException e) {
       journal.close();
-      throw new IOException(journalFile + " is in use by another grant store (another process or instance on the"
-          + " same data directory); give each instance its own data directory");
+      throw e;
     }
-    DurableFiles.fsyncDirectory(directory);
-    byte[] bytes = Files.readAllBytes(journalFile);
-    replay(bytes);
-    compact();
   }
+
+  // ---------------------------------------------------------------- grants
 
   @Override
   public void insert(GrantRecord grant) {
@@ -142,11 +109,11 @@ public final class FileGrantStore implements GrantStore {
       if (grants.containsKey(grant.id())) {
         throw new IllegalStateException("grant " + grant.id() + " already exists");
       }
-      position = append(frame(encodeGrant(grant)));
+      position = write(grant);
       grants.put(grant.id(), grant);
       maybeCompact();
     }
-    awaitForced(position);
+    settle(position);
   }
 
   @Override
@@ -158,22 +125,8 @@ public final class FileGrantStore implements GrantStore {
 
   @Override
   public boolean replace(GrantRecord expected, GrantRecord updated) {
-    if (!expected.id().equals(updated.id()) || updated.version() != expected.version() + 1) {
-      return false;
-    }
-    long position;
-    synchronized (writeLock) {
-      checkOpen();
-      GrantRecord current = grants.get(expected.id());
-      if (current == null || current.version() != expected.version()) {
-        return false;
-      }
-      position = append(frame(encodeGrant(updated)));
-      grants.put(updated.id(), updated);
-      maybeCompact();
-    }
-    awaitForced(position);
-    return true;
+    return expected.id().equals(updated.id()) && compareAndSet(grants, expected.id(), expected.version(), updated,
+        GrantRecord::version, false);
   }
 
   @Override
@@ -186,33 +139,136 @@ public final class FileGrantStore implements GrantStore {
     return matching;
   }
 
+  // ---------------------------------------------------------------- accounts, incident, throttles, engines
+
   @Override
   public AccountState account(String account) {
     synchronized (writeLock) {
-      AccountState s = accounts.get(account);
-      return s != null ? s : AccountState.initial(account);
+      return accounts.getOrDefault(account, AccountState.initial(account));
     }
   }
 
   @Override
   public boolean replaceAccount(AccountState expected, AccountState updated) {
-    if (!expected.account().equals(updated.account()) || updated.version() != expected.version() + 1) {
+    return expected.account().equals(updated.account()) && compareAndSet(accounts, expected.account(),
+        expected.version(), updated, AccountState::version, true);
+  }
+
+  @Override
+  public IncidentState incident() {
+    synchronized (writeLock) {
+      return incident;
+    }
+  }
+
+  @Override
+  public boolean replaceIncident(IncidentState expected, IncidentState updated) {
+    if (updated.version() != expected.version() + 1) {
       return false;
     }
     long position;
     synchronized (writeLock) {
       checkOpen();
-      AccountState current = accounts.get(expected.account());
-      long currentVersion = current == null ? 0 : current.version();
-      if (currentVersion != expected.version()) {
+      if (incident.version() != expected.version()) {
         return false;
       }
-      position = append(frame(encodeAccount(updated)));
-      accounts.put(updated.account(), updated);
+      position = write(updated);
+      incident = updated;
       maybeCompact();
     }
-    awaitForced(position);
+    settle(position);
     return true;
+  }
+
+  @Override
+  public ThrottleState throttle(String key) {
+    synchronized (writeLock) {
+      return throttles.getOrDefault(key, ThrottleState.initial(key));
+    }
+  }
+
+  @Override
+  public boolean replaceThrottle(ThrottleState expected, ThrottleState updated) {
+    return expected.key().equals(updated.key()) && compareAndSet(throttles, expected.key(), expected.version(),
+        updated, ThrottleState::version, true);
+  }
+
+  @Override
+  public int purgeThrottles(Instant now) {
+    long position = -1;
+    int removed = 0;
+    synchronized (writeLock) {
+      checkOpen();
+      for (ThrottleState t : new ArrayList<>(throttles.values())) {
+        if (t.isExpired(now)) {
+          position = write(new StateCodec.ThrottlePurged(t.key()));
+          throttles.remove(t.key());
+          removed++;
+        }
+      }
+      maybeCompact();
+    }
+    if (position >= 0) {
+      settle(position);
+    }
+    return removed;
+  }
+
+  @Override
+  public EngineRecord engine(String nodeId) {
+    synchronized (writeLock) {
+      return engines.getOrDefault(nodeId, EngineRecord.initial(nodeId));
+    }
+  }
+
+  @Override
+  public boolean replaceEngine(EngineRecord expected, EngineRecord updated) {
+    return expected.nodeId().equals(updated.nodeId()) && compareAndSet(engines, expected.nodeId(),
+        expected.version(), updated, EngineRecord::version, true);
+  }
+
+  /**
+   * The compare-and-set of every keyed record: under the write lock, the stored version (0 when absent,
+   * if {@code absentIsInitial}) must equal {@code expected} and {@code updated} must be the next one.
+   */
+  private <T> boolean compareAndSet(Map<String, T> map, String key, long expected, T updated,
+      Function<T, Long> version, boolean absentIsInitial) {
+    if (version.apply(updated) != expected + 1) {
+      return false;
+    }
+    long position;
+    synchronized (writeLock) {
+      checkOpen();
+      T current = map.get(key);
+      if (current == null ? !absentIsInitial || expected != 0 : version.apply(current) != expected) {
+        return false;
+      }
+      position = write(updated);
+      map.put(key, updated);
+      maybeCompact();
+    }
+    settle(position);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- durability
+
+  /**
+   * Stops waiting for the fsync in every writer: changes are forced by a flusher thread as soon as they
+   * are written, and {@link #awaitDurable()} waits for them. Only for an owner that can rebuild any change
+   * written since the last force from another durable source (the engine's audit log). Idempotent.
+   */
+  void writeBehind() {
+    journal.writeBehind();
+  }
+
+  /**
+   * Waits until every change written so far is forced to disk.
+   *
+   * @throws UncheckedIOException if the journal cannot be forced
+   */
+  void awaitDurable() {
+    journal.awaitDurable();
   }
 
   @Override
@@ -222,258 +278,72 @@ public final class FileGrantStore implements GrantStore {
         return;
       }
       closed = true;
-      try {
-        synchronized (forceLock) {
-          journal.force(false);
-          forced = logicalEnd;
-        }
-        journal.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot close " + journalFile + ": " + e.getMessage(), e);
-      }
+      journal.close();
     }
   }
 
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("the grant store in " + journalFile.getParent() + " is closed");
+      throw new IllegalStateException("the grant store is closed");
     }
+    journal.checkUsable();
   }
 
-  /** Appends under {@link #writeLock}; returns the logical position the caller must see forced. */
-  private long append(byte[] frame) {
-    try {
-      ByteBuffer buf = ByteBuffer.wrap(frame);
-      while (buf.hasRemaining()) {
-        journal.write(buf, physical + buf.position());
-      }
-      physical += frame.length;
-      logicalEnd += frame.length;
-      return logicalEnd;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + journalFile + ": " + e.getMessage(), e);
-    }
+  /** Under {@link #writeLock}: journals the record; returns the position the caller must see forced. */
+  private long write(Object record) {
+    return journal.append(record);
   }
 
+  private void settle(long position) {
+    journal.settle(position);
+  }
+
+  /** Under {@link #writeLock}, after the maps took the change just written: compacts once the journal is large. */
   private void maybeCompact() {
-    if (physical > compactBytes) {
-      try {
-        compact();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot compact " + journalFile + ": " + e.getMessage(), e);
+    if (journal.compactionDue()) {
+      journal.compact(snapshot());
+    }
+  }
+
+  /** The whole state as records (under {@link #writeLock}, or in the constructor). */
+  private List<Object> snapshot() {
+    List<Object> records = new ArrayList<>(grants.values());
+    records.addAll(accounts.values());
+    records.addAll(throttles.values());
+    records.addAll(engines.values());
+    if (incident.version() > 0) {
+      records.add(incident);
+    }
+    return records;
+  }
+
+  /** Applies one replayed record: a higher version wins; throttles follow journal order. */
+  private void apply(Object record) {
+    if (record instanceof GrantRecord g) {
+      newer(grants, g.id(), g, GrantRecord::version);
+    } else if (record instanceof AccountState a) {
+      newer(accounts, a.account(), a, AccountState::version);
+    } else if (record instanceof EngineRecord e) {
+      newer(engines, e.nodeId(), e, EngineRecord::version);
+    } else if (record instanceof IncidentState i) {
+      if (i.version() > incident.version()) {
+        incident = i;
       }
+    } else if (record instanceof ThrottleState t) {
+      throttles.put(t.key(), t);
+    } else if (record instanceof StateCodec.ThrottlePurged p) {
+      throttles.remove(p.key());
     }
   }
 
-  private void awaitForced(long position) {
-    if (forced >= position) {
-      return;
-    }
-    synchronized (forceLock) {
-      if (forced >= position) {
-        return;
-      }
-      // Taking writeLock here would deadlock with compact(), which takes forceLock under it.
-      long target = logicalEnd;
-      try {
-        journal.force(false);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot force " + journalFile + ": " + e.getMessage(), e);
-      }
-      forced = Math.max(forced, target);
+  private static <T> void newer(Map<String, T> map, String key, T record, Function<T, Long> version) {
+    T old = map.get(key);
+    if (old == null || version.apply(old) < version.apply(record)) {
+      map.put(key, record);
     }
   }
 
-  /** Under {@link #writeLock} (or in the constructor): snapshot the maps, then empty the journal. */
-  private void compact() throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (GrantRecord g : grants.values()) {
-      out.write(frame(encodeGrant(g)));
-    }
-    for (AccountState a : accounts.values()) {
-      out.write(frame(encodeAccount(a)));
-    }
-    DurableFiles.write(snapshotFile, out.toByteArray());
-    synchronized (forceLock) {
-      journal.truncate(0);
-      journal.force(true);
-      physical = 0;
-      forced = logicalEnd;
-    }
-  }
-
-  /** Applies every whole, valid frame of {@code bytes}; returns where the valid prefix ends. */
-  private int replay(byte[] bytes) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    while (buf.remaining() >= 8) {
-      int start = buf.position();
-      int length = buf.getInt();
-      int crc = buf.getInt();
-      if (length <= 0 || length > MAX_FRAME || length > buf.remaining()) {
-        return start;
-      }
-      byte[] payload = new byte[length];
-      buf.get(payload);
-      CRC32C c = new CRC32C();
-      c.update(payload);
-      if ((int) c.getValue() != crc) {
-        return start;
-      }
-      apply(payload);
-    }
-    return buf.position();
-  }
-
-  private void apply(byte[] payload) throws IOException {
-    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
-    byte kind = in.readByte();
-    if (kind == GRANT) {
-      GrantRecord g = decodeGrant(in);
-      GrantRecord old = grants.get(g.id());
-      if (old == null || old.version() < g.version()) {
-        grants.put(g.id(), g);
-      }
-    } else if (kind == ACCOUNT) {
-      AccountState a = decodeAccount(in);
-      AccountState old = accounts.get(a.account());
-      if (old == null || old.version() < a.version()) {
-        accounts.put(a.account(), a);
-      }
-    } else {
-      throw new IOException("unknown record kind " + kind);
-    }
-  }
-
-  private static byte[] frame(byte[] payload) {
-    CRC32C c = new CRC32C();
-    c.update(payload);
-    return ByteBuffer.allocate(8 + payload.length).putInt(payload.length).putInt((int) c.getValue()).put(payload)
-        .array();
-  }
-
-  private static byte[] encodeGrant(GrantRecord g) {
-    return encode(out -> {
-      out.writeByte(GRANT);
-      str(out, g.id());
-      str(out, g.requester());
-      str(out, g.account());
-      str(out, g.reason());
-      nullableStr(out, g.ticket());
-      out.writeLong(g.duration().toNanos());
-      str(out, g.requestDigest());
-      instant(out, g.requestedAt());
-      out.writeInt(g.approvalsRequired());
-      out.writeInt(g.approvals().size());
-      for (ApprovalRecord a : g.approvals()) {
-        str(out, a.custodian());
-        instant(out, a.approvedAt());
-      }
-      str(out, g.status().name());
-      nullableInstant(out, g.issuedAt());
-      nullableInstant(out, g.expiresAt());
-      nullableInstant(out, g.endedAt());
-      out.writeBoolean(g.credentialReleased());
-      out.writeLong(g.version());
-    });
-  }
-
-  private static GrantRecord decodeGrant(DataInputStream in) throws IOException {
-    String id = str(in);
-    String requester = str(in);
-    String account = str(in);
-    String reason = str(in);
-    String ticket = nullableStr(in);
-    Duration duration = Duration.ofNanos(in.readLong());
-    String digest = str(in);
-    Instant requestedAt = instant(in);
-    int required = in.readInt();
-    int n = in.readInt();
-    List<ApprovalRecord> approvals = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      approvals.add(new ApprovalRecord(str(in), instant(in)));
-    }
-    GrantStatus status = GrantStatus.valueOf(str(in));
-    return new GrantRecord(id, requester, account, reason, ticket, duration, digest, requestedAt, required,
-        approvals, status, nullableInstant(in), nullableInstant(in), nullableInstant(in), in.readBoolean(),
-        in.readLong());
-  }
-
-  private static byte[] encodeAccount(AccountState a) {
-    return encode(out -> {
-      out.writeByte(ACCOUNT);
-      str(out, a.account());
-      nullableStr(out, a.holder());
-      out.writeBoolean(a.tainted());
-      nullableStr(out, a.taintedBy());
-      out.writeLong(a.version());
-    });
-  }
-
-  private static AccountState decodeAccount(DataInputStream in) throws IOException {
-    return new AccountState(str(in), nullableStr(in), in.readBoolean(), nullableStr(in), in.readLong());
-  }
-
-  private interface Writer {
-    void write(DataOutputStream out) throws IOException;
-  }
-
-  private static byte[] encode(Writer w) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      w.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static void str(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String str(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > MAX_FRAME) {
-      throw new EOFException("bad string length " + n);
-    }
-    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
-  }
-
-  private static void nullableStr(DataOutputStream out, @Nullable String s) throws IOException {
-    out.writeBoolean(s != null);
-    if (s != null) {
-      str(out, s);
-    }
-  }
-
-  private static @Nullable String nullableStr(DataInputStream in) throws IOException {
-    return in.readBoolean() ? str(in) : null;
-  }
-
-  private static void instant(DataOutputStream out, Instant t) throws IOException {
-    out.writeLong(t.getEpochSecond());
-    out.writeInt(t.getNano());
-  }
-
-  private static Instant instant(DataInputStream in) throws IOException {
-    return Instant.ofEpochSecond(in.readLong(), in.readInt());
-  }
-
-  private static void nullableInstant(DataOutputStream out, @Nullable Instant t) throws IOException {
-    out.writeBoolean(t != null);
-    if (t != null) {
-      instant(out, t);
-    }
-  }
-
-  private static @Nullable Instant nullableInstant(DataInputStream in) throws IOException {
-    return in.readBoolean() ? instant(in) : null;
-  }
-
-  /**
-   * Creates the durable store in {@code <data directory>/state}. */
+  /** Creates the durable store in {@code <data directory>/state}. */
   public static final class Provider implements GrantStoreProvider {
     @Override
     public String name() {
