@@ -91,6 +91,7 @@ public final class Engine implements BreakGlass {
   private final RotationScheduler rotation;
   private final FreshnessChecks freshness;
   private final Drills drills;
+  private final EngineRuns runs;
   private final @Nullable ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -116,8 +117,19 @@ public final class Engine implements BreakGlass {
     this.drills = new Drills(policy, config.vault(), rotation, freshness, recorder);
     this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
         new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral());
+    // Start rules first: the store is cross-checked against the audit log before any operation.
+    this.runs = new EngineRuns(config.store(), recorder, config.audit());
+    runs.start();
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
+    // What expired or timed out while the process was down ends now, recorded at its own time; tainted
+    // accounts are rotated (or their retry kept). With or without background threads.
+    try {
+      lifecycle.sweep();
+      rotation.rotateDue(policy.accounts().keySet());
+    } catch (RuntimeException e) {
+      LOG.error("start-up sweep failed: {}", e.toString());
+    }
     if (config.background()) {
       scheduler = Executors.newSingleThreadScheduledExecutor(daemon("breakglass-monitor"));
       long health = config.healthCheckInterval().toMillis();
@@ -126,8 +138,7 @@ public final class Engine implements BreakGlass {
       }
       long sweep = config.sweepInterval().toMillis();
       if (sweep > 0) {
-        // A first sweep right away ends what expired while the process was down (with a durable store).
-        scheduler.scheduleWithFixedDelay(this::sweepQuietly, 0, sweep, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
       }
     } else {
       scheduler = null;
@@ -345,6 +356,7 @@ public final class Engine implements BreakGlass {
       scheduler.shutdownNow();
     }
     rotation.close();
+    runs.stop();
     List<AutoCloseable> owned = new ArrayList<>(config.owned());
     Collections.reverse(owned);
     for (AutoCloseable c : owned) {
