@@ -108,6 +108,7 @@ public abstract class GrantStoreContract {
    */
   public record ChildProcessStore(Class<? extends StoreOpener> opener, String location) {}
 
+  /** The store under test: {@link #createStore()} before each test, closed after it. */
   protected GrantStore store;
 
   @BeforeEach
@@ -120,6 +121,13 @@ public abstract class GrantStoreContract {
     store.close();
   }
 
+  /**
+   * A new pending grant (version 0, two approvals required, random id) for {@code account}: the
+   * starting record of most rules, and handy for a subclass's own store-specific tests.
+   *
+   * @param account the account the grant is for
+   * @return the record, not yet inserted
+   */
   protected static GrantRecord pending(String account) {
     return new GrantRecord("g-" + UUID.randomUUID(), "alice", account, "outage", "INC-1", Duration.ofMinutes(30),
         "digest", Instant.parse("2026-01-01T00:00:00Z"), 2, List.of(), GrantStatus.PENDING_APPROVAL, null, null,
