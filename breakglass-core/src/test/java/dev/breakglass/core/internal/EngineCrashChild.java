@@ -26,12 +26,15 @@ import java.util.Random;
  * After each operation the engine acknowledged (returned from) it prints {@code ACK <op> <grant> <account>}.
  * The parent kills it with SIGKILL at a random point.
  *
- * <p>Arguments: data directory, clock offset in seconds from {@link #T0}, thread count, seed.
+ * <p>Arguments: data directory, clock offset in seconds from {@link #T0}, thread count, seed. The clock
+ * runs {@link #SPEED} times real time, so grants also expire during a run.
  */
 public final class EngineCrashChild {
   /** The start of the engine's clock; each run starts further on, so grants expire between runs. */
   static final Instant T0 = Instant.parse("2026-12-01T00:00:00Z");
-  static final int ACCOUNTS = 8;
+  static final int ACCOUNTS = 16;
+  /** Engine seconds per real second: grants of a few minutes expire within a run. */
+  static final int SPEED = 60;
 
   private EngineCrashChild() {}
 
@@ -52,14 +55,17 @@ public final class EngineCrashChild {
     return b.build();
   }
 
-  /** An engine on {@code data} whose clock runs {@code offset} past {@link #T0} plus the time since start. */
+  /**
+   * An engine on {@code data} whose clock starts {@code offset} past {@link #T0} and runs {@link #SPEED}
+   * times faster than real time.
+   */
   static BreakGlass engine(Path data, Duration offset) {
     Instant base = T0.plus(offset);
     long started = System.nanoTime();
     Clock clock = new Clock() {
       @Override public java.time.ZoneId getZone() { return ZoneOffset.UTC; }
       @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-      @Override public Instant instant() { return base.plusNanos(System.nanoTime() - started); }
+      @Override public Instant instant() { return base.plusNanos((System.nanoTime() - started) * SPEED); }
     };
     MapVault vault = new MapVault();
     for (int i = 0; i < ACCOUNTS; i++) {
@@ -94,8 +100,19 @@ public final class EngineCrashChild {
         while (true) {
           try {
             cycle(engine, random, out);
-          } catch (BreakGlassException refused) {
-            // Refusals are part of the workload (account held or tainted, lost races).
+          } catch (RuntimeException | Error e) {
+            if (!(e instanceof BreakGlassException)) {
+              synchronized (out) {
+                out.println("ERR " + e);
+              }
+              throw e;
+            }
+            // Refusals are part of the workload (account held or tainted, timed out, lost races).
+            try {
+              Thread.sleep(5);
+            } catch (InterruptedException e) {
+              return;
+            }
           }
         }
       }, "engine-crash-" + t).start();
@@ -108,7 +125,7 @@ public final class EngineCrashChild {
         .requester(random.nextBoolean() ? "alice" : "bob")
         .account(account)
         .reason("crash test")
-        .duration(Duration.ofMinutes(1 + random.nextInt(20)))
+        .duration(Duration.ofMinutes(1 + random.nextInt(5)))
         .build());
     ack(out, "REQ", g);
     for (String custodian : List.of("carol", "dave")) {
