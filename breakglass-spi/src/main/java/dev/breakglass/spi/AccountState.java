@@ -54,7 +54,12 @@ public record AccountState(String account, @Nullable String holder, boolean tain
     return new AccountState(account, null, false, null, 0, null, 0);
   }
 
-  /** The next version held by {@code grantId} ({@code null}: free). */
+  /**
+   * The next version, held by {@code grantId} (or released, if {@code null}).
+   *
+   * @param grantId the pending or active grant now holding the account, or {@code null} for none
+   * @return the next version
+   */
   public AccountState heldBy(@Nullable String grantId) {
     return new AccountState(account, grantId, tainted, taintedBy, rotationAttempts, nextRotationAt, version + 1);
   }

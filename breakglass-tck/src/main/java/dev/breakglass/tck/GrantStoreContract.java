@@ -66,12 +66,18 @@ import org.junit.jupiter.api.Test;
  * then skipped, not passed.
  */
 public abstract class GrantStoreContract {
-  /** A new, empty store. Closed after each test. */
+  /**
+   * A new, empty store. Closed after each test.
+   *
+   * @return the store under test
+   */
   protected abstract GrantStore createStore();
 
   /**
    * A store over the same storage as the last {@link #createStore()} (or {@code reopenStore()}), called
    * after that store was closed; {@code null} if the store keeps nothing across a close.
+   *
+   * @return the reopened store, or {@code null} to skip the durability rules
    */
   protected abstract GrantStore reopenStore();
 
@@ -108,7 +114,7 @@ public abstract class GrantStoreContract {
    */
   public record ChildProcessStore(Class<? extends StoreOpener> opener, String location) {}
 
-  /** The store under test: {@link #createStore()} before each test, closed after it. */
+  /** The store of the running test, from {@link #createStore()}; rules may replace it with {@link #reopenStore()}. */
   protected GrantStore store;
 
   @BeforeEach
@@ -122,11 +128,10 @@ public abstract class GrantStoreContract {
   }
 
   /**
-   * A new pending grant (version 0, two approvals required, random id) for {@code account}: the
-   * starting record of most rules, and handy for a subclass's own store-specific tests.
+   * A new pending grant for {@code account} at version 0, with a random id, requiring two approvals.
    *
    * @param account the account the grant is for
-   * @return the record, not yet inserted
+   * @return a record ready for {@link GrantStore#insert}
    */
   protected static GrantRecord pending(String account) {
     return new GrantRecord("g-" + UUID.randomUUID(), "alice", account, "outage", "INC-1", Duration.ofMinutes(30),
