@@ -27,7 +27,18 @@ import org.jspecify.annotations.Nullable;
 public record AccountState(String account, @Nullable String holder, boolean tainted, @Nullable String taintedBy,
     int rotationAttempts, @Nullable Instant nextRotationAt, long version) {
 
-  /** Checks the fields: an account name is required and attempts are never negative. */
+  /**
+   * Checks the fields: an account name is required and attempts are never negative.
+   *
+   * @param account the account name
+   * @param holder the grant holding the account, or {@code null}
+   * @param tainted whether the credential needs rotation
+   * @param taintedBy the grant that tainted it, or {@code null}
+   * @param rotationAttempts failed rotation attempts since the taint, never negative
+   * @param nextRotationAt when the next rotation may be tried, or {@code null} for now
+   * @param version optimistic-concurrency version
+   * @throws IllegalArgumentException if {@code rotationAttempts} is negative
+   */
   public AccountState {
     Objects.requireNonNull(account, "account");
     if (rotationAttempts < 0) {
@@ -49,7 +60,12 @@ public record AccountState(String account, @Nullable String holder, boolean tain
     this(account, holder, tainted, taintedBy, 0, null, version);
   }
 
-  /** The state of an account never seen before: free, clean, version 0. */
+  /**
+   * The state of an account never seen before: free, clean, version 0.
+   *
+   * @param account the account name
+   * @return an unheld, untainted state at version 0
+   */
   public static AccountState initial(String account) {
     return new AccountState(account, null, false, null, 0, null, 0);
   }
@@ -64,12 +80,21 @@ public record AccountState(String account, @Nullable String holder, boolean tain
     return new AccountState(account, grantId, tainted, taintedBy, rotationAttempts, nextRotationAt, version + 1);
   }
 
-  /** The next version, released by its holder and tainted by {@code grantId} in one step; rotation is due at once. */
+  /**
+   * The next version, released by its holder and tainted by {@code grantId} in one step; rotation is due at once.
+   *
+   * @param grantId the grant that ended
+   * @return the next version, unheld and tainted, with no retry scheduled
+   */
   public AccountState releasedAndTainted(String grantId) {
     return new AccountState(account, null, true, grantId, 0, null, version + 1);
   }
 
-  /** The next version after a successful rotation: clean, with no retry schedule. */
+  /**
+   * The next version after a successful rotation: clean, with no retry schedule.
+   *
+   * @return the next version, clean
+   */
   public AccountState rotated() {
     return new AccountState(account, holder, false, null, 0, null, version + 1);
   }
@@ -77,13 +102,21 @@ public record AccountState(String account, @Nullable String holder, boolean tain
   /**
    * The next version after a failed rotation: one more attempt counted, the next one not before
    * {@code nextAttempt}. The account stays tainted.
+    *
+    * @param nextAttempt the earliest time of the next attempt
+    * @return the next version, still tainted
    */
   public AccountState rotationFailed(Instant nextAttempt) {
     Objects.requireNonNull(nextAttempt, "nextAttempt");
     return new AccountState(account, holder, tainted, taintedBy, rotationAttempts + 1, nextAttempt, version + 1);
   }
 
-  /** Whether a rotation should be tried at {@code now}: tainted, held by nobody, and not waiting for a retry. */
+  /**
+   * Whether a rotation should be tried at {@code now}: tainted, held by nobody, and not waiting for a retry.
+   *
+   * @param now the current time
+   * @return whether a rotation should be tried now
+   */
   public boolean rotationDue(Instant now) {
     return tainted && holder == null && (nextRotationAt == null || !now.isBefore(nextRotationAt));
   }

@@ -96,16 +96,37 @@ public interface GrantStore extends AutoCloseable {
    */
   boolean replaceAccount(AccountState expected, AccountState updated);
 
-  /** The declared incident; {@link IncidentState#none()} if never stored. */
+  /**
+   * The declared incident; {@link IncidentState#none()} if never stored.
+   *
+   * @return the stored incident state
+   */
   IncidentState incident();
 
-  /** Compare-and-set of the declared incident. */
+  /**
+   * Compare-and-set of the declared incident.
+   *
+   * @param expected the version the caller read
+   * @param updated the next version
+   * @return whether the replacement happened
+   */
   boolean replaceIncident(IncidentState expected, IncidentState updated);
 
-  /** The throttle kept under {@code key}; {@link ThrottleState#initial} if never stored or purged. */
+  /**
+   * The throttle kept under {@code key}; {@link ThrottleState#initial} if never stored or purged.
+   *
+   * @param key what is counted, e.g. {@code request:alice}
+   * @return the stored throttle
+   */
   ThrottleState throttle(String key);
 
-  /** Compare-and-set of a throttle (an initial state has version 0). */
+  /**
+   * Compare-and-set of a throttle (an initial state has version 0).
+   *
+   * @param expected the version the caller read
+   * @param updated the next version of the same key
+   * @return whether the replacement happened
+   */
   boolean replaceThrottle(ThrottleState expected, ThrottleState updated);
 
   /**
@@ -113,13 +134,26 @@ public interface GrantStore extends AutoCloseable {
    * reads as {@link ThrottleState#initial} again, and a compare-and-set over a removed version fails.
    *
    * @return how many were removed
+    *
+    * @param now the current time
    */
   int purgeThrottles(Instant now);
 
-  /** What the store knows about node {@code nodeId}; {@link EngineRecord#initial} if never stored. */
+  /**
+   * What the store knows about node {@code nodeId}; {@link EngineRecord#initial} if never stored.
+   *
+   * @param nodeId the node's stable id
+   * @return the stored engine record
+   */
   EngineRecord engine(String nodeId);
 
-  /** Compare-and-set of a node's engine record (an initial record has version 0). */
+  /**
+   * Compare-and-set of a node's engine record (an initial record has version 0).
+   *
+   * @param expected the version the caller read
+   * @param updated the next version of the same node
+   * @return whether the replacement happened
+   */
   boolean replaceEngine(EngineRecord expected, EngineRecord updated);
 
   /** Releases the store's resources; every change acknowledged before stays durable. */

@@ -22,6 +22,8 @@ import java.util.function.Consumer;
 public interface ReadableAuditSink extends AuditSink {
   /**
    * The number of records that are durable now; every record before this position survives a crash.
+    *
+    * @return the durable record count
    */
   long durableSize();
 
@@ -31,6 +33,9 @@ public interface ReadableAuditSink extends AuditSink {
    *
    * @throws IllegalArgumentException if {@code from} is negative
    * @throws RuntimeException if the log cannot be read or is damaged (naming where)
+    *
+    * @param from the first position to read, from 0
+    * @param each receives every record in order
    */
   void read(long from, Consumer<AuditEvent> each);
 }

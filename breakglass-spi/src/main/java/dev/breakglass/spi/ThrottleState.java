@@ -33,7 +33,18 @@ import org.jspecify.annotations.Nullable;
 public record ThrottleState(String key, @Nullable Instant windowStart, int count, int strikes,
     @Nullable Instant blockedUntil, @Nullable Instant expiresAt, long version) {
 
-  /** Checks the fields: a key is required and the counters are never negative. */
+  /**
+   * Checks the fields: a key is required and the counters are never negative.
+   *
+   * @param key what is counted
+   * @param windowStart when the counting window started, or {@code null}
+   * @param count events counted in the window, never negative
+   * @param strikes consecutive refusals while blocked, never negative
+   * @param blockedUntil until when events are refused, or {@code null}
+   * @param expiresAt when the record means nothing any more, or {@code null}
+   * @param version optimistic-concurrency version
+   * @throws IllegalArgumentException if a counter is negative
+   */
   public ThrottleState {
     Objects.requireNonNull(key, "key");
     if (count < 0 || strikes < 0) {
@@ -41,19 +52,38 @@ public record ThrottleState(String key, @Nullable Instant windowStart, int count
     }
   }
 
-  /** The state of a key never counted (or purged): nothing counted, version 0. */
+  /**
+   * The state of a key never counted (or purged): nothing counted, version 0.
+   *
+   * @param key what is counted
+   * @return the state at version 0
+   */
   public static ThrottleState initial(String key) {
     return new ThrottleState(key, null, 0, 0, null, null, 0);
   }
 
-  /** The next version with the given counters. */
+  /**
+   * The next version with the given counters.
+   *
+   * @param windowStart when the counting window started, or {@code null}
+   * @param count events counted in the window
+   * @param strikes consecutive refusals while blocked
+   * @param blockedUntil until when events are refused, or {@code null}
+   * @param expiresAt when the record may be purged
+   * @return the next version
+   */
   public ThrottleState next(@Nullable Instant windowStart, int count, int strikes, @Nullable Instant blockedUntil,
       Instant expiresAt) {
     return new ThrottleState(key, windowStart, count, strikes, blockedUntil, Objects.requireNonNull(expiresAt,
         "expiresAt"), version + 1);
   }
 
-  /** Whether the record has expired at {@code now} (and may be purged). */
+  /**
+   * Whether the record has expired at {@code now} (and may be purged).
+   *
+   * @param now the current time
+   * @return whether the record has expired
+   */
   public boolean isExpired(Instant now) {
     return expiresAt != null && !now.isBefore(expiresAt);
   }

@@ -84,10 +84,16 @@ public abstract class GrantStoreContract {
   /**
    * How a child JVM opens the same storage as {@link #reopenStore()}, or {@code null} if the store keeps
    * nothing across a process. The child runs on this JVM's class path, so a test class may be the opener.
+   *
+   * @return the opener and storage location, or {@code null} to skip the SIGKILL rule
    */
   protected abstract ChildProcessStore childProcessStore();
 
-  /** How many times the {@link Sigkill} rule kills the child JVM (default 5; each kill starts a JVM). */
+  /**
+   * How many times the {@link Sigkill} rule kills the child JVM (default 5; each kill starts a JVM).
+   *
+   * @return the number of kills, at least 1
+   */
   protected int sigkillRounds() {
     return 5;
   }
