@@ -110,7 +110,7 @@ public final class EngineCrashChild {
             // Refusals are part of the workload (account held or tainted, timed out, lost races).
             try {
               Thread.sleep(5);
-            } catch (InterruptedException e) {
+            } catch (InterruptedException interrupted) {
               return;
             }
           }
