@@ -122,11 +122,9 @@ public final class Engine implements BreakGlass {
     runs.start();
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
-    // What expired or timed out while the process was down ends now, recorded at its own time; tainted
-    // accounts are rotated (or their retry kept). With or without background threads.
+    // What expired or timed out while the process was down ends now, with or without background threads.
     try {
       lifecycle.sweep();
-      rotation.rotateDue(policy.accounts().keySet());
     } catch (RuntimeException e) {
       LOG.error("start-up sweep failed: {}", e.toString());
     }
