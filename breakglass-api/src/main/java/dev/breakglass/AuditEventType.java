@@ -103,5 +103,20 @@ public enum AuditEventType {
   /** A drill failed at one of its steps (CRITICAL alert); details name the step. */
   DRILL_FAILED,
   /** An account's last successful drill is older than its {@code drillEvery} interval (HIGH alert). */
-  DRILL_OVERDUE
+  DRILL_OVERDUE,
+  /**
+   * An engine started on this node (details {@code version}, {@code node}, {@code previousRun}:
+   * {@code first}, {@code clean} or {@code unclean}, {@code lastSeenAt} of the previous run, and
+   * {@code crossCheck}: how many audit records were checked against the state store, or
+   * {@code skipped}). An unclean previous run means the process stopped without {@link #ENGINE_STOPPED}.
+   */
+  ENGINE_STARTED,
+  /** The engine on this node was closed cleanly (details {@code version}, {@code node}). */
+  ENGINE_STOPPED,
+  /**
+   * At start the state store disagreed with the audit log and was corrected to the safer reading
+   * (details {@code found}, {@code corrected}): a grant ended in the log is ended in the store, a
+   * released credential taints its account. CRITICAL: the store lost or never received a write.
+   */
+  STATE_STORE_CORRECTED
 }
