@@ -42,10 +42,10 @@ public final class Approval {
 
   private Approval(String grantId, String custodian, String requestDigest, @Nullable String comment,
       char @Nullable [] share) {
-    this.grantId = AccessRequest.requireText("grantId", grantId);
-    this.custodian = AccessRequest.requireText("custodian", custodian);
-    this.requestDigest = AccessRequest.requireText("requestDigest", requestDigest);
-    this.comment = comment;
+    this.grantId = FreeText.require("grantId", grantId, FreeText.MAX_ID);
+    this.custodian = Identity.require("custodian", custodian);
+    this.requestDigest = FreeText.require("requestDigest", requestDigest, FreeText.MAX_ID);
+    this.comment = FreeText.check("comment", comment, FreeText.MAX_COMMENT);
     this.share = share;
   }
 
@@ -55,7 +55,14 @@ public final class Approval {
     return new Approval(grant.id(), custodian, grant.requestDigest(), null, null);
   }
 
-  /** An approval from its parts, for custodian tools that transport them separately. */
+  /**
+   * An approval from its parts, for custodian tools that transport them separately.
+   *
+   * @param comment what the custodian wants on record, or {@code null}: free text of at most
+   *     {@value FreeText#MAX_COMMENT} characters without control, bidi or invisible characters
+   * @throws InvalidRequestException naming the first invalid field (the custodian by the
+   *     {@link Identity} rule, the others by the {@link FreeText} rule)
+   */
   public static Approval of(String grantId, String custodian, String requestDigest, @Nullable String comment) {
     return new Approval(grantId, custodian, requestDigest, comment, null);
   }

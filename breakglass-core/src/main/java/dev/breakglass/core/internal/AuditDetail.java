@@ -50,6 +50,13 @@ enum AuditDetail {
   CAUSE("cause", true),
   CONSECUTIVE_SUCCESSES("consecutiveSuccesses", true),
   CONSECUTIVE_FAILURES("consecutiveFailures", true),
+  // Summaries of refused logins (LoginRefusals): counts, the kind summarized, the window.
+  REFUSED("refused", true),
+  COALESCED("coalesced", true),
+  EVENT("event", true),
+  WINDOW("window", true),
+  FROM("from", true),
+  TO("to", true),
   // Declared sensitive: written only as keyed fingerprints.
   CLIENT("client", false),
   CREDENTIAL("credential", false),
