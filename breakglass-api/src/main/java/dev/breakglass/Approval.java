@@ -49,17 +49,31 @@ public final class Approval {
     this.share = share;
   }
 
-  /** An approval by {@code custodian} of the request behind {@code grant}, as the custodian saw it. */
+  /**
+   * An approval by {@code custodian} of the request behind {@code grant}, as the custodian saw it:
+   * the grant's current {@link EmergencyAccessGrant#requestDigest()} is bound into the approval.
+   *
+   * @param grant the pending grant the custodian reviewed
+   * @param custodian the approving custodian; not the requester
+   * @return the approval, without a comment or share
+   * @throws NullPointerException if {@code grant} is null
+   * @throws InvalidRequestException if {@code custodian} is blank or malformed
+   */
   public static Approval of(EmergencyAccessGrant grant, String custodian) {
     Objects.requireNonNull(grant, "grant");
     return new Approval(grant.id(), custodian, grant.requestDigest(), null, null);
   }
 
   /**
-   * An approval from its parts, for custodian tools that transport them separately.
+   * An approval from its parts, for custodian tools that transport them separately (for example a
+   * custodian who approves from another machine, reading the digest off a ticket).
    *
-   * @param comment what the custodian wants on record, or {@code null}: free text of at most
+   * @param grantId the id of the pending grant
+   * @param custodian the approving custodian; not the requester
+   * @param requestDigest the {@link EmergencyAccessGrant#requestDigest()} the custodian reviewed
+   * @param comment an optional remark for the audit trail, or {@code null}: free text of at most
    *     {@value FreeText#MAX_COMMENT} characters without control, bidi or invisible characters
+   * @return the approval, without a share
    * @throws InvalidRequestException naming the first invalid field (the custodian by the
    *     {@link Identity} rule, the others by the {@link FreeText} rule)
    */
@@ -71,6 +85,8 @@ public final class Approval {
    * This approval carrying the custodian's share of a sealed vault, in its encoded (paper) form.
    * The share is copied: the caller stays responsible for wiping {@code encodedShare}.
    *
+   * @param encodedShare the share as typed from its paper form
+   * @return a new approval with the same grant, custodian, digest and comment, plus the share
    * @throws IllegalArgumentException if {@code encodedShare} is empty
    */
   public Approval withShare(char[] encodedShare) {
@@ -81,7 +97,11 @@ public final class Approval {
     return new Approval(grantId, custodian, requestDigest, comment, encodedShare.clone());
   }
 
-  /** Whether a share is attached and not yet wiped. */
+  /**
+   * Whether a share is attached and not yet wiped.
+   *
+   * @return {@code true} if {@link #share()} can be read
+   */
   public boolean hasShare() {
     return share != null && !shareWiped;
   }
@@ -89,6 +109,7 @@ public final class Approval {
   /**
    * The attached share itself, not a copy: valid until {@link #wipeShare()}.
    *
+   * @return the encoded share
    * @throws IllegalStateException if no share is attached or it has been wiped
    */
   public char[] share() {
@@ -111,19 +132,39 @@ public final class Approval {
     }
   }
 
+  /**
+   * The grant this approval is for.
+   *
+   * @return the grant id
+   */
   public String grantId() {
     return grantId;
   }
 
+  /**
+   * Who approves.
+   *
+   * @return the custodian's name
+   */
   public String custodian() {
     return custodian;
   }
 
-  /** The digest of the request the custodian reviewed. */
+  /**
+   * The digest of the request the custodian reviewed; the engine refuses the approval if it does
+   * not match the grant's current digest.
+   *
+   * @return the request digest
+   */
   public String requestDigest() {
     return requestDigest;
   }
 
+  /**
+   * The custodian's remark for the audit trail, if any.
+   *
+   * @return the comment, or {@code null}
+   */
   public @Nullable String comment() {
     return comment;
   }

@@ -55,6 +55,9 @@ public final class FreeText {
    * Whether {@code codePoint} may not appear in free text (nor in a name, see {@link Identity}):
    * a control, line or paragraph separator, invisible format character, blank filler, lone
    * surrogate or noncharacter, as listed in the class comment.
+   *
+   * @param codePoint the Unicode code point to test
+   * @return {@code true} if the code point is refused in free text and in names
    */
   public static boolean isForbidden(int codePoint) {
     switch (Character.getType(codePoint)) {
@@ -81,6 +84,10 @@ public final class FreeText {
    * What is wrong with {@code text} as free text of at most {@code maxLength} characters, or
    * {@code null} if nothing is. The answer names the first offending character by its code point
    * and position, never by the character itself.
+   *
+   * @param text the text to check, not {@code null}
+   * @param maxLength the most characters (UTF-16 code units) allowed
+   * @return a description of the first problem, or {@code null} if the text is valid
    */
   public static @Nullable String problem(String text, int maxLength) {
     if (text.length() > maxLength) {
@@ -102,6 +109,10 @@ public final class FreeText {
    * {@code text}, stripped of surrounding whitespace, if it is valid free text of at most
    * {@code maxLength} characters; {@code null} stays {@code null} (an optional field left out).
    *
+   * @param field the field name to report, such as {@code reason}
+   * @param text the text to check, or {@code null}
+   * @param maxLength the most characters allowed
+   * @return the stripped text, or {@code null} if {@code text} was {@code null}
    * @throws InvalidRequestException naming {@code field} and the problem
    */
   public static @Nullable String check(String field, @Nullable String text, int maxLength) {
@@ -118,6 +129,10 @@ public final class FreeText {
   /**
    * Like {@link #check}, for a field that must be given and not blank.
    *
+   * @param field the field name to report, such as {@code reason}
+   * @param text the text to check
+   * @param maxLength the most characters allowed
+   * @return the stripped text
    * @throws InvalidRequestException naming {@code field} if {@code text} is null, blank or invalid
    */
   public static String require(String field, @Nullable String text, int maxLength) {
@@ -133,6 +148,9 @@ public final class FreeText {
    * {@code \\uXXXX} escape, so that it cannot start a line, reorder what a reader sees, or hide;
    * everything else is kept. Used by every output that prints text it did not compose itself. A
    * backslash is kept as it is: the escape is for people to read, not to decode.
+   *
+   * @param text any text, not {@code null}
+   * @return the text with forbidden characters escaped; {@code text} itself if it had none
    */
   public static String inert(String text) {
     StringBuilder sb = null;
@@ -158,6 +176,10 @@ public final class FreeText {
   /**
    * {@link #inert(String)}, cut to at most {@code maxLength} characters of the original text
    * (then {@code ...}), for outputs that must stay short.
+   *
+   * @param text any text, not {@code null}
+   * @param maxLength the most characters of {@code text} to keep before escaping
+   * @return the escaped, possibly shortened text
    */
   public static String inert(String text, int maxLength) {
     if (text.length() <= maxLength) {

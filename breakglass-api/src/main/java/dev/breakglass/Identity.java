@@ -41,6 +41,9 @@ public final class Identity {
   /**
    * What is wrong with {@code name} as a name, or {@code null} if it is valid. The answer never
    * repeats the name, and names a forbidden character by its code point.
+   *
+   * @param name the name to check, or {@code null}
+   * @return a description of the first problem, or {@code null} if the name is valid
    */
   public static @Nullable String problem(@Nullable String name) {
     if (name == null || name.isEmpty()) {
@@ -67,6 +70,9 @@ public final class Identity {
   /**
    * {@code name} unchanged if it is a valid name.
    *
+   * @param field the field name to report, such as {@code custodian}
+   * @param name the name to check
+   * @return {@code name}
    * @throws InvalidRequestException naming {@code field} if it is not
    */
   public static String require(String field, @Nullable String name) {
@@ -82,6 +88,9 @@ public final class Identity {
    * locale, which folds {@code ß} to {@code ss} as full case folding does), NFKC again. Two names
    * are one identity exactly when their keys are equal. For a valid name only; the key of an
    * invalid one is well defined but meaningless.
+   *
+   * @param name a valid name
+   * @return its comparison key
    */
   public static String key(String name) {
     String nfkc = Normalizer.normalize(name, Normalizer.Form.NFKC);
@@ -90,12 +99,24 @@ public final class Identity {
         : Normalizer.normalize(folded, Normalizer.Form.NFKC);
   }
 
-  /** Whether {@code a} and {@code b} name the same identity (equal {@linkplain #key keys}). */
+  /**
+   * Whether {@code a} and {@code b} name the same identity (equal {@linkplain #key keys}).
+   *
+   * @param a one name
+   * @param b another name
+   * @return {@code true} if they are one identity
+   */
   public static boolean same(String a, String b) {
     return a.equals(b) || key(a).equals(key(b));
   }
 
-  /** Whether {@code names} holds a name of the same identity as {@code name}. */
+  /**
+   * Whether {@code names} holds a name of the same identity as {@code name}.
+   *
+   * @param names the names to search
+   * @param name the name to look for
+   * @return {@code true} if one of {@code names} is the same identity
+   */
   public static boolean contains(Collection<String> names, String name) {
     if (names.contains(name)) {
       return true;
@@ -109,7 +130,13 @@ public final class Identity {
     return false;
   }
 
-  /** The first name in {@code names} of the same identity as {@code name}, or {@code null}. */
+  /**
+   * The first name in {@code names} of the same identity as {@code name}, as it is written there.
+   *
+   * @param names the names to search
+   * @param name the name to look for
+   * @return the matching name from {@code names}, or {@code null} if there is none
+   */
   public static @Nullable String find(Collection<String> names, String name) {
     if (names.contains(name)) {
       return name;
