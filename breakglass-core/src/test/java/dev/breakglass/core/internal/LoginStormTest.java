@@ -118,13 +118,16 @@ class LoginStormTest extends EngineTestBase {
     f.openEmergency();
     List<Duration> blocks = new ArrayList<>();
     for (int round = 0; round < 6; round++) {
+      int failures = 0;
       while (checked(() -> login(DB, "wrong", ATTACKER))) {
         // fail until the client is blocked
+        assertThat(++failures).as("failures before the client is blocked").isLessThan(50);
       }
       Duration blocked = Duration.ZERO;
       do {
         f.clock.advance(Duration.ofSeconds(15));
         blocked = blocked.plusSeconds(15);
+        assertThat(blocked).as("block of round %d", round).isLessThan(Duration.ofHours(1));
       } while (!checked(() -> login(DB, "wrong", ATTACKER)));
       blocks.add(blocked);
     }
