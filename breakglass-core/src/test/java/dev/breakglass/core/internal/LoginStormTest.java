@@ -94,6 +94,8 @@ class LoginStormTest extends EngineTestBase {
         .isEqualTo(30);
     f.clock.advance(Duration.ofMinutes(10));
     login(DB, "guess", "192.0.2.1");
+    // Delivery is asynchronous: wait for a second alert (and see a third if coalescing failed).
+    f.alerts.await(AuditEventType.USE_OUTSIDE_EMERGENCY, 2);
     f.engine.close();
     List<Alert> individual = alerts(AuditEventType.USE_OUTSIDE_EMERGENCY);
     assertThat(individual).as("the start of the storm and the next refusal after a quiet spell").hasSize(2);
