@@ -21,6 +21,7 @@ module dev.breakglass.core {
   exports dev.breakglass.core.audit;
   exports dev.breakglass.core.alert;
   exports dev.breakglass.core.alert.channel;
+  exports dev.breakglass.core.approval;
   exports dev.breakglass.core.health;
   exports dev.breakglass.core.policy;
   exports dev.breakglass.core.retry;
@@ -34,6 +35,7 @@ module dev.breakglass.core {
   uses dev.breakglass.spi.CredentialRotatorProvider;
   uses dev.breakglass.spi.GrantStoreProvider;
   uses dev.breakglass.spi.HealthProbeProvider;
+  uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
   provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider,

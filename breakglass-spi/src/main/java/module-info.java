@@ -14,4 +14,5 @@ module dev.breakglass.spi {
   uses dev.breakglass.spi.HealthProbeProvider;
   uses dev.breakglass.spi.CredentialRotatorProvider;
   uses dev.breakglass.spi.GrantStoreProvider;
+  uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
 }

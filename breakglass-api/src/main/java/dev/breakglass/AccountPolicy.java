@@ -34,6 +34,9 @@ import org.jspecify.annotations.Nullable;
  * @param drillEvery how often the account must be drilled ({@link BreakGlass#drill}); when its
  *     last successful drill is older, a HIGH stale-drill alert is raised. {@code null}: no drill
  *     interval (no stale-drill alert). At least one day, at most 400 days.
+ * @param approvalSignature whether approvals and denials must be signed by the custodian's
+ *     registered key (policy files: {@code approvalSignature: required | optional}); default
+ *     {@link SignatureRequirement#WHEN_REGISTERED}
  */
 public record AccountPolicy(
     String name,
@@ -49,7 +52,8 @@ public record AccountPolicy(
     boolean ephemeral,
     boolean confirmedAlertBeforeRelease,
     boolean fingerprintTicket,
-    @Nullable Duration drillEvery) {
+    @Nullable Duration drillEvery,
+    SignatureRequirement approvalSignature) {
 
   /** The constructor without a drill interval ({@code drillEvery} is {@code null}). */
   public AccountPolicy(String name, Set<String> requesters, Set<String> custodians, int approvalsRequired,
@@ -58,7 +62,17 @@ public record AccountPolicy(
       boolean confirmedAlertBeforeRelease, boolean fingerprintTicket) {
     this(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired, ticketRequired,
         identificationRequired, emergencyRequired, backupAccount, ephemeral, confirmedAlertBeforeRelease,
-        fingerprintTicket, null);
+        fingerprintTicket, null, SignatureRequirement.WHEN_REGISTERED);
+  }
+
+  /** The constructor without a signature requirement ({@link SignatureRequirement#WHEN_REGISTERED}). */
+  public AccountPolicy(String name, Set<String> requesters, Set<String> custodians, int approvalsRequired,
+      Duration maxDuration, boolean reasonRequired, boolean ticketRequired, Set<String> identificationRequired,
+      boolean emergencyRequired, @Nullable String backupAccount, boolean ephemeral,
+      boolean confirmedAlertBeforeRelease, boolean fingerprintTicket, @Nullable Duration drillEvery) {
+    this(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired, ticketRequired,
+        identificationRequired, emergencyRequired, backupAccount, ephemeral, confirmedAlertBeforeRelease,
+        fingerprintTicket, drillEvery, SignatureRequirement.WHEN_REGISTERED);
   }
 
   public AccountPolicy {
@@ -68,6 +82,7 @@ public record AccountPolicy(
     custodians = copy(prefix + "custodians", custodians);
     identificationRequired = copy(prefix + "identification", identificationRequired);
     Objects.requireNonNull(maxDuration, "maxDuration");
+    Objects.requireNonNull(approvalSignature, prefix + "approvalSignature");
     if (requesters.isEmpty()) {
       throw new PolicyException(null, -1, prefix + "requesters", "must name at least one requester");
     }
@@ -138,6 +153,7 @@ public record AccountPolicy(
     private boolean confirmedAlertBeforeRelease;
     private boolean fingerprintTicket;
     private @Nullable Duration drillEvery;
+    private SignatureRequirement approvalSignature = SignatureRequirement.WHEN_REGISTERED;
 
     private Builder(String name) {
       this.name = name;
@@ -216,11 +232,20 @@ public record AccountPolicy(
       return this;
     }
 
+    /**
+     * Whether custodians must sign approvals and denials with a registered key (default {@link
+     * SignatureRequirement#WHEN_REGISTERED}: as soon as any custodian of the account has one).
+     */
+    public Builder approvalSignature(SignatureRequirement requirement) {
+      this.approvalSignature = Objects.requireNonNull(requirement, "requirement");
+      return this;
+    }
+
     /** @throws PolicyException naming the invalid field */
     public AccountPolicy build() {
       return new AccountPolicy(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired,
           ticketRequired, identificationRequired, emergencyRequired, backupAccount, ephemeral,
-          confirmedAlertBeforeRelease, fingerprintTicket, drillEvery);
+          confirmedAlertBeforeRelease, fingerprintTicket, drillEvery, approvalSignature);
     }
   }
 }

@@ -29,6 +29,11 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <h2>Signed approvals</h2>
+ * Where the identity provider that would authenticate the custodian is down, the approval carries
+ * the custodian's own proof: a signature by a registered key over the request ({@link
+ * #withSignature}, {@link ApprovalStatement}).
+ *
  * <p>Immutable except for the attached share, which {@link #wipeShare()} clears; safe to pass between
  * threads, but only one party (the engine) should wipe the share.
  */
@@ -38,26 +43,44 @@ public final class Approval {
   private final String requestDigest;
   private final @Nullable String comment;
   private final char @Nullable [] share;
+  private final @Nullable ApprovalSignature signature;
   private volatile boolean shareWiped;
 
   private Approval(String grantId, String custodian, String requestDigest, @Nullable String comment,
-      char @Nullable [] share) {
+      char @Nullable [] share, @Nullable ApprovalSignature signature) {
     this.grantId = AccessRequest.requireText("grantId", grantId);
     this.custodian = AccessRequest.requireText("custodian", custodian);
     this.requestDigest = AccessRequest.requireText("requestDigest", requestDigest);
     this.comment = comment;
     this.share = share;
+    this.signature = signature;
   }
 
   /** An approval by {@code custodian} of the request behind {@code grant}, as the custodian saw it. */
   public static Approval of(EmergencyAccessGrant grant, String custodian) {
     Objects.requireNonNull(grant, "grant");
-    return new Approval(grant.id(), custodian, grant.requestDigest(), null, null);
+    return new Approval(grant.id(), custodian, grant.requestDigest(), null, null, null);
   }
 
   /** An approval from its parts, for custodian tools that transport them separately. */
   public static Approval of(String grantId, String custodian, String requestDigest, @Nullable String comment) {
-    return new Approval(grantId, custodian, requestDigest, comment, null);
+    return new Approval(grantId, custodian, requestDigest, comment, null, null);
+  }
+
+  /**
+   * This approval carrying the custodian's signature over the {@link Decision#APPROVE}
+   * {@link ApprovalStatement} of this grant, request digest and custodian. The engine verifies it
+   * against the custodian's registered keys; accounts whose policy requires signatures refuse an
+   * approval without one ({@link ReasonCode#SIGNATURE_REQUIRED}).
+   */
+  public Approval withSignature(ApprovalSignature signature) {
+    Objects.requireNonNull(signature, "signature");
+    return new Approval(grantId, custodian, requestDigest, comment, share == null ? null : share.clone(), signature);
+  }
+
+  /** The custodian's signature, if the approval is signed. */
+  public @Nullable ApprovalSignature signature() {
+    return signature;
   }
 
   /**
@@ -71,7 +94,7 @@ public final class Approval {
     if (encodedShare.length == 0) {
       throw new IllegalArgumentException("encodedShare is empty");
     }
-    return new Approval(grantId, custodian, requestDigest, comment, encodedShare.clone());
+    return new Approval(grantId, custodian, requestDigest, comment, encodedShare.clone(), signature);
   }
 
   /** Whether a share is attached and not yet wiped. */
@@ -124,6 +147,6 @@ public final class Approval {
   @Override
   public String toString() {
     return "Approval[grant=" + grantId + ", custodian=" + custodian
-        + (share != null ? ", share=<redacted>" : "") + "]";
+        + (share != null ? ", share=<redacted>" : "") + (signature != null ? ", signed" : "") + "]";
   }
 }

@@ -54,5 +54,12 @@ public enum AuditEventType {
   DRILL_COMPLETED,
   DRILL_FAILED,
   /** An account's last successful drill is older than its {@code drillEvery} interval (HIGH alert). */
-  DRILL_OVERDUE
+  DRILL_OVERDUE,
+  /**
+   * A custodian's public key (raw or WebAuthn) was registered; the record carries the public key, so
+   * approvals signed with it can be re-verified from the log alone.
+   */
+  CUSTODIAN_KEY_REGISTERED,
+  /** A custodian's key was removed; approvals signed with it later are refused. */
+  CUSTODIAN_KEY_REMOVED
 }

@@ -77,6 +77,35 @@ public interface BreakGlass extends AutoCloseable {
   /** A custodian refuses a pending request; it can no longer be approved. */
   EmergencyAccessGrant deny(String grantId, String custodian, String reason);
 
+  /**
+   * A custodian refuses a pending request, with the same checks as {@link #approve} for a
+   * signature: a denial of an account that requires signatures must carry one.
+   *
+   * <p>The default implementation handles unsigned denials only, through {@link #deny(String,
+   * String, String)}; engines that verify signatures (breakglass-core) override it.
+   *
+   * @throws AccessDeniedException as {@link #deny(String, String, String)} does, or with a
+   *     signature reason ({@link ReasonCode#SIGNATURE_INVALID}, {@link ReasonCode#KEY_NOT_REGISTERED}, ...)
+   */
+  default EmergencyAccessGrant deny(Denial denial) {
+    if (denial.signature() != null) {
+      throw new BreakGlassException(ReasonCode.PROVIDER_FAILURE, "this engine does not verify signed denials");
+    }
+    return deny(denial.grantId(), denial.custodian(), denial.reason());
+  }
+
+  /**
+   * The registry of custodians' public keys, which signed approvals are verified against.
+   *
+   * <p>The default implementation throws: engines that keep custodian keys (breakglass-core)
+   * override it.
+   *
+   * @throws BreakGlassException with {@link ReasonCode#PROVIDER_FAILURE} if this engine keeps none
+   */
+  default CustodianKeys custodianKeys() {
+    throw new BreakGlassException(ReasonCode.PROVIDER_FAILURE, "this engine keeps no custodian keys");
+  }
+
   /** Ends a pending or active grant immediately. */
   EmergencyAccessGrant revoke(String grantId, String actor, String reason);
 

@@ -12,6 +12,10 @@ import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.audit.AuditSigningKey;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.core.internal.Engine;
+import dev.breakglass.core.internal.CustodianKeyStore;
+import dev.breakglass.core.approval.SignatureVerifiers;
+import dev.breakglass.spi.ApprovalSignatureVerifier;
+import dev.breakglass.spi.ApprovalSignatureVerifierProvider;
 import dev.breakglass.core.policy.PolicyFiles;
 import dev.breakglass.core.internal.ProviderRegistry;
 import dev.breakglass.core.internal.Components;
@@ -351,9 +355,16 @@ public final class BreakGlassEngine {
         EphemeralCredentials ephemeral = ephemeralCredentials != null ? ephemeralCredentials
             : new EphemeralCredentials(clock);
         owned.add(ephemeral);
+        CustodianKeyStore keys = components.hasDataDirectory()
+            ? CustodianKeyStore.open(components.dataDirectory("the custodian key registry"))
+            : CustodianKeyStore.inMemory();
+        List<ApprovalSignatureVerifier> verifiers = components.list("approval-signatures", "approval-signature",
+            ProviderRegistry.load("approval signature verifier", ApprovalSignatureVerifierProvider.class));
+        owned.addAll(verifiers);
         return new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
             dispatcher, allProbes, fallRounds, riseRounds, interval, sweepInterval, fingerprinter,
-            background, rotationBackoff, ephemeral, owned, passiveFalls, window));
+            background, rotationBackoff, ephemeral, owned, passiveFalls, window, keys,
+            SignatureVerifiers.of(verifiers)));
       } catch (RuntimeException e) {
         components.closeQuietly();
         if (e instanceof ProviderException || e instanceof PolicyException

@@ -21,6 +21,7 @@ class ModuleTest {
         .containsExactlyInAnyOrder("dev.breakglass.spi", "dev.breakglass.spi.files");
     assertThat(d.uses()).containsExactlyInAnyOrder(CredentialVaultProvider.class.getName(),
         AlertChannelProvider.class.getName(), HealthProbeProvider.class.getName(),
-        CredentialRotatorProvider.class.getName(), GrantStoreProvider.class.getName());
+        CredentialRotatorProvider.class.getName(), GrantStoreProvider.class.getName(),
+        ApprovalSignatureVerifierProvider.class.getName());
   }
 }

@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Components {
   private static final Logger LOG = LoggerFactory.getLogger(Components.class);
-  private static final Map<String, String> LIST_SELECTORS = Map.of("probes", "probe", "rotators", "rotator");
+  private static final Map<String, String> LIST_SELECTORS = Map.of("probes", "probe", "rotators", "rotator",
+      "approval-signatures", "approval-signature");
   /** Settings of the alert outbox itself (see {@code AlertDispatchers}). */
   private static final Set<String> ALERT_SETTINGS = Set.of("alert.channels", "alert.outbox.directory",
       "alert.retry.max-attempts", "alert.retry.initial-backoff", "alert.retry.max-backoff", "alert.retry.jitter",

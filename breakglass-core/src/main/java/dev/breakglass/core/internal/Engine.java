@@ -12,6 +12,8 @@ import dev.breakglass.BreakGlassException;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.Credential;
 import dev.breakglass.CredentialCheck;
+import dev.breakglass.CustodianKeys;
+import dev.breakglass.Denial;
 import dev.breakglass.DrillResult;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.EmergencyState;
@@ -19,6 +21,7 @@ import dev.breakglass.GrantStatus;
 import dev.breakglass.LoginAttempt;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.alert.AlertDispatcher;
+import dev.breakglass.core.approval.SignatureVerifiers;
 import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
@@ -79,7 +82,9 @@ public final class Engine implements BreakGlass {
       EphemeralCredentials ephemeral,
       List<AutoCloseable> owned,
       int passiveFallThreshold,
-      Duration passiveWindow) {}
+      Duration passiveWindow,
+      CustodianKeyStore custodianKeyStore,
+      SignatureVerifiers signatureVerifiers) {}
 
   private final Config config;
   private final BreakGlassPolicy policy;
@@ -91,6 +96,7 @@ public final class Engine implements BreakGlass {
   private final RotationScheduler rotation;
   private final FreshnessChecks freshness;
   private final Drills drills;
+  private final CustodianKeyService custodianKeys;
   private final @Nullable ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -114,8 +120,10 @@ public final class Engine implements BreakGlass {
         config.rotationBackoff(), rotationThread);
     this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
     this.drills = new Drills(policy, config.vault(), rotation, freshness, recorder);
+    this.custodianKeys = new CustodianKeyService(policy, config.custodianKeyStore(), recorder, monitor::isEmergency);
     this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
-        new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral());
+        new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral(),
+        new SignedDecisions(config.custodianKeyStore(), custodianKeys, config.signatureVerifiers()));
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
     if (config.background()) {
@@ -176,7 +184,22 @@ public final class Engine implements BreakGlass {
   @Override
   public EmergencyAccessGrant deny(String grantId, String custodian, String reason) {
     ensureOpen();
-    return handle(lifecycle.deny(grantId, custodian, reason));
+    // An unknown grant is refused (and audited) by the lifecycle; its digest is then never compared.
+    String digest = grants.find(grantId).map(GrantRecord::requestDigest).orElse("unknown");
+    return deny(Denial.of(grantId, custodian, digest, reason));
+  }
+
+  @Override
+  public EmergencyAccessGrant deny(Denial denial) {
+    Objects.requireNonNull(denial, "denial");
+    ensureOpen();
+    return handle(lifecycle.deny(denial));
+  }
+
+  @Override
+  public CustodianKeys custodianKeys() {
+    ensureOpen();
+    return custodianKeys;
   }
 
   @Override
