@@ -7,6 +7,7 @@ module dev.breakglass.cli {
   requires dev.breakglass.core;
   requires info.picocli;
   requires tools.jackson.databind;
+  requires java.net.http;
   requires static org.jspecify;
 
   // picocli reads the commands' annotated fields and creates them reflectively.

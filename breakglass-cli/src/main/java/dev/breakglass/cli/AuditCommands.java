@@ -1,6 +1,8 @@
 package dev.breakglass.cli;
 
 import dev.breakglass.AuditEvent;
+import dev.breakglass.core.approval.ApprovalLogVerifier;
+import dev.breakglass.core.approval.SignatureVerifiers;
 import dev.breakglass.core.audit.AuditLogReader;
 import dev.breakglass.core.audit.AuditLogVerifier;
 import dev.breakglass.core.audit.AuditLogVerifier.VerificationResult;
@@ -87,6 +89,8 @@ final class AuditCommands {
       sortOptions = false,
       description = {"Verify the audit log in DIR: every frame and CRC, every Merkle leaf, sequence numbers and "
           + "times, and every signed checkpoint.",
+          "Then re-verify every signed approval and denial against the custodians' public keys registered in the "
+              + "log itself; a decision that does not verify is named by its record.",
           "With --checkpoint, also prove the log still holds the tree of a checkpoint kept elsewhere: it has only "
               + "grown since."},
       footerHeading = "%nExamples:%n",
@@ -125,14 +129,22 @@ final class AuditCommands {
         }
       }
       VerificationResult result = verify(builder.requireSealed(sealed).decodeRecords(decode), json);
+      // Signed approvals are re-verified only in a log whose records are proven unchanged.
+      ApprovalLogVerifier.Result approvals = result.valid()
+          ? ApprovalLogVerifier.verify(AuditLogReader.readEvents(dir), SignatureVerifiers.offline()) : null;
+      boolean valid = result.valid() && approvals != null && approvals.valid();
       if (json) {
         ObjectNode n = resultJson(dir, result);
         if (kept != null) {
           n.set("keptCheckpoint", checkpointJson(kept));
           n.put("keptCheckpointIsPrefix", result.valid());
         }
+        if (approvals != null) {
+          n.set("approvals", ApprovalReport.json(approvals));
+          n.put("valid", valid);
+        }
         cli.out.println(JsonMapper.builder().build().writeValueAsString(n));
-        return result.valid() ? BreakGlassCli.OK : BreakGlassCli.FAILED;
+        return valid ? BreakGlassCli.OK : BreakGlassCli.FAILED;
       }
       if (!describe(cli.out, dir, result)) {
         return BreakGlassCli.FAILED;
@@ -141,7 +153,7 @@ final class AuditCommands {
         cli.out.printf(Locale.ROOT, "The kept checkpoint (%,d records, signed %s) is a prefix of this log: it has only "
             + "grown since.%n", kept.treeSize(), kept.time().truncatedTo(ChronoUnit.SECONDS));
       }
-      return BreakGlassCli.OK;
+      return ApprovalReport.describe(approvals, cli.out) ? BreakGlassCli.OK : BreakGlassCli.FAILED;
     }
   }
 
