@@ -7,6 +7,7 @@ import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.PolicyException;
 import dev.breakglass.ProviderException;
 import dev.breakglass.core.alert.AlertDispatcher;
+import dev.breakglass.core.alert.ConsoleLinks;
 import dev.breakglass.core.alert.channel.Slf4jAlertChannel;
 import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.audit.AuditSigningKey;
@@ -257,7 +258,8 @@ public final class BreakGlassEngine {
 
     /**
      * The durable alert outbox over the channels named by {@code alert.*} properties, plus the
-     * channels given in code, plus SLF4J (always, so every alert reaches at least the log).
+     * channels given in code, plus SLF4J (always, so every alert reaches at least the log); with
+     * {@code alert.console-url}, alerts link to the console page of their request ({@link ConsoleLinks}).
      */
     private AlertDispatcher alertDispatcher(Components components, AuditSink audit) {
       Map<String, String> alertProperties = new LinkedHashMap<>();
@@ -278,7 +280,14 @@ public final class BreakGlassEngine {
       for (AlertChannel channel : alertChannels) {
         b.channel("code-" + (n++) + "-" + channel.name(), channel, Severity.INFO);
       }
-      return b.listener(new DeliveryAuditor(audit)).build();
+      AlertDispatcher dispatcher = b.listener(new DeliveryAuditor(audit)).build();
+      String console = alertProperties.get("alert.console-url");
+      try {
+        return console == null ? dispatcher : ConsoleLinks.wrap(dispatcher, console);
+      } catch (RuntimeException e) {
+        dispatcher.close();
+        throw e;
+      }
     }
 
     /**
