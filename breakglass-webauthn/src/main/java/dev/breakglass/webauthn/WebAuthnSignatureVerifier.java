@@ -99,8 +99,32 @@ public final class WebAuthnSignatureVerifier implements ApprovalSignatureVerifie
       throw refuse(ReasonCode.SIGNATURE_INVALID, "a " + signature.kind().label() + " signature cannot be checked"
           + " with the " + key.kind().label() + " key " + key.keyId());
     }
-    byte[] clientData = signature.clientDataJson().orElseThrow();
-    byte[] authenticatorData = signature.authenticatorData().orElseThrow();
+    return verifyAssertion(key, statement.webAuthnChallenge(), signature.authenticatorData().orElseThrow(),
+        signature.clientDataJson().orElseThrow(), signature.signature(), "this request: it was made for another"
+            + " request, custodian, decision or time (grant " + statement.grantId() + ")");
+  }
+
+  /**
+   * Verifies an assertion made with {@code challenge} by the registered credential {@code key}: the
+   * check behind {@link #verify} for anything else a console asks a security key to prove, such as
+   * signing in while the identity provider is down. The caller compares the returned signature
+   * counter with the last one it saw.
+   *
+   * @return the authenticator's signature counter
+   * @throws AccessDeniedException with {@link ReasonCode#ASSERTION_REPLAYED} (another challenge),
+   *     {@link ReasonCode#WRONG_ORIGIN} or {@link ReasonCode#SIGNATURE_INVALID}
+   */
+  public long verifyAssertion(CustodianKey key, byte[] challenge, byte[] authenticatorData, byte[] clientData,
+      byte[] signatureBytes) {
+    if (key.kind() != ApprovalSignature.Kind.WEBAUTHN) {
+      throw refuse(ReasonCode.SIGNATURE_INVALID, "the " + key.kind().label() + " key " + key.keyId()
+          + " is not a security key");
+    }
+    return verifyAssertion(key, challenge, authenticatorData, clientData, signatureBytes, "this sign-in");
+  }
+
+  private long verifyAssertion(CustodianKey key, byte[] challenge, byte[] authenticatorData, byte[] clientData,
+      byte[] signatureBytes, String what) {
     String keyRpId = Objects.requireNonNull(key.rpId(), "rpId");
     JsonNode cd;
     try {
@@ -112,10 +136,9 @@ public final class WebAuthnSignatureVerifier implements ApprovalSignatureVerifie
       throw refuse(ReasonCode.SIGNATURE_INVALID, "the client data is of type '" + cd.path("type").asString("")
           + "', not an assertion (webauthn.get)");
     }
-    String expected = statement.webAuthnChallengeBase64Url();
+    String expected = Base64.getUrlEncoder().withoutPadding().encodeToString(challenge);
     if (!expected.equals(cd.path("challenge").asString(""))) {
-      throw refuse(ReasonCode.ASSERTION_REPLAYED, "the assertion's challenge does not bind this request: it was made"
-          + " for another request, custodian, decision or time (grant " + statement.grantId() + ")");
+      throw refuse(ReasonCode.ASSERTION_REPLAYED, "the assertion's challenge does not bind " + what);
     }
     String origin = cd.path("origin").asString("");
     if (rpId != null && !rpId.equals(keyRpId)) {
@@ -136,13 +159,13 @@ public final class WebAuthnSignatureVerifier implements ApprovalSignatureVerifie
       CredentialRecordImpl record = new CredentialRecordImpl(new NoneAttestationStatement(), null, null, null, 0,
           WebAuthnCredentials.credential(credentialId, key.publicKey()), null, null, null, null);
       ServerProperty server = ServerProperty.builder().origin(new Origin(origin)).rpId(keyRpId)
-          .challenge(new DefaultChallenge(statement.webAuthnChallenge())).build();
+          .challenge(new DefaultChallenge(challenge)).build();
       AuthenticationData data = manager.verify(
-          new AuthenticationRequest(credentialId, null, authenticatorData, clientData, null, signature.signature()),
+          new AuthenticationRequest(credentialId, null, authenticatorData, clientData, null, signatureBytes),
           new AuthenticationParameters(server, record, List.of(credentialId), userVerification, true));
       return data.getAuthenticatorData().getSignCount();
     } catch (BadChallengeException e) {
-      throw refuse(ReasonCode.ASSERTION_REPLAYED, "the assertion's challenge does not bind this request");
+      throw refuse(ReasonCode.ASSERTION_REPLAYED, "the assertion's challenge does not bind " + what);
     } catch (BadOriginException | BadRpIdException e) {
       throw refuse(ReasonCode.WRONG_ORIGIN, "the assertion was made for another origin or RP id than '" + keyRpId
           + "' (" + e.getClass().getSimpleName() + ")");
