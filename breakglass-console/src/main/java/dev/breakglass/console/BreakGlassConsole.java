@@ -52,7 +52,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Every response carries a strict Content-Security-Policy (no inline script or style), every
  * state-changing request needs the session's CSRF token, the session cookie is {@code Secure},
  * {@code HttpOnly} and {@code SameSite=Strict}, and every value on a page is escaped. Refusals are
- * answered with the engine's reason code. The engine needs {@code approval-signatures=webauthn} with
+ * answered with the engine's reason code. Decisions signed with a key file or PKCS#11 token
+ * ({@code breakglass approve --post <console URL>}) are posted as text to {@code /api/decisions}.
+ * The engine needs {@code approval-signatures=webauthn} with
  * the same RP id and origins.
  */
 public final class BreakGlassConsole extends HttpServlet {
@@ -138,6 +140,10 @@ public final class BreakGlassConsole extends HttpServlet {
   @Override
   protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
     headers(resp);
+    if (path(req).equals("/api/decisions")) {
+      signedDecision(req, resp);
+      return;
+    }
     ConsoleSessions.Session s = sessions.session(req, resp);
     String base = base(req);
     String path = path(req);
@@ -164,6 +170,26 @@ public final class BreakGlassConsole extends HttpServlet {
     } catch (BreakGlassException | IllegalArgumentException | IllegalStateException e) {
       refuse(req, resp, s, isJson, "INVALID", e.getMessage());
     }
+  }
+
+  /** A decision signed with a key file or token ({@link SignedDecisions}): the signature authenticates it. */
+  private void signedDecision(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    resp.setContentType("text/plain;charset=utf-8");
+    String text = new String(req.getInputStream().readNBytes(64 * 1024), StandardCharsets.UTF_8);
+    String answer;
+    try {
+      EmergencyAccessGrant g = SignedDecisions.apply(engine, text);
+      resp.setStatus(200);
+      answer = g.id() + " " + g.status().name() + " (" + g.approvals().size() + " of " + g.approvalsRequired()
+          + " approvals)";
+    } catch (AccessDeniedException e) {
+      resp.setStatus(403);
+      answer = e.code().name() + ": " + e.getMessage();
+    } catch (BreakGlassException | IllegalArgumentException e) {
+      resp.setStatus(400);
+      answer = "INVALID: " + e.getMessage();
+    }
+    resp.getOutputStream().write((answer + "\n").getBytes(StandardCharsets.UTF_8));
   }
 
   private void refuse(HttpServletRequest req, HttpServletResponse resp, ConsoleSessions.Session s, boolean isJson,

@@ -4,8 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.breakglass.AccessRequest;
 import dev.breakglass.AccountPolicy;
+import dev.breakglass.ApprovalSignature;
+import dev.breakglass.ApprovalStatement;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassPolicy;
+import dev.breakglass.CustodianKey;
+import dev.breakglass.Decision;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.core.BreakGlassEngine;
@@ -14,7 +18,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -45,6 +53,8 @@ class ConsoleApiTest {
   String origin;
   String base;
   SoftKey carolKey;
+  KeyPair dave;
+  String keyId;
   EmergencyAccessGrant a;
   EmergencyAccessGrant b;
 
@@ -134,6 +144,9 @@ class ConsoleApiTest {
         ConsoleSettings.builder("localhost").origin(origin).build())), "/breakglass/*");
     carolKey = new SoftKey();
     engine.custodianKeys().register(carolKey.custodianKey("carol", "localhost"), "carol");
+    dave = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    keyId = engine.custodianKeys().register(CustodianKey.raw("dave", ApprovalSignature.Kind.ED25519,
+        dave.getPublic().getEncoded(), "dave's key file"), "dave").keyId();
     engine.declareIncident("carol", "IdP down");
     a = engine.requestAccess(AccessRequest.builder().requester("alice").account("prod-db-admin").reason("outage")
         .duration(Duration.ofMinutes(20)).build());
@@ -233,5 +246,36 @@ class ConsoleApiTest {
         carolKey.answer(options.path("challenge").asString(), origin, "localhost", 3));
     assertThat(code(refused)).isEqualTo("SIGNATURE_COUNTER_REGRESSED");
     assertThat(clone.get("/").body()).doesNotContain("Signed in as");
+  }
+
+  @Test
+  void aDecisionSignedWithAKeyFileIsPostedAsTextAndBoundToItsRequest() throws Exception {
+    ApprovalStatement st = ApprovalStatement.of(a.id(), a.requestDigest(), "dave", Decision.APPROVE, Instant.now());
+    Signature ed = Signature.getInstance("Ed25519");
+    ed.initSign(dave.getPrivate());
+    ed.update(st.bytes());
+    ApprovalSignature sig = ApprovalSignature.raw(ApprovalSignature.Kind.ED25519, keyId, st.signedAt(), ed.sign());
+    // What 'breakglass approve' prints and posts.
+    String text = SignedDecisions.HEADER + "\ngrant: " + a.id() + "\nrequest-digest: " + a.requestDigest()
+        + "\ncustodian: dave\ndecision: approve\n" + sig.toText();
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(URI.create(base + "/api/decisions"))
+        .header("Content-Type", "text/plain; charset=utf-8").POST(HttpRequest.BodyPublishers.ofString(text)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(posted.statusCode()).as(posted.body()).isEqualTo(200);
+    assertThat(posted.body()).contains(a.id(), "1 of 2");
+
+    // The same signature moved onto the other request: its statement is another request's digest.
+    String moved = text.replace(a.id(), b.id()).replace(a.requestDigest(), b.requestDigest());
+    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(base + "/api/decisions"))
+        .POST(HttpRequest.BodyPublishers.ofString(moved)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(refused.statusCode()).isEqualTo(403);
+    assertThat(refused.body()).startsWith("SIGNATURE_INVALID:");
+    assertThat(engine.grant(b.id()).orElseThrow().approvals()).isEmpty();
+
+    HttpResponse<String> garbage = http.send(HttpRequest.newBuilder(URI.create(base + "/api/decisions"))
+        .POST(HttpRequest.BodyPublishers.ofString("approve please")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(garbage.statusCode()).isEqualTo(400);
+    assertThat(garbage.body()).contains(SignedDecisions.HEADER);
   }
 }
