@@ -36,6 +36,7 @@ module dev.breakglass.core {
   uses dev.breakglass.spi.GrantStoreProvider;
   uses dev.breakglass.spi.HealthProbeProvider;
   uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
+  uses dev.breakglass.spi.CheckpointWitnessProvider;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
   provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider,
@@ -43,6 +44,8 @@ module dev.breakglass.core {
   provides dev.breakglass.spi.HealthProbeProvider with
       dev.breakglass.core.health.OidcProbeProvider,
       dev.breakglass.core.health.HttpStatusProbeProvider;
+  provides dev.breakglass.spi.CheckpointWitnessProvider with
+      dev.breakglass.core.audit.DirectoryCheckpointWitnessProvider;
   provides dev.breakglass.spi.CredentialRotatorProvider with dev.breakglass.core.rotation.VaultOnlyRotatorProvider;
   provides dev.breakglass.spi.CredentialVaultProvider with
       dev.breakglass.core.vault.FileVaultProvider,

@@ -1,6 +1,7 @@
 /**
  * Extension points for plugin authors: credential vaults, alert channels, health probes, credential
- * rotators and grant stores, each with a provider discovered through {@link java.util.ServiceLoader}.
+ * rotators, grant stores and audit checkpoint witnesses, each with a provider discovered through
+ * {@link java.util.ServiceLoader}.
  */
 module dev.breakglass.spi {
   requires transitive dev.breakglass.api;
@@ -15,4 +16,5 @@ module dev.breakglass.spi {
   uses dev.breakglass.spi.CredentialRotatorProvider;
   uses dev.breakglass.spi.GrantStoreProvider;
   uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
+  uses dev.breakglass.spi.CheckpointWitnessProvider;
 }

@@ -50,6 +50,19 @@ public enum AuditEventType {
    */
   ALERT_OUTBOX_TAMPERED,
   AUDIT_LOG_REPAIRED,
+  /**
+   * The audit log failed its checks at start (a checkpoint missing, invalid or of another log, the
+   * signed size shrank, the signing key or {@code audit.pub} changed, or the log does not extend the
+   * newest witnessed checkpoint) and the engine refused to start: CRITICAL alert only, since the
+   * refused log cannot record it. Details name the record, segment, byte offset and problem.
+   */
+  AUDIT_LOG_REFUSED,
+  /**
+   * A signed audit log checkpoint, sent as an INFO alert so that every receiver keeps a copy outside
+   * the data directory. Details: {@code logId}, {@code treeSize}, {@code root}, {@code keyId},
+   * {@code checkpoint} (the full signed text). Not recorded in the log, whose checkpoint frame it copies.
+   */
+  AUDIT_CHECKPOINT,
   DRILL_STARTED,
   DRILL_COMPLETED,
   DRILL_FAILED,

@@ -54,8 +54,9 @@ final class AuditCommands {
     Path dir;
 
     @Option(names = "--public-key", paramLabel = "FILE", required = true,
-        description = "The log's public key (<data>/audit.pub, kept elsewhere). Repeat for a log signed with "
-            + "several keys over time.")
+        description = "The log's public key: your copy of <data>/audit.pub kept outside the data directory "
+            + "(whoever can rewrite the log can rewrite <data>/audit.pub). Repeat for a log signed with several "
+            + "keys over time.")
     List<Path> keys;
 
     LogCommand(BreakGlassCli cli) {
@@ -66,6 +67,7 @@ final class AuditCommands {
       requireLogDirectory(dir);
       AuditLogVerifier.Builder builder = null;
       for (Path k : keys) {
+        warnIfInsideDataDirectory(cli.err, dir, k, "public key");
         AuditPublicKey key = readPublicKey(k);
         builder = builder == null ? AuditLogVerifier.builder(key) : builder.trustedKey(key);
       }
@@ -91,15 +93,20 @@ final class AuditCommands {
           + "times, and every signed checkpoint.",
           "Then re-verify every signed approval and denial against the custodians' public keys registered in the "
               + "log itself; a decision that does not verify is named by its record.",
-          "With --checkpoint, also prove the log still holds the tree of a checkpoint kept elsewhere: it has only "
-              + "grown since."},
+          "With --checkpoint, also prove the log still holds the tree of a checkpoint kept elsewhere (a file, or "
+              + "the engine's witness directory): it has only grown since, was not rolled back, and is the same log.",
+          "Keep the public key and the checkpoint outside the data directory: a copy there proves nothing "
+              + "against whoever can write it (verify warns)."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass verify /var/lib/breakglass/audit --public-key audit.pub",
           "  breakglass verify data/audit --public-key audit.pub --checkpoint kept.txt",
+          "  breakglass verify data/audit --public-key audit.pub \\",
+          "      --checkpoint /mnt/audit-witness/myapp",
           "  breakglass verify data/audit --public-key audit.pub --json | jq .valid"})
   static final class Verify extends LogCommand implements Callable<Integer> {
     @Option(names = "--checkpoint", paramLabel = "FILE",
-        description = "A checkpoint kept where the log's host cannot write (from 'breakglass checkpoint').")
+        description = "A checkpoint kept where the log's host cannot write: a file from 'breakglass checkpoint', "
+            + "or a witness directory (witness.directory.path; its file 'checkpoint' is read).")
     @Nullable Path checkpoint;
 
     @Option(names = "--sealed", description = "Require every record to be covered by a signature (a cleanly closed log).")
@@ -120,7 +127,9 @@ final class AuditCommands {
       AuditLogVerifier.Builder builder = verifier();
       Checkpoint kept = null;
       if (checkpoint != null) {
-        kept = readCheckpoint(checkpoint);
+        Path file = Files.isDirectory(checkpoint) ? checkpoint.resolve("checkpoint") : checkpoint;
+        warnIfInsideDataDirectory(cli.err, dir, file, "checkpoint");
+        kept = readCheckpoint(file);
         try {
           builder.trustedCheckpoint(kept);
         } catch (IllegalArgumentException e) {
@@ -150,8 +159,9 @@ final class AuditCommands {
         return BreakGlassCli.FAILED;
       }
       if (kept != null) {
-        cli.out.printf(Locale.ROOT, "The kept checkpoint (%,d records, signed %s) is a prefix of this log: it has only "
-            + "grown since.%n", kept.treeSize(), kept.time().truncatedTo(ChronoUnit.SECONDS));
+        cli.out.printf(Locale.ROOT, "The kept checkpoint (%,d records, signed %s%s) is a prefix of this log: it has only "
+            + "grown since.%n", kept.treeSize(), kept.time().truncatedTo(ChronoUnit.SECONDS),
+            kept.logId() == null ? "" : ", log " + kept.logId());
       }
       return ApprovalReport.describe(approvals, cli.out) ? BreakGlassCli.OK : BreakGlassCli.FAILED;
     }
@@ -357,6 +367,27 @@ final class AuditCommands {
     }
   }
 
+  /**
+   * Warns on standard error when a trust anchor ({@code what}: the public key, the checkpoint) lies
+   * inside the log's data directory (the parent of the log directory): whoever can rewrite the log
+   * can replace it too, so it proves nothing against them.
+   */
+  static void warnIfInsideDataDirectory(PrintStream err, Path logDir, Path anchor, String what) {
+    Path data = logDir.toAbsolutePath().normalize().getParent();
+    Path file = anchor.toAbsolutePath().normalize();
+    try {
+      data = data == null ? null : data.toRealPath();
+      file = file.toRealPath();
+    } catch (IOException e) {
+      // Not there (reported by the reader) or unreadable: compare the paths as given.
+    }
+    if (data != null && file.startsWith(data)) {
+      err.println("warning: the " + what + " " + anchor + " lies inside the data directory " + data + ": whoever can "
+          + "rewrite the log can replace it too. Verify with a copy kept elsewhere (see 'Keep the trust outside the "
+          + "data directory' in the README).");
+    }
+  }
+
   static void requireLogDirectory(Path dir) {
     if (!Files.exists(dir)) {
       Path parent = dir.toAbsolutePath().getParent();
@@ -488,7 +519,7 @@ final class AuditCommands {
   }
 
   static ObjectNode checkpointJson(Checkpoint c) {
-    return JsonMapper.builder().build().createObjectNode().put("treeSize", c.treeSize())
+    return JsonMapper.builder().build().createObjectNode().put("logId", c.logId()).put("treeSize", c.treeSize())
         .put("root", Base64.getEncoder().encodeToString(c.rootHash())).put("time", c.time().toString())
         .put("keyId", c.keyId());
   }

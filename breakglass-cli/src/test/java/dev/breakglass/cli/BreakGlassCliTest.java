@@ -35,7 +35,7 @@ class BreakGlassCliTest {
 
   @BeforeEach
   void writeIncident() {
-    log = dir.resolve("audit");
+    log = dir.resolve("data").resolve("audit");
     publicKey = dir.resolve("audit.pub");
     KEY.publicKey().write(publicKey);
     append(log, KEY, incident(T0));

@@ -211,7 +211,7 @@ class CliCommandsTest {
       assertThat(cli.run("verify", big.toString(), "--public-key", publicKey.toString()))
           .isEqualTo(BreakGlassCli.FAILED);
       assertThat(cli.out).contains("FAILED", "checkpoint root hash does not match",
-          "24 records and 3 signed checkpoints verified before it",
+          "24 records and 4 signed checkpoints verified before it",
           "records 24 to 31 were read but are not proven by any signature").doesNotContain("32 records");
 
       assertThat(cli.run("verify", big.toString(), "--public-key", publicKey.toString(), "--json"))

@@ -10,8 +10,10 @@ import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.alert.ConsoleLinks;
 import dev.breakglass.core.alert.channel.Slf4jAlertChannel;
 import dev.breakglass.core.audit.Fingerprinter;
-import dev.breakglass.core.audit.AuditSigningKey;
+import dev.breakglass.core.audit.AuditLogCorruptException;
+import dev.breakglass.core.audit.EmbeddedAuditLog;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
+import dev.breakglass.core.internal.AuditTrust;
 import dev.breakglass.core.internal.Engine;
 import dev.breakglass.core.internal.CustodianKeyStore;
 import dev.breakglass.core.approval.SignatureVerifiers;
@@ -30,6 +32,7 @@ import java.util.UUID;
 import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.AlertChannel;
+import dev.breakglass.spi.CheckpointWitness;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialRotatorProvider;
 import dev.breakglass.spi.CredentialVault;
@@ -69,9 +72,12 @@ public final class BreakGlassEngine {
   private BreakGlassEngine() {}
 
   /** Where the embedded audit log lives, under the data directory. */
-  public static final String AUDIT_DIRECTORY = "audit";
-  /** Where the embedded audit log's public key is written, under the data directory. */
-  public static final String AUDIT_PUBLIC_KEY_FILE = "audit.pub";
+  public static final String AUDIT_DIRECTORY = EmbeddedAuditLog.DIRECTORY;
+  /**
+   * Where the embedded audit log's public key is written, under the data directory, once, when the
+   * log is created. Reviewers keep a copy outside the data directory and verify with that.
+   */
+  public static final String AUDIT_PUBLIC_KEY_FILE = EmbeddedAuditLog.PUBLIC_KEY_FILE;
 
   /** A new builder. */
   public static Builder builder() {
@@ -93,7 +99,11 @@ public final class BreakGlassEngine {
    * failures of the primary within 10 s); an expiry sweep every second. The properties
    * {@code health.interval}, {@code health.timeout} (every probe's default timeout, 1 s),
    * {@code health.fall}, {@code health.rise}, {@code health.passive-fall} and
-   * {@code health.passive-window} override the health settings.
+   * {@code health.passive-window} override the health settings. The embedded audit log is checked
+   * at start against the checkpoint witnesses named by {@code witness} (e.g. {@code witness=directory},
+   * {@code witness.directory.path=...}), and every checkpoint also goes out as an INFO alert unless
+   * {@code witness.alerts=false}; a log that fails its checks raises a CRITICAL alert and the build
+   * throws {@link dev.breakglass.core.audit.AuditLogRefusedException}.
    */
   public static final class Builder implements BreakGlass.Builder {
     private @Nullable BreakGlassPolicy policy;
@@ -117,6 +127,7 @@ public final class BreakGlassEngine {
     private boolean background = true;
     private Backoff rotationBackoff = Backoff.ofDefaults();
     private @Nullable EphemeralCredentials ephemeralCredentials;
+    private @Nullable EngineMetrics metrics;
 
     private Builder() {}
 
@@ -257,6 +268,15 @@ public final class BreakGlassEngine {
     }
 
     /**
+     * Readings for a metrics library: audit append times, alert outbox depth, tainted accounts
+     * (see {@link EngineMetrics}). One instance per engine.
+     */
+    public Builder metrics(EngineMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
+
+    /**
      * The durable alert outbox over the channels named by {@code alert.*} properties, plus the
      * channels given in code, plus SLF4J (always, so every alert reaches at least the log); with
      * {@code alert.console-url}, alerts link to the console page of their request ({@link ConsoleLinks}).
@@ -291,15 +311,25 @@ public final class BreakGlassEngine {
     }
 
     /**
-     * The embedded tamper-evident audit log in {@code <data>/audit}, signed with the key kept in
-     * {@code <data>/keys/audit-signing.key}; its public key is written to {@code <data>/audit.pub}
-     * for reviewers.
+     * The embedded tamper-evident audit log in {@code <data>/audit} ({@link EmbeddedAuditLog}: signed
+     * with {@code <data>/keys/audit-signing.key}, never a new key for an existing log, checked against
+     * the witnesses named by {@code witness}); a refusal raises a CRITICAL alert before it is thrown.
      */
-    private TamperEvidentAuditLog defaultAuditLog(Components components) {
-      Path data = components.dataDirectory("the audit log");
-      AuditSigningKey key = AuditSigningKey.loadOrCreate(data.resolve("keys").resolve("audit-signing.key"));
-      key.publicKey().write(data.resolve(AUDIT_PUBLIC_KEY_FILE));
-      return TamperEvidentAuditLog.builder(data.resolve(AUDIT_DIRECTORY)).signingKey(key).clock(clock).build();
+    private AuditSink auditLog(Components components) {
+      if (auditSink != null) {
+        if (!Components.splitList(properties.getOrDefault("witness", "")).isEmpty()) {
+          throw new ProviderException("witness", "property 'witness' configures the embedded audit log's"
+              + " witnesses, but an audit sink was given with auditSink(...): remove one of them");
+        }
+        return auditSink;
+      }
+      List<CheckpointWitness> witnesses = AuditTrust.witnesses(components);
+      try {
+        return components.own(EmbeddedAuditLog.open(components.dataDirectory("the audit log"), clock, witnesses));
+      } catch (AuditLogCorruptException e) {
+        AuditTrust.alertRefused(e, sink -> alertDispatcher(components, sink), clock);
+        throw e;
+      }
     }
 
     /** A torn tail repaired while the log opened is recorded in the log; people must hear of it too. */
@@ -317,6 +347,9 @@ public final class BreakGlassEngine {
       if (fall < 1 || rise < 1 || passiveFall < 1) {
         throw new IllegalArgumentException("fallThreshold, riseThreshold and passiveFallThreshold must be at least 1,"
             + " were " + fall + ", " + rise + " and " + passiveFall);
+      }
+      if (metrics != null && metrics.bound()) {
+        throw new IllegalStateException("this EngineMetrics already serves another engine: create one per engine");
       }
       BreakGlassPolicy effectivePolicy = policy;
       if (effectivePolicy == null) {
@@ -339,7 +372,8 @@ public final class BreakGlassEngine {
         }
         Duration interval = health.positiveDuration("interval", healthCheckInterval);
         Duration window = health.positiveDuration("passive-window", passiveWindow);
-        AuditSink audit = auditSink != null ? auditSink : components.own(defaultAuditLog(components));
+        AuditSink sink = auditLog(components);
+        AuditSink audit = metrics != null ? metrics.timed(sink) : sink;
         Fingerprinter fingerprinter = fingerprintKey.length > 0 ? new Fingerprinter(fingerprintKey)
             : Fingerprinter.loadOrCreate(components.dataDirectory("the audit fingerprint key").resolve("keys")
                 .resolve("fingerprint.key"));
@@ -360,7 +394,10 @@ public final class BreakGlassEngine {
         owned.addAll(allRotators);
         AlertDispatcher dispatcher = components.own(alertDispatcher(components, audit));
         owned.add(dispatcher);
-        alertIfRepaired(audit, dispatcher);
+        alertIfRepaired(sink, dispatcher);
+        if (AuditTrust.alertCopies(components)) {
+          AuditTrust.copyCheckpointsToAlerts(sink, dispatcher);
+        }
         EphemeralCredentials ephemeral = ephemeralCredentials != null ? ephemeralCredentials
             : new EphemeralCredentials(clock);
         owned.add(ephemeral);
@@ -370,10 +407,15 @@ public final class BreakGlassEngine {
         List<ApprovalSignatureVerifier> verifiers = components.list("approval-signatures", "approval-signature",
             ProviderRegistry.load("approval signature verifier", ApprovalSignatureVerifierProvider.class));
         owned.addAll(verifiers);
-        return new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
+        Engine engine = new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
             dispatcher, allProbes, fallRounds, riseRounds, interval, sweepInterval, fingerprinter,
             background, rotationBackoff, ephemeral, owned, passiveFalls, window, keys,
             SignatureVerifiers.of(verifiers)));
+        if (metrics != null) {
+          metrics.bind(dispatcher instanceof ConsoleLinks links ? links.delegate() : dispatcher, store,
+              effectivePolicy);
+        }
+        return engine;
       } catch (RuntimeException e) {
         components.closeQuietly();
         if (e instanceof ProviderException || e instanceof PolicyException

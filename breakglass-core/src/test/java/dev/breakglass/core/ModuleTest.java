@@ -44,7 +44,8 @@ class ModuleTest {
   void usesEveryProviderTypeItLoads() throws Exception {
     assertThat(descriptor().uses()).contains("dev.breakglass.spi.CredentialVaultProvider",
         "dev.breakglass.spi.AlertChannelProvider", "dev.breakglass.spi.HealthProbeProvider",
-        "dev.breakglass.spi.CredentialRotatorProvider", "dev.breakglass.spi.GrantStoreProvider");
+        "dev.breakglass.spi.CredentialRotatorProvider", "dev.breakglass.spi.GrantStoreProvider",
+        "dev.breakglass.spi.CheckpointWitnessProvider");
   }
 
   @Test
@@ -53,7 +54,7 @@ class ModuleTest {
         ModuleDescriptor.Provides::service, p -> Set.copyOf(p.providers())));
     assertThat(provides).containsKeys("dev.breakglass.BreakGlassFactory", "dev.breakglass.spi.GrantStoreProvider",
         "dev.breakglass.spi.HealthProbeProvider", "dev.breakglass.spi.CredentialRotatorProvider",
-        "dev.breakglass.spi.CredentialVaultProvider");
+        "dev.breakglass.spi.CredentialVaultProvider", "dev.breakglass.spi.CheckpointWitnessProvider");
     for (Map.Entry<String, Set<String>> e : provides.entrySet()) {
       Path services = Path.of("target/classes/META-INF/services", e.getKey());
       assertThat(services).as("META-INF/services for " + e.getKey()).exists();

@@ -251,7 +251,9 @@ public final class IncidentDemo {
     Files.writeString(json, report.toJson(), StandardCharsets.UTF_8);
     Files.writeString(markdown, report.toMarkdown(), StandardCharsets.UTF_8);
     t.say("the same review, written for reviewers and for programs (the breakglass command writes it too:");
-    t.say("  breakglass report " + log + " --public-key " + publicKey + " --format html --out review.html):");
+    t.say("  breakglass report " + log + " --public-key " + publicKey + " --format html --out review.html;");
+    t.say("  in production, pass a copy of " + BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE
+        + " kept outside the data directory, and a witnessed checkpoint with --checkpoint)");
     console.println("  HTML (open in a browser): " + html);
     console.println("  JSON:                     " + json);
     console.println("  Markdown:                 " + markdown);

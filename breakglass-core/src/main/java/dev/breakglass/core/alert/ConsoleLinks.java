@@ -63,6 +63,11 @@ public final class ConsoleLinks implements AlertDispatcher {
     return base + "/requests/" + URLEncoder.encode(grantId, StandardCharsets.UTF_8);
   }
 
+  /** The dispatcher the links are added for (the engine's outbox). */
+  public AlertDispatcher delegate() {
+    return delegate;
+  }
+
   @Override
   public CompletableFuture<Void> dispatch(Alert alert) {
     Map<String, String> details = new LinkedHashMap<>(alert.details());

@@ -21,8 +21,12 @@ public class AuditLogCorruptException extends AuditUnavailableException {
   private final String problem;
 
   public AuditLogCorruptException(long recordIndex, String segment, long byteOffset, String problem) {
-    super("audit log damaged at record " + recordIndex + " (" + segment + ", byte offset " + byteOffset
-        + "): " + problem);
+    this("audit log damaged", recordIndex, segment, byteOffset, problem);
+  }
+
+  /** For subclasses: {@code lead} starts the message, before the location. */
+  protected AuditLogCorruptException(String lead, long recordIndex, String segment, long byteOffset, String problem) {
+    super(lead + " at record " + recordIndex + " (" + segment + ", byte offset " + byteOffset + "): " + problem);
     this.recordIndex = recordIndex;
     this.segment = segment;
     this.byteOffset = byteOffset;

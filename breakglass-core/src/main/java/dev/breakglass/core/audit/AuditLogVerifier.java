@@ -15,13 +15,17 @@ import org.jspecify.annotations.Nullable;
  * Verifies a whole {@link TamperEvidentAuditLog} offline, with nothing but its directory and the
  * public key(s) of its signer: every segment header, every frame and CRC32C, every record's
  * sequence number (gap-free, equal to its leaf index) and time (never backwards), every
- * checkpoint's position, root hash, key and Ed25519 signature, and checkpoint times (never
- * backwards). Reports the first problem by record index, segment and byte offset.
+ * checkpoint's position, root hash, key and Ed25519 signature, checkpoint times (never
+ * backwards), and the chain of checkpoints: one log id throughout, sizes that only grow, each
+ * naming the size of the one before it (so a removed checkpoint is found). Reports the first
+ * problem by record index, segment and byte offset.
  *
  * <p>A log cut short at a frame boundary looks like a log that simply has fewer records; to detect
  * truncation, give the verifier a {@link Builder#trustedCheckpoint checkpoint kept elsewhere}
- * (the log must still contain its tree) and/or {@link Builder#requireSealed require} that the last
- * record is covered by a checkpoint (as after a clean close).
+ * (the log must still contain its tree and, for a checkpoint that names its log, have the same log
+ * id) and/or {@link Builder#requireSealed require} that the last record is covered by a checkpoint
+ * (as after a clean close). Keep that checkpoint and the public key outside the data directory:
+ * whoever can rewrite the log can rewrite {@code <data>/audit.pub} too.
  *
  * <p>Streaming: memory stays flat (a read buffer and O(log n) hashes) however long the log.
  * {@link #verify} never throws for anything found in the log; only for I/O errors
@@ -116,8 +120,8 @@ public final class AuditLogVerifier {
     }
     long checkpoints = 0;
     Checkpoint last = null;
-    LogScanner s = new LogScanner(segments);
-    AuditLogReader decoder = null;
+    CheckpointChain chain = CheckpointChain.trusting(keys);
+    LogScanner s = new LogScanner(segments).checkedBy(chain);
     String lastSegment = segments.get(segments.size() - 1).name();
     long endOffset = LogFormat.SEGMENT_HEADER;
     try (s) {
@@ -150,18 +154,9 @@ public final class AuditLogVerifier {
           }
         } else {
           Checkpoint c = s.checkpoint();
-          AuditPublicKey k = keys.get(c.keyId());
-          if (k == null) {
-            return fail(s, c.treeSize(), s.segment(), s.frameOffset(),
-                "checkpoint signed by untrusted key " + c.keyId(), checkpoints, last);
-          }
-          if (!c.verifySignature(k)) {
-            return fail(s, c.treeSize(), s.segment(), s.frameOffset(), "checkpoint signature is invalid",
-                checkpoints, last);
-          }
-          if (last != null && c.time().isBefore(last.time())) {
-            return fail(s, c.treeSize(), s.segment(), s.frameOffset(), "checkpoint time goes backwards",
-                checkpoints, last);
+          if (trusted != null && trusted.logId() != null && c.logId() != null && !trusted.logId().equals(c.logId())) {
+            return fail(s, c.treeSize(), s.segment(), s.frameOffset(), "the trusted checkpoint is of log "
+                + trusted.logId() + ", but this log is " + c.logId() + " (another log)", checkpoints, last);
           }
           checkpoints++;
           last = c;
@@ -175,6 +170,10 @@ public final class AuditLogVerifier {
     if (trusted != null && trusted.treeSize() > size) {
       return fail(s, size, lastSegment, endOffset, "the log has " + size + " records but the trusted checkpoint covers "
           + trusted.treeSize() + " (records were removed)", checkpoints, last);
+    }
+    if (trusted != null && trusted.logId() != null && chain.logId() == null) {
+      return fail(s, size, lastSegment, endOffset, "the trusted checkpoint is of log " + trusted.logId()
+          + ", but this log names no log id (its checkpoints were removed, or it is another log)", checkpoints, last);
     }
     if (requireSealed && unsigned(s, last) > 0) {
       long from = last == null ? 0 : last.treeSize();

@@ -10,11 +10,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.zip.CRC32C;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -48,6 +48,8 @@ final class GroupCommit {
   private final long maxSegmentBytes;
   private final boolean fsync;
   private final FileChannelFactory channels;
+  private final String logId;
+  private final Consumer<Checkpoint> onDurable;
 
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition work = lock.newCondition();
@@ -57,13 +59,14 @@ final class GroupCommit {
   private long nextIndex;
   private Instant lastTime;
   private long lastCheckpointSize;
+  private boolean hasCheckpoint;
   private Instant lastCheckpointTime;
   private volatile @Nullable Checkpoint latestCheckpoint;
-  private @Nullable Checkpoint pendingCheckpoint;
+  private final List<Checkpoint> pendingCheckpoints = new ArrayList<>();
   private LogFormat.FrameBuffer pending = new LogFormat.FrameBuffer(64 * 1024);
   private LogFormat.FrameBuffer spare = new LogFormat.FrameBuffer(64 * 1024);
-  private Batch open = new Batch();
-  private @Nullable Batch inFlight;
+  private CommitBatch open = new CommitBatch();
+  private @Nullable CommitBatch inFlight;
   private boolean writerWaiting;
   private boolean closing;
   private @Nullable AuditUnavailableException failure;
@@ -73,8 +76,13 @@ final class GroupCommit {
 
   private final Thread writer;
 
+  /**
+   * @param logId the id every checkpoint names from now on
+   * @param onDurable told of every checkpoint once it is durable, on the writer thread (must return quickly)
+   */
   GroupCommit(Path dir, AuditSigningKey key, Clock clock, int checkpointEvery, Duration checkpointInterval,
-      long maxSegmentBytes, boolean fsync, FileChannelFactory channels, SegmentFiles.Recovery r) {
+      long maxSegmentBytes, boolean fsync, FileChannelFactory channels, SegmentFiles.Recovery r, String logId,
+      Consumer<Checkpoint> onDurable) {
     this.dir = dir;
     this.key = key;
     this.clock = clock;
@@ -83,10 +91,13 @@ final class GroupCommit {
     this.maxSegmentBytes = maxSegmentBytes;
     this.fsync = fsync;
     this.channels = channels;
+    this.logId = logId;
+    this.onDurable = onDurable;
     this.tree = r.tree;
     this.nextIndex = r.tree.size();
     this.lastTime = r.lastTime;
     this.lastCheckpointSize = r.lastCheckpoint == null ? 0 : r.lastCheckpoint.treeSize();
+    this.hasCheckpoint = r.lastCheckpoint != null;
     this.lastCheckpointTime = r.lastCheckpoint == null ? clock.instant() : r.lastCheckpoint.time();
     this.latestCheckpoint = r.lastCheckpoint;
     this.channel = java.util.Objects.requireNonNull(r.channel, "channel");
@@ -96,48 +107,9 @@ final class GroupCommit {
     writer.start();
   }
 
-  /**
-   * The records of one write and force; their appenders wait on it outside the lock, and the writer
-   * wakes each of them directly when the batch is durable (no lock to reacquire, no wake-up chain).
-   */
-  private static final class Batch {
-    private final Queue<Thread> waiters = new ConcurrentLinkedQueue<>();
-    private volatile boolean done;
-    private @Nullable AuditUnavailableException error;
-
-    /** Completes the batch, durable or with {@code e}; only the first completion counts. */
-    void complete(@Nullable AuditUnavailableException e) {
-      if (done) {
-        return;
-      }
-      error = e;
-      done = true;
-      for (Thread t : waiters) {
-        LockSupport.unpark(t);
-      }
-    }
-
-    /** Waits (uninterruptibly: the record is already ordered) until the batch is durable. */
-    void await() {
-      waiters.add(Thread.currentThread());
-      boolean interrupted = false;
-      while (!done) {
-        LockSupport.park(this);
-        interrupted |= Thread.interrupted();
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      AuditUnavailableException e = error;
-      if (e != null) {
-        throw new AuditUnavailableException("audit record not durable: " + e.getMessage(), e);
-      }
-    }
-  }
-
   /** Orders the event, waits until its batch is durable and returns its sequence number. */
   long append(AuditEvent event, byte[] encodedWithSeqZero) {
-    Batch batch;
+    CommitBatch batch;
     long index;
     lock.lock();
     try {
@@ -154,11 +126,11 @@ final class GroupCommit {
 
   /** A checkpoint covering every record so far, once durable; {@code null} for an empty log without one. */
   @Nullable Checkpoint checkpoint() {
-    Batch batch;
+    CommitBatch batch;
     lock.lock();
     try {
       ensureWritable();
-      if (nextIndex > lastCheckpointSize || latestCheckpoint == null && pendingCheckpoint == null) {
+      if (nextIndex > lastCheckpointSize || !hasCheckpoint) {
         addCheckpoint();
       }
       batch = lastBatch();
@@ -174,7 +146,7 @@ final class GroupCommit {
 
   /** Writes a checkpoint if records are waiting for one and the checkpoint interval has passed. */
   void checkpointIfDue() {
-    Batch batch;
+    CommitBatch batch;
     lock.lock();
     try {
       ensureWritable();
@@ -210,7 +182,7 @@ final class GroupCommit {
    * @throws AuditUnavailableException if the final batch cannot be made durable or the segment not closed
    */
   void close() {
-    Batch last;
+    CommitBatch last;
     boolean failedBefore;
     lock.lock();
     try {
@@ -299,11 +271,13 @@ final class GroupCommit {
   private void addCheckpoint() {
     Instant now = clock.instant();
     Instant time = now.isBefore(lastCheckpointTime) ? lastCheckpointTime : now;
-    Checkpoint cp = Checkpoint.sign(nextIndex, tree.root(), time, key);
+    long previous = hasCheckpoint ? lastCheckpointSize : Checkpoint.NO_PREVIOUS;
+    Checkpoint cp = Checkpoint.sign(logId, previous, nextIndex, tree.root(), time, key);
     LogFormat.writeFrame(pending, LogFormat.CHECKPOINT, cp.toText().getBytes(StandardCharsets.UTF_8), crc);
     lastCheckpointSize = nextIndex;
     lastCheckpointTime = time;
-    pendingCheckpoint = cp;
+    hasCheckpoint = true;
+    pendingCheckpoints.add(cp);
   }
 
   private boolean intervalElapsed() {
@@ -311,7 +285,7 @@ final class GroupCommit {
   }
 
   /** The batch that makes everything sequenced so far durable; {@code null} if nothing is outstanding. */
-  private @Nullable Batch lastBatch() {
+  private @Nullable CommitBatch lastBatch() {
     return pending.isEmpty() ? inFlight : open;
   }
 
@@ -356,18 +330,18 @@ final class GroupCommit {
         if (pending.isEmpty()) {
           return;
         }
-        if (nextIndex > lastCheckpointSize && pendingCheckpoint == null
+        if (nextIndex > lastCheckpointSize && pendingCheckpoints.isEmpty()
             && (intervalElapsed() || segmentBytes + pending.length() >= maxSegmentBytes)) {
           addCheckpoint();
         }
         LogFormat.FrameBuffer bytes = pending;
         pending = spare;
-        Batch batch = open;
-        open = new Batch();
+        CommitBatch batch = open;
+        open = new CommitBatch();
         inFlight = batch;
         long endIndex = nextIndex;
-        Checkpoint cp = pendingCheckpoint;
-        pendingCheckpoint = null;
+        List<Checkpoint> cps = pendingCheckpoints.isEmpty() ? List.of() : List.copyOf(pendingCheckpoints);
+        pendingCheckpoints.clear();
         lock.unlock();
         AuditUnavailableException error = null;
         try {
@@ -380,10 +354,13 @@ final class GroupCommit {
         }
         if (error == null) {
           // Appenders are woken before the writer competes with them for the lock again.
-          if (cp != null) {
-            latestCheckpoint = cp;
+          if (!cps.isEmpty()) {
+            latestCheckpoint = cps.get(cps.size() - 1);
           }
           batch.complete(null);
+          for (Checkpoint cp : cps) {
+            publish(cp);
+          }
         }
         lock.lock();
         bytes.clear();
@@ -398,6 +375,14 @@ final class GroupCommit {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void publish(Checkpoint cp) {
+    try {
+      onDurable.accept(cp);
+    } catch (RuntimeException e) {
+      LOG.error("Audit log {}: passing checkpoint {} on to its witnesses failed", dir, cp.treeSize(), e);
     }
   }
 

@@ -12,12 +12,16 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Walks every frame of a log, segment by segment, and checks everything that needs no key: segment
  * headers and their order, frame and payload checksums, record sequence numbers (each equal to its
  * leaf index), non-decreasing record times, and that every checkpoint sits right after the records
- * it covers with the root hash of those records. Keeps the Merkle frontier as it goes.
+ * it covers with the root hash of those records. Keeps the Merkle frontier as it goes. Given a
+ * {@link CheckpointChain} ({@link #checkedBy}), it also checks every checkpoint's log id, key,
+ * signature, growth and link to the one before it, and reports a break as an
+ * {@link AuditLogRefusedException}.
  *
  * <p>Streaming: memory stays flat however long the log. Every problem is an
  * {@link AuditLogCorruptException} naming the record index, segment and byte offset; I/O errors are
@@ -45,9 +49,16 @@ final class LogScanner implements AutoCloseable {
   private byte[] leafHash;
   private Checkpoint checkpoint;
   private long recordIndex = -1;
+  private @Nullable CheckpointChain chain;
 
   LogScanner(List<Source> sources) {
     this.sources = sources;
+  }
+
+  /** Checks every checkpoint against {@code chain} as well. */
+  LogScanner checkedBy(CheckpointChain chain) {
+    this.chain = chain;
+    return this;
   }
 
   static LogScanner of(Path dir) {
@@ -145,12 +156,20 @@ final class LogScanner implements AutoCloseable {
       } catch (IllegalArgumentException e) {
         throw corrupt(scanner.frameOffset(), "unreadable checkpoint: " + e.getMessage());
       }
+      String problem = chain == null ? null : chain.logIdProblem(c);
+      if (problem != null) {
+        throw refused(scanner.frameOffset(), problem);
+      }
       if (c.treeSize() != expected) {
         throw corrupt(scanner.frameOffset(), "checkpoint for " + c.treeSize() + " records found after "
             + expected + " records");
       }
       if (!MessageDigest.isEqual(c.rootHash(), frontier.root())) {
         throw corrupt(scanner.frameOffset(), "checkpoint root hash does not match the records before it");
+      }
+      problem = chain == null ? null : chain.accept(c);
+      if (problem != null) {
+        throw refused(scanner.frameOffset(), problem);
       }
       checkpoint = c;
     }
@@ -193,6 +212,10 @@ final class LogScanner implements AutoCloseable {
 
   private AuditLogCorruptException corrupt(long offset, String problem) {
     return new AuditLogCorruptException(frontier.size(), segment(), offset, problem);
+  }
+
+  private AuditLogRefusedException refused(long offset, String problem) {
+    return new AuditLogRefusedException(frontier.size(), segment(), offset, problem);
   }
 
   boolean isRecord() {

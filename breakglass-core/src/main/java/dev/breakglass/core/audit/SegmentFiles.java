@@ -26,6 +26,10 @@ final class SegmentFiles {
     MerkleFrontier tree = new MerkleFrontier();
     Instant lastTime = Instant.MIN;
     @Nullable Checkpoint lastCheckpoint;
+    /** The log id its checkpoints name; {@code null} for a new log or one written before log ids. */
+    @Nullable String logId;
+    /** Whether the log had no segment and a first one was created. */
+    boolean created;
     @Nullable FileChannel channel;
     long segmentBytes;
     /** What a torn-tail repair discarded; {@code null} if the log opened clean. */
@@ -83,41 +87,55 @@ final class SegmentFiles {
   }
 
   /**
-   * Reads every segment once to rebuild the tree and check every frame, truncates a torn tail, and
-   * opens the last segment (or a new first one) for appending.
+   * Reads every segment once to rebuild the tree and check every frame and every rule of
+   * {@code trust}, then truncates a torn tail and opens the last segment (or a new first one) for
+   * appending. Nothing is changed on disk unless every check passes.
    *
+   * @throws AuditLogRefusedException if a rule of {@code trust} does not hold
    * @throws AuditLogCorruptException if the log is damaged anywhere but its tail
    */
-  static Recovery recover(Path dir, FileChannelFactory channels) throws IOException {
+  static Recovery recover(Path dir, FileChannelFactory channels, TrustOnOpen trust) throws IOException {
     Recovery r = new Recovery();
     var sources = LogScanner.segmentsOf(dir);
     if (sources.isEmpty()) {
+      trust.finished(0, LogFormat.segmentName(0), 0);
       r.channel = createSegment(channels, dir, 0);
       r.segmentBytes = LogFormat.SEGMENT_HEADER;
+      r.created = true;
       return r;
     }
     Path last = dir.resolve(sources.get(sources.size() - 1).name());
-    LogScanner s = new LogScanner(sources);
+    LogScanner s = new LogScanner(sources).checkedBy(trust.chain());
+    AuditLogCorruptException torn = null;
     try (s) {
+      trust.started(s);
       while (s.next()) {
+        trust.afterFrame(s);
         if (s.checkpoint() != null) {
           r.lastCheckpoint = s.checkpoint();
         }
       }
+    } catch (AuditLogRefusedException e) {
+      throw e;
     } catch (AuditLogCorruptException e) {
       if (!e.segment().equals(last.getFileName().toString()) || e.byteOffset() < LogFormat.SEGMENT_HEADER
           || !isTornTail(last, e.byteOffset())) {
         throw e;
       }
+      torn = e;
+    }
+    trust.finished(s.frontier().size(), last.getFileName().toString(),
+        torn != null ? torn.byteOffset() : Files.size(last));
+    if (torn != null) {
       long size = Files.size(last);
       r.repair = new LinkedHashMap<>();
-      r.repair.put("segment", e.segment());
-      r.repair.put("offset", Long.toString(e.byteOffset()));
-      r.repair.put("discardedBytes", Long.toString(size - e.byteOffset()));
-      r.repair.put("problem", e.problem());
-      r.repair.put("firstLostIndex", Long.toString(e.recordIndex()));
+      r.repair.put("segment", torn.segment());
+      r.repair.put("offset", Long.toString(torn.byteOffset()));
+      r.repair.put("discardedBytes", Long.toString(size - torn.byteOffset()));
+      r.repair.put("problem", torn.problem());
+      r.repair.put("firstLostIndex", Long.toString(torn.recordIndex()));
       try (FileChannel t = channels.open(last, StandardOpenOption.WRITE)) {
-        t.truncate(e.byteOffset());
+        t.truncate(torn.byteOffset());
         t.force(true);
       }
     }
@@ -125,6 +143,7 @@ final class SegmentFiles {
       r.lastTime = Instant.ofEpochSecond(s.recordSecond(), s.recordNano());
     }
     r.tree = s.frontier();
+    r.logId = trust.chain().logId();
     FileChannel ch = channels.open(last, StandardOpenOption.WRITE);
     r.channel = ch;
     r.segmentBytes = ch.size();

@@ -4,16 +4,15 @@ import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.AuditSink;
 import dev.breakglass.AuditUnavailableException;
+import dev.breakglass.spi.CheckpointWitness;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -41,16 +40,27 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Fail closed.</b> A write or fsync error reaches every appender whose record was not yet
  *       durable as an {@link AuditUnavailableException}; the log then refuses all further appends
  *       (after a failed fsync the state of the file is unknown), until it is reopened.
- *   <li><b>Tamper-evident.</b> Records are the leaves of an RFC 6962 Merkle tree (SHA-256). Every
- *       {@link Builder#checkpointEveryRecords N records}, every {@link Builder#checkpointInterval
- *       interval}, on segment rotation and on close, the log writes a {@link Checkpoint} (tree size,
- *       root, time, key id) signed with Ed25519. {@link AuditLogVerifier} checks a whole log
- *       offline with only the {@link AuditPublicKey}; {@link AuditLogProofs} proves inclusion and
- *       consistency against checkpoints kept elsewhere.
+ *   <li><b>Tamper-evident.</b> Records are the leaves of an RFC 6962 Merkle tree (SHA-256). A new
+ *       log starts with a signed checkpoint of zero records that fixes its random {@link #logId()
+ *       log id}; then every {@link Builder#checkpointEveryRecords N records}, every
+ *       {@link Builder#checkpointInterval interval}, on segment rotation and on close, the log
+ *       writes a {@link Checkpoint} (log id, tree size, size of the checkpoint before, root, time,
+ *       key id) signed with Ed25519. {@link AuditLogVerifier} checks a whole log offline with only
+ *       the {@link AuditPublicKey}; {@link AuditLogProofs} proves inclusion and consistency against
+ *       checkpoints kept elsewhere.
+ *   <li><b>Checked on open, anchored outside.</b> Opening refuses, with an
+ *       {@link AuditLogRefusedException} naming the record and byte offset and without changing a
+ *       byte, a log whose checkpoints do not all verify with the signing key, do not all name one
+ *       log, do not grow, are not linked (one is missing), or whose records after the last
+ *       checkpoint span more than the checkpoint interval allows; and a log that does not extend
+ *       the newest checkpoint held by any of its {@link Builder#witness witnesses} (kept outside the
+ *       log directory: a rollback, a cut or another log in its place). Every checkpoint goes to the
+ *       witnesses once it is durable.
  *   <li><b>Crash-safe.</b> On open, a torn tail (a partial last frame, or a checksum mismatch in the
  *       last frame, after which nothing valid follows) is truncated and recorded as an
- *       {@link AuditEventType#AUDIT_LOG_REPAIRED} event. Any other damage makes {@link #open} fail
- *       with an {@link AuditLogCorruptException} naming the record index and byte offset.
+ *       {@link AuditEventType#AUDIT_LOG_REPAIRED} event, once every check above has passed. Any
+ *       other damage makes {@link #open} fail with an {@link AuditLogCorruptException} naming the
+ *       record index and byte offset.
  *   <li><b>Ordered.</b> Sequence numbers are the records' leaf indexes: 0, 1, 2, ... without gaps.
  *       Record times never go backwards: an event whose time is earlier than its predecessor's
  *       (concurrent appenders race) is recorded with its predecessor's time.
@@ -61,17 +71,27 @@ import org.slf4j.LoggerFactory;
  * The on-disk format is described by {@code LogFormat} in the source and is stable within a major
  * version.
  *
+ * <h2>Logs written before log ids</h2>
+ *
+ * A log whose checkpoints are all version 1 (no log id) opens as before once every one of them
+ * verifies with the signing key; its next checkpoint, the first of version 2, gives it a new log
+ * id and names the last version 1 checkpoint as its previous one. From then on only version 2
+ * checkpoints of that id are accepted.
+ *
  * <h2>Use</h2>
  *
  * <pre>{@code
- * AuditSigningKey key = AuditSigningKey.loadOrCreate(Path.of("/etc/breakglass/audit-signing.key"));
+ * AuditSigningKey key = AuditSigningKey.load(Path.of("/etc/breakglass/audit-signing.key"));
  * try (TamperEvidentAuditLog log = TamperEvidentAuditLog.builder(Path.of("/var/lib/breakglass/audit"))
  *     .signingKey(key)
+ *     .witness(new DirectoryCheckpointWitness(Path.of("/mnt/witness/breakglass")))
  *     .build()) {
  *   log.append(event);
  * }
- * key.publicKey().write(Path.of("audit.pub")); // for reviewers
  * }</pre>
+ *
+ * <p>The engine opens its log with {@link EmbeddedAuditLog}, which also keeps the rules for the
+ * signing key and {@code audit.pub} in the data directory.
  *
  * <p>One process may have a log directory open at a time (enforced with a file lock). Thread-safe.
  */
@@ -83,6 +103,9 @@ public final class TamperEvidentAuditLog implements AuditSink {
   private final AuditSigningKey key;
   private final Clock clock;
   private final GroupCommit writer;
+  private final String logId;
+  private final WitnessPublisher witnesses;
+  private final List<CheckpointWitness> ownWitnesses;
   private final FileChannel lockChannel;
   private final FileLock fileLock;
   private final @Nullable ScheduledExecutorService scheduler;
@@ -90,14 +113,18 @@ public final class TamperEvidentAuditLog implements AuditSink {
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile @Nullable Map<String, String> repairedOnOpen;
 
-  private TamperEvidentAuditLog(Builder b, SegmentFiles.Recovery r, FileChannel lockChannel, FileLock fileLock) {
+  TamperEvidentAuditLog(Builder b, SegmentFiles.Recovery r, String logId, WitnessPublisher witnesses,
+      FileChannel lockChannel, FileLock fileLock) {
     this.dir = b.dir;
     this.key = Objects.requireNonNull(b.key, "key");
     this.clock = b.clock;
+    this.logId = logId;
+    this.witnesses = witnesses;
+    this.ownWitnesses = List.copyOf(b.witnesses);
     this.lockChannel = lockChannel;
     this.fileLock = fileLock;
     this.writer = new GroupCommit(dir, key, clock, b.checkpointEvery, b.checkpointInterval, b.maxSegmentBytes,
-        b.fsync, b.channels, r);
+        b.fsync, b.channels, r, logId, witnesses::publish);
     if (b.backgroundCheckpoints) {
       this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread t = new Thread(runnable, "breakglass-audit-checkpoints");
@@ -118,8 +145,12 @@ public final class TamperEvidentAuditLog implements AuditSink {
 
   /**
    * Opens (or creates) the log in {@code directory}, signing with the key kept in
-   * {@code directory/signing.key} (created on first use) and default settings. Prefer keeping the
-   * signing key outside the log directory with {@link Builder#signingKey}.
+   * {@code directory/signing.key} (created with the log, never for a log that exists) and default
+   * settings. Prefer keeping the signing key outside the log directory with
+   * {@link Builder#signingKey}.
+   *
+   * @throws AuditLogRefusedException if the log exists but its key file does not, or a check on
+   *     open fails
    */
   public static TamperEvidentAuditLog open(Path directory) {
     return builder(directory).build();
@@ -168,6 +199,23 @@ public final class TamperEvidentAuditLog implements AuditSink {
     return writer.size();
   }
 
+  /**
+   * The log's id: 32 hex digits, random, fixed when the log (or, for a log written before log ids,
+   * its first version 2 checkpoint) was created, and named by every checkpoint.
+   */
+  public String logId() {
+    return logId;
+  }
+
+  /**
+   * Adds a witness after the log is open (one that needs the log's owner to exist first, such as
+   * the alert channels), and hands it the latest checkpoint at once. Unlike {@link Builder#witness}
+   * it is not read at open, and it is not closed by the log.
+   */
+  public void addWitness(CheckpointWitness witness) {
+    witnesses.add(Objects.requireNonNull(witness, "witness"), writer.latestCheckpoint());
+  }
+
   /** The public key that verifies this log's checkpoints. */
   public AuditPublicKey publicKey() {
     return key.publicKey();
@@ -209,6 +257,14 @@ public final class TamperEvidentAuditLog implements AuditSink {
       } catch (AuditUnavailableException e) {
         error = e;
       }
+      witnesses.close();
+      for (CheckpointWitness w : ownWitnesses) {
+        try {
+          w.close();
+        } catch (RuntimeException e) {
+          LOG.warn("Closing checkpoint witness '{}' of audit log {} failed: {}", w.name(), dir, e.toString());
+        }
+      }
       try {
         fileLock.release();
         lockChannel.close();
@@ -231,7 +287,7 @@ public final class TamperEvidentAuditLog implements AuditSink {
 
   @Override
   public String toString() {
-    return "TamperEvidentAuditLog[" + dir + ", key " + key.keyId() + "]";
+    return "TamperEvidentAuditLog[" + dir + ", log " + logId + ", key " + key.keyId() + "]";
   }
 
   private void backgroundCheckpoint() {
@@ -244,69 +300,18 @@ public final class TamperEvidentAuditLog implements AuditSink {
     }
   }
 
-  // ---------------------------------------------------------------- opening
-
-  static TamperEvidentAuditLog open(Builder b) {
-    FileChannel lockChannel = null;
-    SegmentFiles.Recovery r = null;
-    try {
-      Files.createDirectories(b.dir);
-      lockChannel = FileChannel.open(b.dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock fileLock;
-      try {
-        fileLock = lockChannel.tryLock();
-      } catch (OverlappingFileLockException e) {
-        fileLock = null;
-      }
-      if (fileLock == null) {
-        throw new AuditUnavailableException("audit log " + b.dir + " is open in another process or instance");
-      }
-      if (b.key == null) {
-        b.key = AuditSigningKey.loadOrCreate(b.dir.resolve("signing.key"));
-      }
-      SegmentFiles.deleteLeftovers(b.dir);
-      r = SegmentFiles.recover(b.dir, b.channels);
-      TamperEvidentAuditLog log = new TamperEvidentAuditLog(b, r, lockChannel, fileLock);
-      if (r.repair != null) {
-        recordRepair(log, r.repair);
-      }
-      return log;
-    } catch (IOException | UncheckedIOException e) {
-      closeQuietly(r, lockChannel);
-      throw new AuditUnavailableException("cannot open audit log " + b.dir + ": " + e.getMessage(), e);
-    } catch (RuntimeException e) {
-      closeQuietly(r, lockChannel);
-      throw e;
+  /** Hands the latest checkpoint to every witness (after open, so they are up to date). */
+  void witnessLatest() {
+    Checkpoint latest = writer.latestCheckpoint();
+    if (latest != null) {
+      witnesses.publish(latest);
     }
   }
 
-  private static void recordRepair(TamperEvidentAuditLog log, Map<String, String> repair) {
-    LOG.warn("Audit log {} had a torn tail; truncated: {}", log.dir, repair);
-    log.repairedOnOpen = Map.copyOf(repair);
-    try {
-      log.append(new AuditEvent(log.clock.instant(), AuditEventType.AUDIT_LOG_REPAIRED, AuditEvent.SYSTEM,
-          null, null, repair));
-    } catch (RuntimeException e) {
-      try {
-        log.close();
-      } catch (RuntimeException suppressed) {
-        e.addSuppressed(suppressed);
-      }
-      throw e;
-    }
-  }
-
-  private static void closeQuietly(SegmentFiles.@Nullable Recovery r, @Nullable FileChannel lockChannel) {
-    if (r != null) {
-      r.closeQuietly();
-    }
-    try {
-      if (lockChannel != null) {
-        lockChannel.close();
-      }
-    } catch (IOException ignored) {
-      // Already failing; the original error is what the caller needs.
-    }
+  void repaired(Map<String, String> details) {
+    LOG.warn("Audit log {} had a torn tail; truncated: {}", dir, details);
+    repairedOnOpen = Map.copyOf(details);
+    append(new AuditEvent(clock.instant(), AuditEventType.AUDIT_LOG_REPAIRED, AuditEvent.SYSTEM, null, null, details));
   }
 
   // ---------------------------------------------------------------- configuration
@@ -316,23 +321,34 @@ public final class TamperEvidentAuditLog implements AuditSink {
    * opens the log. Not thread-safe; the built log keeps its own copy of the settings.
    */
   public static final class Builder {
-    private final Path dir;
-    private @Nullable AuditSigningKey key;
-    private Clock clock = Clock.systemUTC();
-    private int checkpointEvery = 1024;
-    private Duration checkpointInterval = Duration.ofSeconds(5);
-    private long maxSegmentBytes = 64L << 20;
-    private boolean fsync = true;
-    private boolean backgroundCheckpoints = true;
-    private FileChannelFactory channels = FileChannelFactory.DEFAULT;
+    final Path dir;
+    @Nullable AuditSigningKey key;
+    Clock clock = Clock.systemUTC();
+    int checkpointEvery = 1024;
+    Duration checkpointInterval = Duration.ofSeconds(5);
+    long maxSegmentBytes = 64L << 20;
+    boolean fsync = true;
+    boolean backgroundCheckpoints = true;
+    FileChannelFactory channels = FileChannelFactory.DEFAULT;
+    final List<CheckpointWitness> witnesses = new ArrayList<>();
 
     private Builder(Path dir) {
       this.dir = Objects.requireNonNull(dir, "directory").toAbsolutePath();
     }
 
     /**
-     * The checkpoint signing key. Default: the key in {@code <directory>/signing.key}, created on
-     * first use. Keeping it elsewhere (another volume, a secret store) means an attacker who can
+     * Adds a witness: at open, the log must extend the newest checkpoint it holds (or the open is
+     * refused); afterwards it gets every checkpoint once durable. Keep its storage outside the log
+     * directory. The log closes it when it closes. Call again for more witnesses.
+     */
+    public Builder witness(CheckpointWitness witness) {
+      witnesses.add(Objects.requireNonNull(witness, "witness"));
+      return this;
+    }
+
+    /**
+     * The checkpoint signing key. Default: the key in {@code <directory>/signing.key}, created with
+     * the log (a log whose key file is missing is refused, never given a new key). Keeping it elsewhere (another volume, a secret store) means an attacker who can
      * rewrite the log directory still cannot forge checkpoints.
      */
     public Builder signingKey(AuditSigningKey key) {
@@ -399,8 +415,11 @@ public final class TamperEvidentAuditLog implements AuditSink {
     }
 
     /**
-     * Opens the log: rebuilds the tree from every segment, repairs a torn tail, and starts appending.
+     * Opens the log: rebuilds the tree from every segment, checks every checkpoint and witness,
+     * repairs a torn tail, and starts appending. A new log gets its first checkpoint (of zero
+     * records) before this returns.
      *
+     * @throws AuditLogRefusedException if a check on open fails (nothing was changed)
      * @throws AuditLogCorruptException if the log is damaged anywhere but its tail
      * @throws AuditUnavailableException if the directory cannot be used
      */
@@ -414,7 +433,8 @@ public final class TamperEvidentAuditLog implements AuditSink {
       copy.fsync = fsync;
       copy.backgroundCheckpoints = backgroundCheckpoints;
       copy.channels = channels;
-      return open(copy);
+      copy.witnesses.addAll(witnesses);
+      return LogOpening.open(copy);
     }
   }
 }

@@ -9,6 +9,12 @@
  *       {@link dev.breakglass.core.audit.AuditLogProofs} and {@link dev.breakglass.core.audit.MerkleProofs}:
  *       offline verification, reading and proofs, needing only the log directory and the
  *       {@link dev.breakglass.core.audit.AuditPublicKey}.
+ *   <li>{@link dev.breakglass.core.audit.EmbeddedAuditLog}: the engine's log in a data directory, with
+ *       the rules for its signing key and {@code audit.pub}; {@link
+ *       dev.breakglass.core.audit.DirectoryCheckpointWitness} and {@link
+ *       dev.breakglass.core.audit.AlertCheckpointWitness}: built-in
+ *       {@link dev.breakglass.spi.CheckpointWitness checkpoint witnesses} that keep the log's trust
+ *       outside the data directory.
  *   <li>{@link dev.breakglass.core.audit.JsonLinesAuditSink}: a simple durable JSON-lines file, not
  *       tamper-evident.
  *   <li>{@link dev.breakglass.core.audit.AuditEventCodec} (the canonical record encoding) and

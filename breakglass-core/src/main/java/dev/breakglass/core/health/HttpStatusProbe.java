@@ -83,7 +83,10 @@ public final class HttpStatusProbe implements HealthProbe {
       this.url = Texts.httpUrl("url", Objects.requireNonNull(url, "url"));
     }
 
-    /** Bound on the request as a whole: connect, headers and body. Default 2 seconds. */
+    /**
+     * Bound on the request as a whole: connect, headers and body. Default 1 second (a probe built from
+     * properties takes {@code health.timeout} unless its own {@code timeout} is set).
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = OidcDiscoveryProbe.positive("timeout", timeout);
       return this;

@@ -220,7 +220,10 @@ public final class OidcDiscoveryProbe implements HealthProbe {
       this.discoveryUri = URI.create(base + DISCOVERY_PATH);
     }
 
-    /** Bound on each request as a whole: connect, headers and body. Default 2 seconds. */
+    /**
+     * Bound on each request as a whole: connect, headers and body. Default 1 second (a probe built from
+     * properties takes {@code health.timeout} unless its own {@code timeout} is set).
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = positive("timeout", timeout);
       return this;

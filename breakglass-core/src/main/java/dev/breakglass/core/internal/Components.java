@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jspecify.annotations.Nullable;
@@ -21,13 +22,15 @@ import org.slf4j.LoggerFactory;
  * Turns configuration properties into components while the engine is built, and remembers what it
  * created so that a failed build closes it again. Property scheme: a selector names the provider
  * ({@code vault=file}, {@code grant-store=memory}, {@code alert.channels=webhook,syslog},
- * {@code probes=oidc}, {@code rotators=vault}); a provider's own settings sit under
- * {@code <kind>.<name>.} ({@code vault.file.path}, {@code probe.oidc.issuer}).
+ * {@code probes=oidc}, {@code rotators=vault}, {@code witness=directory}); a provider's own settings
+ * sit under {@code <kind>.<name>.} ({@code vault.file.path}, {@code probe.oidc.issuer}).
  */
 public final class Components {
   private static final Logger LOG = LoggerFactory.getLogger(Components.class);
   private static final Map<String, String> LIST_SELECTORS = Map.of("probes", "probe", "rotators", "rotator",
-      "approval-signatures", "approval-signature");
+      "approval-signatures", "approval-signature", "witness", "witness");
+  /** Whether signed audit checkpoints also go out as INFO alerts (default true); see {@code AuditTrust}. */
+  public static final String WITNESS_ALERTS = "witness.alerts";
   /** Settings of the alert outbox itself (see {@code AlertDispatchers}). */
   private static final Set<String> ALERT_SETTINGS = Set.of("alert.channels", "alert.outbox.directory",
       "alert.retry.max-attempts", "alert.retry.initial-backoff", "alert.retry.max-backoff", "alert.retry.jitter",
@@ -71,7 +74,7 @@ public final class Components {
     Set<String> unknown = new TreeSet<>();
     for (String key : properties.keySet()) {
       if (SINGLE_SELECTORS.contains(key) || LIST_SELECTORS.containsKey(key) || ALERT_SETTINGS.contains(key)
-          || HEALTH_SETTINGS.contains(key)) {
+          || HEALTH_SETTINGS.contains(key) || WITNESS_ALERTS.equals(key)) {
         continue;
       }
       if (prefixes.stream().noneMatch(key::startsWith)) {
@@ -80,7 +83,8 @@ public final class Components {
     }
     if (!unknown.isEmpty()) {
       throw new ProviderException("configuration", "unknown or unused properties " + unknown
-          + ": select a provider first (vault=..., grant-store=..., probes=..., rotators=..., alert.channels=...)"
+          + ": select a provider first (vault=..., grant-store=..., probes=..., rotators=..., witness=...,"
+          + " alert.channels=...)"
           + " and put its settings under <kind>.<name>.<setting> (alert channels: alert.channel.<key>.<setting>)");
     }
   }
@@ -157,6 +161,11 @@ public final class Components {
     }
     Path dir = dataDirectory != null ? dataDirectory : Path.of("").toAbsolutePath();
     return new ProviderContext(name, own, clock, dir).withKeyPrefix(prefix);
+  }
+
+  /** The property {@code key}, if set. */
+  public Optional<String> property(String key) {
+    return Optional.ofNullable(properties.get(key));
   }
 
   /** The {@code health.*} settings, read with the full key in every error. */

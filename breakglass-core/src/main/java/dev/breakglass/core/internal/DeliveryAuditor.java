@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes alert delivery outcomes to the audit log. These records raise no alert of their own (an
  * alert about an alert could loop), and a failure to write them is logged, never thrown into the
- * delivery thread.
+ * delivery thread. Deliveries of {@link AuditEventType#AUDIT_CHECKPOINT} copies are not recorded:
+ * each record would need a checkpoint of its own, whose copy would be delivered and recorded, for
+ * ever; the checkpoint itself is in the log.
  */
 public final class DeliveryAuditor implements AlertDeliveryListener {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryAuditor.class);
@@ -41,6 +43,9 @@ public final class DeliveryAuditor implements AlertDeliveryListener {
   }
 
   private void write(AuditEventType type, Alert alert, String channel, int attempts, String reason, Instant time) {
+    if (alert.type() == AuditEventType.AUDIT_CHECKPOINT) {
+      return;
+    }
     Map<String, String> details = new LinkedHashMap<>();
     details.put("alert", alert.id());
     details.put("alertType", alert.type().name());

@@ -155,6 +155,7 @@ final class Recorder {
       case USE_OUTSIDE_EMERGENCY:
       case ROTATION_FAILED:
       case AUDIT_LOG_REPAIRED:
+      case AUDIT_LOG_REFUSED:
       case DRILL_FAILED:
       case CREDENTIALS_UNUSABLE:
       case ALERT_OUTBOX_TAMPERED:

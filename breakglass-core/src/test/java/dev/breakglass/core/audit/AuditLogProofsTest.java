@@ -78,7 +78,7 @@ class AuditLogProofsTest {
     AuditLogProofs.ConsistencyProof p = AuditLogProofs.consistencyProof(dir, 7, 20);
     List<byte[]> forgedRecords = new ArrayList<>(records.subList(0, 7));
     forgedRecords.set(3, AuditEventCodec.encode(3, event(99)));
-    Checkpoint forged = Checkpoint.sign(7, MerkleProofs.rootOf(forgedRecords), checkpointOfSize(7).time(), KEY);
+    Checkpoint forged = Checkpoint.signVersion1(7, MerkleProofs.rootOf(forgedRecords), checkpointOfSize(7).time(), KEY);
     assertThat(p.verify(forged, checkpointOfSize(20), KEY.publicKey())).isFalse();
     assertThat(p.verify(checkpointOfSize(7), checkpointOfSize(20), KEY.publicKey())).isTrue();
   }

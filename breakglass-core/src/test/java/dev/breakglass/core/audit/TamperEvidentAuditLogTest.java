@@ -78,10 +78,10 @@ class TamperEvidentAuditLogTest {
     }
     List<Long> sizes = entries().stream().filter(e -> e instanceof AuditLogReader.CheckpointEntry)
         .map(e -> ((AuditLogReader.CheckpointEntry) e).checkpoint().treeSize()).toList();
-    assertThat(sizes).containsExactly(3L, 6L, 7L);
+    assertThat(sizes).as("the first checkpoint, of zero records, names the new log").containsExactly(0L, 3L, 6L, 7L);
     AuditLogVerifier.VerificationResult r = verify();
     assertThat(r.valid()).isTrue();
-    assertThat(r.checkpoints()).isEqualTo(3);
+    assertThat(r.checkpoints()).isEqualTo(4);
     assertThat(r.unsignedRecords()).isZero();
   }
 
@@ -90,7 +90,7 @@ class TamperEvidentAuditLogTest {
     try (TamperEvidentAuditLog log = builder().checkpointInterval(Duration.ofSeconds(10)).build()) {
       log.append(event(0));
       log.checkpointIfDue();
-      assertThat(log.latestCheckpoint()).isNull();
+      assertThat(log.latestCheckpoint().treeSize()).as("only the new log's first checkpoint").isZero();
       clock.advance(Duration.ofSeconds(10));
       log.checkpointIfDue();
       Checkpoint cp = log.latestCheckpoint();
@@ -186,7 +186,7 @@ class TamperEvidentAuditLogTest {
     // Remove the closing checkpoint so that record 2 is last, then damage its final byte.
     Path seg = onlySegment();
     List<AuditLogReader.Entry> before = entries();
-    long cpOffset = before.get(3).offset();
+    long cpOffset = before.get(4).offset();
     try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
       f.setLength(cpOffset);
       f.seek(cpOffset - 1);
@@ -209,7 +209,7 @@ class TamperEvidentAuditLogTest {
       }
     }
     Path seg = onlySegment();
-    AuditLogReader.Entry second = entries().get(1);
+    AuditLogReader.Entry second = entries().get(2);
     try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
       f.seek(second.offset() + LogFormat.FRAME_HEADER + 3);
       int b = f.read();
@@ -235,7 +235,7 @@ class TamperEvidentAuditLogTest {
       }
     }
     Path seg = onlySegment();
-    AuditLogReader.Entry second = entries().get(1);
+    AuditLogReader.Entry second = entries().get(2);
     try (RandomAccessFile f = new RandomAccessFile(seg.toFile(), "rw")) {
       f.seek(second.offset() + 1);
       f.write(0x7f);

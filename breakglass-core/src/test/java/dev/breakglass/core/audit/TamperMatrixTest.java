@@ -222,7 +222,7 @@ class TamperMatrixTest {
         parts.add(frame);
         tree.appendLeaf(frame, LogFormat.FRAME_HEADER, frame.length - LogFormat.FRAME_HEADER);
         recordsKept++;
-      } else if (f[2] == LogFormat.CHECKPOINT && recordsKept <= 4 && parts.size() < 6) {
+      } else if (f[2] == LogFormat.CHECKPOINT && recordsKept <= 4 && parts.size() < 7) {
         parts.add(slice(f));
       }
     }
@@ -230,7 +230,8 @@ class TamperMatrixTest {
         AuditEventType.GRANT_CLOSED, "mallory", "grant-4", "db-root", Map.of()));
     parts.add(LogFormat.frame(LogFormat.RECORD, forged));
     tree.appendLeaf(forged, 0, forged.length);
-    Checkpoint attackerSigned = Checkpoint.sign(5, tree.root(), Instant.parse("2026-03-01T12:00:02Z"), ATTACKER);
+    Checkpoint attackerSigned = Checkpoint.sign(kept.logId(), 4, 5, tree.root(), Instant.parse("2026-03-01T12:00:02Z"),
+        ATTACKER);
     parts.add(LogFormat.frame(LogFormat.CHECKPOINT, attackerSigned.toText().getBytes(StandardCharsets.UTF_8)));
     assertThat(verifyBytes(assemble(parts)).valid()).isFalse();
     // Even without a kept checkpoint, the key alone exposes the forged signature.
@@ -242,7 +243,8 @@ class TamperMatrixTest {
 
     // Same forgery, claiming the real key id.
     Checkpoint claimed = new Checkpoint(5, tree.root(), attackerSigned.time(), KEY.keyId(),
-        ATTACKER.sign(new Checkpoint(5, tree.root(), attackerSigned.time(), KEY.keyId(), new byte[64]).signedBody()));
+        ATTACKER.sign(new Checkpoint(5, tree.root(), attackerSigned.time(), KEY.keyId(), new byte[64], kept.logId(), 4)
+            .signedBody()), kept.logId(), 4);
     parts.set(parts.size() - 1, LogFormat.frame(LogFormat.CHECKPOINT, claimed.toText().getBytes(StandardCharsets.UTF_8)));
     assertThat(verifyBytes(assemble(parts)).valid()).isFalse();
     r = keyOnly.verify(List.of(source(segmentName, 0, assemble(parts))));

@@ -1,6 +1,7 @@
 package dev.breakglass.spring.boot;
 
 import dev.breakglass.BreakGlass;
+import dev.breakglass.core.EngineMetrics;
 import dev.breakglass.spring.boot.actuate.BreakGlassEndpoint;
 import dev.breakglass.spring.boot.actuate.BreakGlassHealthIndicator;
 import dev.breakglass.spring.boot.actuate.BreakGlassMetrics;
@@ -41,8 +42,8 @@ public class BreakGlassActuatorAutoConfiguration {
   static class EndpointConfiguration {
     @Bean
     @ConditionalOnMissingBean
-    BreakGlassEndpoint breakGlassEndpoint(BreakGlass breakGlass, TaintedAccounts tainted) {
-      return new BreakGlassEndpoint(breakGlass, tainted);
+    BreakGlassEndpoint breakGlassEndpoint(BreakGlass breakGlass, EngineMetrics engine) {
+      return new BreakGlassEndpoint(breakGlass, engine);
     }
   }
 
@@ -51,9 +52,9 @@ public class BreakGlassActuatorAutoConfiguration {
   static class MetricsConfiguration {
     @Bean
     @ConditionalOnMissingBean
-    BreakGlassMetrics breakGlassMetrics(BreakGlass breakGlass, TaintedAccounts tainted,
+    BreakGlassMetrics breakGlassMetrics(BreakGlass breakGlass, EngineMetrics engine,
         BreakGlassAuditObservers observers) {
-      BreakGlassMetrics metrics = new BreakGlassMetrics(breakGlass, tainted);
+      BreakGlassMetrics metrics = new BreakGlassMetrics(breakGlass, engine);
       observers.add(metrics);
       return metrics;
     }

@@ -1,11 +1,10 @@
 package dev.breakglass.spring.boot;
 
-import dev.breakglass.AuditSink;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.PolicyException;
+import dev.breakglass.ProviderException;
 import dev.breakglass.core.BreakGlassEngine;
-import dev.breakglass.core.audit.AuditSigningKey;
-import dev.breakglass.core.audit.TamperEvidentAuditLog;
+import dev.breakglass.core.EngineMetrics;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;
@@ -34,7 +33,7 @@ import org.springframework.core.io.Resource;
  * Builds the {@link BreakGlass} bean from the {@code breakglass.*} properties
  * ({@link BreakGlassProperties}), with the application's {@link HealthProbe}, {@link AlertChannel},
  * {@link CredentialRotator}, {@link CredentialVault} and {@link GrantStore} beans, and closes it on
- * shutdown. The embedded tamper-evident audit log is wrapped so that every durable record becomes a
+ * shutdown. The engine reports to an {@link EngineMetrics} bean: every durable audit record becomes a
  * {@link BreakGlassAuditEvent} and feeds the metrics.
  */
 @AutoConfiguration
@@ -43,7 +42,8 @@ import org.springframework.core.io.Resource;
 public class BreakGlassAutoConfiguration {
   private static final Logger LOG = LoggerFactory.getLogger(BreakGlassAutoConfiguration.class);
 
-  @Bean(destroyMethod = "close")
+  /** Publishes every durable audit record as a {@link BreakGlassAuditEvent}. */
+  @Bean
   @ConditionalOnMissingBean
   public BreakGlassAuditObservers breakGlassAuditObservers(ApplicationEventPublisher publisher) {
     BreakGlassAuditObservers observers = new BreakGlassAuditObservers();
@@ -51,12 +51,24 @@ public class BreakGlassAutoConfiguration {
     return observers;
   }
 
+  /**
+   * What the engine tells the metrics and the actuator. An application that builds its own
+   * {@code BreakGlass} bean passes this one to its builder ({@code .metrics(engineMetrics)}) to keep
+   * the events, metrics and tainted accounts.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  public EngineMetrics breakGlassEngineMetrics(BreakGlassAuditObservers observers) {
+    return new EngineMetrics().onAuditAppend(observers);
+  }
+
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public BreakGlass breakGlass(BreakGlassProperties properties, BreakGlassAuditObservers observers,
-      TaintedAccounts taintedAccounts, ObjectProvider<HealthProbe> probes, ObjectProvider<AlertChannel> channels,
+  public BreakGlass breakGlass(BreakGlassProperties properties, EngineMetrics metrics,
+      ObjectProvider<HealthProbe> probes, ObjectProvider<AlertChannel> channels,
       ObjectProvider<CredentialRotator> rotators, ObjectProvider<CredentialVault> vault,
       ObjectProvider<GrantStore> grantStore, ObjectProvider<BreakGlassBuilderCustomizer> customizers) {
+    properties.validate();
     Path data = properties.getDataDirectory();
     if (data == null) {
       throw new IllegalStateException("breakglass.data-directory is not set: name the directory where the"
@@ -67,13 +79,19 @@ public class BreakGlassAutoConfiguration {
     } catch (IOException e) {
       throw new UncheckedIOException("breakglass.data-directory " + data + " cannot be created: " + e.getMessage(), e);
     }
+    BreakGlassProperties.Health health = properties.getHealth();
     BreakGlassEngine.Builder builder = BreakGlassEngine.builder()
         .policyFile(policyFile(properties.getPolicy(), data))
         .dataDirectory(data)
-        .healthCheckInterval(properties.getHealth().getInterval())
-        .fallThreshold(properties.getHealth().getFall())
-        .riseThreshold(properties.getHealth().getRise())
-        .sweepInterval(properties.getSweepInterval());
+        .healthCheckInterval(health.getInterval())
+        .fallThreshold(health.getFall())
+        .riseThreshold(health.getRise())
+        .passiveFallThreshold(health.getPassiveFall())
+        .passiveWindow(health.getPassiveWindow())
+        .property("health.timeout", health.getTimeout().toString())
+        .sweepInterval(properties.getSweepInterval())
+        .metrics(metrics);
+    // breakglass.properties.health.* (the engine's own keys) override breakglass.health.*
     properties.getProperties().forEach(builder::property);
     probes.orderedStream().forEach(builder::healthProbe);
     channels.orderedStream().forEach(builder::alertChannel);
@@ -81,34 +99,17 @@ public class BreakGlassAutoConfiguration {
     vault.ifUnique(builder::vault);
     grantStore.ifUnique(builder::grantStore);
     customizers.orderedStream().forEach(c -> c.customize(builder));
-    observers.add(taintedAccounts);
-    builder.auditSink(observers.observe(embeddedAuditLog(data)));
-    BreakGlass breakGlass = builder.build();
+    BreakGlass breakGlass;
+    try {
+      breakGlass = builder.build();
+    } catch (ProviderException e) {
+      // The engine names its own keys ('probe.oidc.timeout'); in application.yml they sit under breakglass.properties.
+      throw new ProviderException(e.provider(), e.getMessage() + " (in Spring configuration, the engine's"
+          + " properties are breakglass.properties.<key>)", e);
+    }
     LOG.info("breakglass ready: data directory {}, {} break-glass accounts, emergency {}", data,
         breakGlass.policy().accounts().size(), breakGlass.emergencyState().isEmergency() ? "OPEN" : "closed");
     return breakGlass;
-  }
-
-  @Bean
-  @ConditionalOnMissingBean
-  public TaintedAccounts breakGlassTaintedAccounts(ObjectProvider<BreakGlass> breakGlass) {
-    return new TaintedAccounts(() -> breakGlass.getObject().policy());
-  }
-
-  /**
-   * The engine's embedded audit log, opened as the engine itself opens it ({@code <data>/audit},
-   * signed with {@code <data>/keys/audit-signing.key}, public key in {@code <data>/audit.pub}), so
-   * the starter can observe it. A torn tail repaired on open is recorded in the log by the log
-   * itself; it is reported loudly here too.
-   */
-  static TamperEvidentAuditLog embeddedAuditLog(Path data) {
-    AuditSigningKey key = AuditSigningKey.loadOrCreate(data.resolve("keys").resolve("audit-signing.key"));
-    key.publicKey().write(data.resolve(BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE));
-    TamperEvidentAuditLog log = TamperEvidentAuditLog.builder(data.resolve(BreakGlassEngine.AUDIT_DIRECTORY))
-        .signingKey(key).build();
-    log.repairedOnOpen().ifPresent(details -> LOG.error("the breakglass audit log in {} had a torn tail (a crash"
-        + " or tampering) and was truncated to its last intact record: {}", log.directory(), details));
-    return log;
   }
 
   /** A policy on the file system is read in place; one inside a jar is copied into the data directory. */

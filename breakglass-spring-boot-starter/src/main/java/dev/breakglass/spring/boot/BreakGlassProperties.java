@@ -16,7 +16,7 @@ import org.springframework.core.io.Resource;
  * breakglass:
  *   policy: classpath:breakglass-policy.yaml
  *   data-directory: /var/lib/myapp/breakglass
- *   health: {interval: 2s, fall: 3, rise: 2}
+ *   health: {interval: 1s, timeout: 1s, fall: 3, rise: 2}   # the defaults
  *   security.authority: ROLE_BREAK_GLASS
  *   properties:                      # handed to the engine builder as they are
  *     probes: http
@@ -32,7 +32,7 @@ public class BreakGlassProperties {
   private @Nullable Resource policy;
   /** Where the engine keeps its audit log, keys, vault and alert outbox. */
   private @Nullable Path dataDirectory;
-  /** How often the expiry sweep runs. */
+  /** How often the expiry sweep runs (0 turns the scheduled sweep off). */
   private Duration sweepInterval = Duration.ofSeconds(1);
   /**
    * Engine configuration properties, passed to the builder as they are: provider selection (vault,
@@ -42,6 +42,40 @@ public class BreakGlassProperties {
   private Map<String, String> properties = new LinkedHashMap<>();
   private final Health health = new Health();
   private final Security security = new Security();
+
+  /**
+   * Checks the values, naming the full property key of the first bad one.
+   *
+   * @throws IllegalArgumentException if a value is out of range
+   */
+  public void validate() {
+    positive("breakglass.health.interval", health.interval);
+    positive("breakglass.health.timeout", health.timeout);
+    positive("breakglass.health.passive-window", health.passiveWindow);
+    atLeastOne("breakglass.health.fall", health.fall);
+    atLeastOne("breakglass.health.rise", health.rise);
+    atLeastOne("breakglass.health.passive-fall", health.passiveFall);
+    if (sweepInterval.isNegative()) {
+      throw new IllegalArgumentException("breakglass.sweep-interval must not be negative (0 turns the scheduled"
+          + " sweep off), was " + sweepInterval);
+    }
+    if (security.authority.isBlank()) {
+      throw new IllegalArgumentException("breakglass.security.authority must not be blank: name the authority of"
+          + " emergency sign-ins, for example ROLE_BREAK_GLASS");
+    }
+  }
+
+  private static void positive(String key, Duration value) {
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(key + " must be a positive duration (for example 1s or 500ms), was " + value);
+    }
+  }
+
+  private static void atLeastOne(String key, int value) {
+    if (value < 1) {
+      throw new IllegalArgumentException(key + " must be at least 1, was " + value);
+    }
+  }
 
   public boolean isEnabled() {
     return enabled;
@@ -91,14 +125,26 @@ public class BreakGlassProperties {
     return security;
   }
 
-  /** How the health of the primary identity provider is watched. */
+  /**
+   * How the health of the primary identity provider is watched. The defaults detect an outage in
+   * at most 6 s with probes alone, and as soon as three logins have failed with passive signals.
+   */
   public static class Health {
-    /** How often the health probes run. */
-    private Duration interval = Duration.ofSeconds(5);
-    /** Consecutive failed probe rounds before the emergency opens. */
+    /** Time between two rounds of health probes. */
+    private Duration interval = Duration.ofSeconds(1);
+    /** Timeout of each probe built from breakglass.properties (probe.<name>.timeout overrides it). */
+    private Duration timeout = Duration.ofSeconds(1);
+    /** Consecutive failed probe rounds that open the emergency. */
     private int fall = 3;
     /** Consecutive good probe rounds before the primary counts as healthy again. */
     private int rise = 2;
+    /**
+     * Consecutive infrastructure failures of the primary (timeouts, refused connections) seen by
+     * the guard that open the emergency without waiting for a probe round.
+     */
+    private int passiveFall = 3;
+    /** How close together the passive failures must be. */
+    private Duration passiveWindow = Duration.ofSeconds(10);
 
     public Duration getInterval() {
       return interval;
@@ -106,6 +152,14 @@ public class BreakGlassProperties {
 
     public void setInterval(Duration interval) {
       this.interval = interval;
+    }
+
+    public Duration getTimeout() {
+      return timeout;
+    }
+
+    public void setTimeout(Duration timeout) {
+      this.timeout = timeout;
     }
 
     public int getFall() {
@@ -122,6 +176,22 @@ public class BreakGlassProperties {
 
     public void setRise(int rise) {
       this.rise = rise;
+    }
+
+    public int getPassiveFall() {
+      return passiveFall;
+    }
+
+    public void setPassiveFall(int passiveFall) {
+      this.passiveFall = passiveFall;
+    }
+
+    public Duration getPassiveWindow() {
+      return passiveWindow;
+    }
+
+    public void setPassiveWindow(Duration passiveWindow) {
+      this.passiveWindow = passiveWindow;
     }
   }
 

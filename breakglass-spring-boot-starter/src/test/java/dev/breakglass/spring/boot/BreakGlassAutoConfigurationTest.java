@@ -177,10 +177,46 @@ class BreakGlassAutoConfigurationTest {
     List<String> names = metadata.get("properties").valueStream().map(p -> p.get("name").asString()).toList();
     assertThat(names).contains("breakglass.enabled", "breakglass.policy", "breakglass.data-directory",
         "breakglass.sweep-interval", "breakglass.properties", "breakglass.health.interval", "breakglass.health.fall",
-        "breakglass.health.rise", "breakglass.security.enabled", "breakglass.security.authority");
+        "breakglass.health.rise", "breakglass.health.timeout", "breakglass.health.passive-fall",
+        "breakglass.health.passive-window", "breakglass.security.enabled", "breakglass.security.authority");
     metadata.get("properties").valueStream().filter(p -> p.get("name").asString().startsWith("breakglass."))
         .forEach(p -> assertThat(p.path("description").asString()).as(p.get("name").asString()).isNotBlank());
     assertThat(metadata.get("hints").valueStream().map(h -> h.get("name").asString()))
         .contains("breakglass.properties.keys");
+  }
+
+  /** The engine's own defaults (BreakGlassEngine.Builder): what the IDE shows must be what runs. */
+  @Test
+  void configurationMetadataStatesTheEnginesHealthDefaults() throws Exception {
+    JsonNode metadata;
+    try (var in = getClass().getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      metadata = new ObjectMapper().readTree(in);
+    }
+    Map<String, String> defaults = new java.util.TreeMap<>();
+    metadata.get("properties").valueStream().filter(p -> p.has("defaultValue"))
+        .forEach(p -> defaults.put(p.get("name").asString(), p.get("defaultValue").asString()));
+    assertThat(defaults).containsEntry("breakglass.health.interval", "1s")
+        .containsEntry("breakglass.health.timeout", "1s")
+        .containsEntry("breakglass.health.fall", "3")
+        .containsEntry("breakglass.health.rise", "2")
+        .containsEntry("breakglass.health.passive-fall", "3")
+        .containsEntry("breakglass.health.passive-window", "10s")
+        .containsEntry("breakglass.sweep-interval", "1s");
+    BreakGlassProperties.Health health = new BreakGlassProperties().getHealth();
+    assertThat(health.getInterval()).isEqualTo(java.time.Duration.ofSeconds(1));
+    assertThat(health.getTimeout()).isEqualTo(java.time.Duration.ofSeconds(1));
+  }
+
+  @Test
+  void badHealthSettingsNameTheirFullKey() {
+    configured().withPropertyValues("breakglass.health.fall=0").run(context ->
+        assertThat(context).getFailure().rootCause().hasMessageContaining("breakglass.health.fall")
+            .hasMessageContaining("at least 1"));
+    configured().withPropertyValues("breakglass.health.timeout=0s").run(context ->
+        assertThat(context).getFailure().rootCause().hasMessageContaining("breakglass.health.timeout"));
+    configured().withPropertyValues("breakglass.properties.health.rise=0").run(context ->
+        assertThat(context).getFailure().rootCause().hasMessageContaining("'health.rise'"));
+    configured().withPropertyValues("breakglass.properties.health.rise=0").run(context ->
+        assertThat(context).getFailure().hasMessageContaining("breakglass.properties.<key>"));
   }
 }

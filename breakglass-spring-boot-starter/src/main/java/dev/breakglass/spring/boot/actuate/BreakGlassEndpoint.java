@@ -5,7 +5,7 @@ import dev.breakglass.BreakGlassException;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.EmergencyState;
 import dev.breakglass.ReasonCode;
-import dev.breakglass.spring.boot.TaintedAccounts;
+import dev.breakglass.core.EngineMetrics;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,13 +41,18 @@ import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 @Endpoint(id = "breakglass")
 public class BreakGlassEndpoint {
   private final BreakGlass breakGlass;
-  private final TaintedAccounts tainted;
+  private final EngineMetrics engine;
 
-  public BreakGlassEndpoint(BreakGlass breakGlass, TaintedAccounts tainted) {
+  /**
+   * @param breakGlass the engine
+   * @param engine the readings of that engine (tainted accounts), as bound by its builder
+   */
+  public BreakGlassEndpoint(BreakGlass breakGlass, EngineMetrics engine) {
     this.breakGlass = Objects.requireNonNull(breakGlass, "breakGlass");
-    this.tainted = Objects.requireNonNull(tainted, "tainted");
+    this.engine = Objects.requireNonNull(engine, "engine");
   }
 
+  /** The emergency state, the open grants (without credentials) and the tainted accounts. */
   @ReadOperation
   public Map<String, Object> state() {
     EmergencyState state = breakGlass.emergencyState();
@@ -79,7 +84,7 @@ public class BreakGlassEndpoint {
       grants.add(m);
     }
     out.put("openGrants", grants);
-    out.put("taintedAccounts", List.copyOf(tainted.accounts()));
+    out.put("taintedAccounts", List.copyOf(engine.taintedAccounts()));
     return out;
   }
 

@@ -5,7 +5,7 @@ import dev.breakglass.BreakGlass;
 import dev.breakglass.EmergencyState;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.spring.boot.AuditObserver;
-import dev.breakglass.spring.boot.TaintedAccounts;
+import dev.breakglass.core.EngineMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code breakglass.primary.healthy}</td><td>gauge, 1 while the probes see the primary healthy</td><td></td></tr>
  *   <tr><td>{@code breakglass.incident.declared}</td><td>gauge, 1 while an incident is declared</td><td></td></tr>
  *   <tr><td>{@code breakglass.grants.open}</td><td>gauge: pending and active grants</td><td></td></tr>
- *   <tr><td>{@code breakglass.accounts.tainted}</td><td>gauge: accounts awaiting rotation</td><td></td></tr>
+ *   <tr><td>{@code breakglass.accounts.tainted}</td><td>gauge: accounts awaiting rotation (from the grant store)</td><td></td></tr>
+ *   <tr><td>{@code breakglass.alerts.outbox.depth}</td><td>gauge: alerts not yet delivered (or finally failed) on
+ *       every channel they are routed to</td><td></td></tr>
  *   <tr><td>{@code breakglass.requests}</td><td>counter: access requests accepted for approval</td><td></td></tr>
  *   <tr><td>{@code breakglass.grants}</td><td>counter: grants issued</td><td></td></tr>
  *   <tr><td>{@code breakglass.grants.ended}</td><td>counter</td><td>{@code status}: expired, revoked, closed</td></tr>
@@ -47,12 +49,17 @@ import org.jspecify.annotations.Nullable;
  */
 public final class BreakGlassMetrics implements MeterBinder, AuditObserver {
   private final BreakGlass breakGlass;
-  private final TaintedAccounts tainted;
+  private final EngineMetrics engine;
   private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
-  public BreakGlassMetrics(BreakGlass breakGlass, TaintedAccounts tainted) {
+  /**
+   * @param breakGlass the engine
+   * @param engine the readings of that engine (outbox depth, tainted accounts), as bound by its builder;
+   *     feed its audit appends to {@link #appended} and {@link #failed} (the starter does)
+   */
+  public BreakGlassMetrics(BreakGlass breakGlass, EngineMetrics engine) {
     this.breakGlass = Objects.requireNonNull(breakGlass, "breakGlass");
-    this.tainted = Objects.requireNonNull(tainted, "tainted");
+    this.engine = Objects.requireNonNull(engine, "engine");
   }
 
   @Override
@@ -65,8 +72,11 @@ public final class BreakGlassMetrics implements MeterBinder, AuditObserver {
         .description("1 while an incident is declared").register(registry);
     Gauge.builder("breakglass.grants.open", breakGlass, b -> b.openGrants().size())
         .description("pending and active grants").register(registry);
-    Gauge.builder("breakglass.accounts.tainted", tainted, TaintedAccounts::count)
+    Gauge.builder("breakglass.accounts.tainted", engine, e -> e.taintedAccounts().size())
         .description("break-glass accounts whose credential awaits rotation").register(registry);
+    Gauge.builder("breakglass.alerts.outbox.depth", engine, EngineMetrics::alertOutboxDepth)
+        .description("alerts in the durable outbox not yet delivered or finally failed on every channel")
+        .register(registry);
     registries.add(registry);
   }
 
