@@ -169,6 +169,8 @@ public final class BreakGlassConsole extends HttpServlet {
       refuse(req, resp, s, isJson, e.code().name(), e.getMessage());
     } catch (BreakGlassException | IllegalArgumentException | IllegalStateException e) {
       refuse(req, resp, s, isJson, "INVALID", e.getMessage());
+    } catch (tools.jackson.core.JacksonException e) {
+      problem(resp, 400, "INVALID", "the request body is not JSON");
     }
   }
 

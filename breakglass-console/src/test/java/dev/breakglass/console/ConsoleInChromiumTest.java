@@ -337,7 +337,7 @@ class ConsoleInChromiumTest {
     screenshot("2-signed-in");
     driver.findElement(By.id("declare-reason")).sendKeys("IdP down since 03:10");
     driver.findElement(By.cssSelector("form[action$='/incident/declare'] button")).click();
-    assertThat(driver.findElement(By.className("flash")).getText()).isEqualTo("Incident declared.");
+    waiting().until(d -> d.findElement(By.className("flash")).getText().equals("Incident declared."));
     assertThat(engine.emergencyState().isEmergency()).isTrue();
 
     signIn("alice");
@@ -377,6 +377,7 @@ class ConsoleInChromiumTest {
     screenshot("6-open-grants");
     driver.get(requestPage);
     driver.findElement(By.id("release")).click();
+    waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("secret")));
     assertThat(driver.findElement(By.id("secret")).getText()).isEqualTo(SECRET);
     screenshot("7-credential-released");
     engine.close();
