@@ -37,6 +37,7 @@ module dev.breakglass.core {
   uses dev.breakglass.spi.HealthProbeProvider;
   uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
   uses dev.breakglass.spi.CheckpointWitnessProvider;
+  uses dev.breakglass.spi.AuditSinkProvider;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
   provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider,

@@ -1,6 +1,6 @@
 /**
  * Extension points for plugin authors: credential vaults, alert channels, health probes, credential
- * rotators, grant stores and audit checkpoint witnesses, each with a provider discovered through
+ * rotators, grant stores, audit sinks and audit checkpoint witnesses, each with a provider discovered through
  * {@link java.util.ServiceLoader}.
  */
 module dev.breakglass.spi {
@@ -17,4 +17,5 @@ module dev.breakglass.spi {
   uses dev.breakglass.spi.GrantStoreProvider;
   uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
   uses dev.breakglass.spi.CheckpointWitnessProvider;
+  uses dev.breakglass.spi.AuditSinkProvider;
 }

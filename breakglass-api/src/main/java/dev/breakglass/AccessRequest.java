@@ -66,41 +66,75 @@ public final class AccessRequest {
     return value.strip();
   }
 
+  /**
+   * Starts a request (see the class documentation for an example).
+   *
+   * @return a new builder; {@link Builder#build()} validates every field
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Who asks: the identifier the host authenticated (or will identify) them by. */
+  /**
+   * Who asks: the identifier the host authenticated (or will identify) them by.
+   *
+   * @return the requester, stripped and not blank
+   */
   public String requester() {
     return requester;
   }
 
-  /** The break-glass account requested. */
+  /**
+   * The break-glass account requested.
+   *
+   * @return an account name of the policy
+   */
   public String account() {
     return account;
   }
 
-  /** Why access is needed; empty if none was given. */
+  /**
+   * Why access is needed.
+   *
+   * @return the stripped reason; empty if none was given
+   */
   public String reason() {
     return reason;
   }
 
-  /** The incident or change ticket, if any. */
+  /**
+   * The incident or change ticket, if any.
+   *
+   * @return the stripped ticket reference, or {@code null} if none (or only blanks) was given
+   */
   public @Nullable String ticket() {
     return ticket;
   }
 
-  /** How long the grant should last once issued. */
+  /**
+   * How long the grant should last once issued.
+   *
+   * @return a positive duration
+   */
   public Duration duration() {
     return duration;
   }
 
-  /** Identification evidence by kind (for example {@code badge}, {@code callback}); unmodifiable. */
+  /**
+   * Identification evidence by kind (for example {@code badge}, {@code callback}). The values are
+   * sensitive: do not log them.
+   *
+   * @return an unmodifiable map from kind to evidence, in insertion order
+   */
   public Map<String, String> identification() {
     return identification;
   }
 
-  /** The network address the request came from, if known. */
+  /**
+   * The network address the request came from, if known.
+   *
+   * @return the address as the host gave it, or {@code null}
+   */
   public @Nullable String clientAddress() {
     return clientAddress;
   }
@@ -123,44 +157,93 @@ public final class AccessRequest {
 
     private Builder() {}
 
+    /**
+     * Who asks (required).
+     *
+     * @param requester one of the account's requesters; not blank, at most 512 characters, no control
+     *     characters
+     * @return this builder
+     */
     public Builder requester(String requester) {
       this.requester = requester;
       return this;
     }
 
+    /**
+     * The break-glass account wanted (required).
+     *
+     * @param account an account name of the policy; not blank, at most 512 characters
+     * @return this builder
+     */
     public Builder account(String account) {
       this.account = account;
       return this;
     }
 
+    /**
+     * Why access is needed; required when the account's policy says {@code reasonRequired}.
+     *
+     * @param reason a short human explanation
+     * @return this builder
+     */
     public Builder reason(String reason) {
       this.reason = reason;
       return this;
     }
 
+    /**
+     * The incident or change ticket; required when the account's policy says {@code ticketRequired}.
+     *
+     * @param ticket the ticket reference, or {@code null} for none
+     * @return this builder
+     */
     public Builder ticket(@Nullable String ticket) {
       this.ticket = ticket;
       return this;
     }
 
-    /** The grant's lifetime once issued; default one hour, capped by the account's policy. */
+    /**
+     * The grant's lifetime once issued; default one hour, capped by the account's policy.
+     *
+     * @param duration a positive duration
+     * @return this builder
+     */
     public Builder duration(Duration duration) {
       this.duration = duration;
       return this;
     }
 
-    /** Adds identification evidence of the given kind. */
+    /**
+     * Adds identification evidence of the given kind; a later call with the same kind replaces it.
+     * The account's policy names the kinds it requires.
+     *
+     * @param kind the kind of evidence, for example {@code "badge"}
+     * @param evidence the evidence itself; audited only as a keyed fingerprint
+     * @return this builder
+     * @throws NullPointerException if {@code kind} or {@code evidence} is null
+     */
     public Builder identification(String kind, String evidence) {
       this.identification.put(Objects.requireNonNull(kind, "kind"), Objects.requireNonNull(evidence, "evidence"));
       return this;
     }
 
+    /**
+     * The network address the request came from, recorded in the audit trail as a keyed fingerprint.
+     *
+     * @param clientAddress the address, or {@code null} if unknown
+     * @return this builder
+     */
     public Builder clientAddress(@Nullable String clientAddress) {
       this.clientAddress = clientAddress;
       return this;
     }
 
-    /** @throws InvalidRequestException naming the first invalid field */
+    /**
+     * Validates every field and builds the immutable request.
+     *
+     * @return the request
+     * @throws InvalidRequestException naming the first invalid field
+     */
     public AccessRequest build() {
       return new AccessRequest(this);
     }

@@ -55,7 +55,25 @@ public record AccountPolicy(
     @Nullable Duration drillEvery,
     SignatureRequirement approvalSignature) {
 
-  /** The constructor without a drill interval ({@code drillEvery} is {@code null}). */
+  /**
+   * The constructor without a drill interval ({@code drillEvery} is {@code null}); prefer
+   * {@link #builder(String)}.
+   *
+   * @param name the account name
+   * @param requesters who may request it
+   * @param custodians who may approve requests for it
+   * @param approvalsRequired how many distinct custodians must approve
+   * @param maxDuration the longest grant allowed
+   * @param reasonRequired whether a request must give a reason
+   * @param ticketRequired whether a request must reference a ticket
+   * @param identificationRequired kinds of identification evidence a request must carry
+   * @param emergencyRequired whether requests and use need an open emergency
+   * @param backupAccount an account to request instead while this one is tainted, or {@code null}
+   * @param ephemeral whether each grant mints a fresh credential instead of using the vault
+   * @param confirmedAlertBeforeRelease whether release waits for a confirmed alert
+   * @param fingerprintTicket whether the audit trail records the ticket as a keyed fingerprint
+   * @throws PolicyException naming the invalid field
+   */
   public AccountPolicy(String name, Set<String> requesters, Set<String> custodians, int approvalsRequired,
       Duration maxDuration, boolean reasonRequired, boolean ticketRequired, Set<String> identificationRequired,
       boolean emergencyRequired, @Nullable String backupAccount, boolean ephemeral,
@@ -65,7 +83,27 @@ public record AccountPolicy(
         fingerprintTicket, null, SignatureRequirement.WHEN_REGISTERED);
   }
 
-  /** The constructor without a signature requirement ({@link SignatureRequirement#WHEN_REGISTERED}). */
+  /**
+   * The constructor without a signature requirement, kept for code written before signed approvals:
+   * {@code approvalSignature} is {@link SignatureRequirement#WHEN_REGISTERED}. Prefer
+   * {@link #builder(String)}.
+   *
+   * @param name the account name
+   * @param requesters who may request it
+   * @param custodians who may approve requests for it
+   * @param approvalsRequired how many distinct custodians must approve
+   * @param maxDuration the longest grant allowed
+   * @param reasonRequired whether a request must give a reason
+   * @param ticketRequired whether a request must reference a ticket
+   * @param identificationRequired kinds of identification evidence a request must carry
+   * @param emergencyRequired whether requests and use need an open emergency
+   * @param backupAccount an account to request instead while this one is tainted, or {@code null}
+   * @param ephemeral whether each grant mints a fresh credential instead of using the vault
+   * @param confirmedAlertBeforeRelease whether release waits for a confirmed alert
+   * @param fingerprintTicket whether the audit trail records the ticket as a keyed fingerprint
+   * @param drillEvery the drill interval, or {@code null}
+   * @throws PolicyException naming the invalid field
+   */
   public AccountPolicy(String name, Set<String> requesters, Set<String> custodians, int approvalsRequired,
       Duration maxDuration, boolean reasonRequired, boolean ticketRequired, Set<String> identificationRequired,
       boolean emergencyRequired, @Nullable String backupAccount, boolean ephemeral,
@@ -75,6 +113,31 @@ public record AccountPolicy(
         fingerprintTicket, drillEvery, SignatureRequirement.WHEN_REGISTERED);
   }
 
+  /**
+   * Validates and copies the rules; the sets are stored as unmodifiable copies.
+   *
+   * @param name the account name
+   * @param requesters who may request it
+   * @param custodians who may approve requests for it
+   * @param approvalsRequired how many distinct custodians must approve
+   * @param maxDuration the longest grant allowed
+   * @param reasonRequired whether a request must give a reason
+   * @param ticketRequired whether a request must reference a ticket
+   * @param identificationRequired kinds of identification evidence a request must carry
+   * @param emergencyRequired whether requests and use need an open emergency
+   * @param backupAccount an account to request instead while this one is tainted, or {@code null}
+   * @param ephemeral whether each grant mints a fresh credential instead of using the vault
+   * @param confirmedAlertBeforeRelease whether release waits for a confirmed alert
+   * @param fingerprintTicket whether the audit trail records the ticket as a keyed fingerprint
+   * @param drillEvery the drill interval, or {@code null}
+   * @param approvalSignature whether approvals and denials must be signed by a registered custodian
+   *     key; {@link SignatureRequirement#WHEN_REGISTERED} unless the policy says otherwise
+   * @throws NullPointerException if {@code maxDuration} or {@code approvalSignature} is {@code null}
+   * @throws PolicyException naming the invalid field ({@code accounts.<name>.<field>}) and what is
+   *     wrong with it: a blank name, no requesters, more approvals than custodians, a maximum duration
+   *     that is not positive or over 7 days, a drill interval outside 1 to 400 days, or a backup account
+   *     that names this account
+   */
   public AccountPolicy {
     String prefix = "accounts." + name + ".";
     requireName(prefix + "name", name);
@@ -128,11 +191,32 @@ public record AccountPolicy(
     return Collections.unmodifiableSet(new LinkedHashSet<>(values));
   }
 
-  /** Whether a requester may approve: a custodian who is not the requester. */
+  /**
+   * Whether a person may approve a request: a custodian who is not the requester.
+   *
+   * @param custodian who wants to approve
+   * @param requester who made the request
+   * @return {@code true} if {@code custodian} is one of {@link #custodians()} and not the requester
+   */
   public boolean mayApprove(String custodian, String requester) {
     return custodians.contains(custodian) && !custodian.equals(requester);
   }
 
+  /**
+   * Starts building the rules for one account.
+   *
+   * <pre>{@code
+   * AccountPolicy dbAdmin = AccountPolicy.builder("prod-db-admin")
+   *     .requesters("alice", "bob")
+   *     .custodians("carol", "dave")
+   *     .approvals(1)
+   *     .maxDuration(Duration.ofMinutes(30))
+   *     .build();
+   * }</pre>
+   *
+   * @param name the account name, as the vault and the guard know it
+   * @return a builder with the defaults described on {@link Builder}
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
@@ -159,65 +243,135 @@ public record AccountPolicy(
       this.name = name;
     }
 
+    /**
+     * Adds people who may request this account; at least one is required.
+     *
+     * @param names requester names (not blank)
+     * @return this builder
+     */
     public Builder requesters(String... names) {
       requesters.addAll(List.of(names));
       return this;
     }
 
+    /**
+     * Adds custodians who may approve requests for this account.
+     *
+     * @param names custodian names (not blank)
+     * @return this builder
+     */
     public Builder custodians(String... names) {
       custodians.addAll(List.of(names));
       return this;
     }
 
-    /** Requires {@code m} approvals from the named custodians. */
+    /**
+     * Requires {@code m} approvals from the named custodians (default 0: no approval needed).
+     *
+     * @param m how many distinct custodians must approve; at most the number of custodians
+     * @return this builder
+     */
     public Builder approvals(int m) {
       this.approvalsRequired = m;
       return this;
     }
 
+    /**
+     * The longest grant allowed (default one hour).
+     *
+     * @param maxDuration positive, at most 7 days
+     * @return this builder
+     */
     public Builder maxDuration(Duration maxDuration) {
       this.maxDuration = maxDuration;
       return this;
     }
 
+    /**
+     * Whether a request must give a reason (default true).
+     *
+     * @param required {@code true} to require a reason
+     * @return this builder
+     */
     public Builder reasonRequired(boolean required) {
       this.reasonRequired = required;
       return this;
     }
 
+    /**
+     * Whether a request must reference a ticket (default false).
+     *
+     * @param required {@code true} to require a ticket
+     * @return this builder
+     */
     public Builder ticketRequired(boolean required) {
       this.ticketRequired = required;
       return this;
     }
 
+    /**
+     * Adds kinds of identification evidence every request must carry (for example {@code "badge"}),
+     * matched against the kinds in {@link AccessRequest#identification()}.
+     *
+     * @param kinds evidence kinds (not blank)
+     * @return this builder
+     */
     public Builder identificationRequired(String... kinds) {
       identificationRequired.addAll(List.of(kinds));
       return this;
     }
 
+    /**
+     * Whether requests and use need an open emergency (default true, the safe choice). Set it to
+     * {@code false} only for accounts that may be used while the primary is healthy.
+     *
+     * @param required {@code false} to allow the account outside an emergency
+     * @return this builder
+     */
     public Builder emergencyRequired(boolean required) {
       this.emergencyRequired = required;
       return this;
     }
 
+    /**
+     * An account to request instead while this one is tainted (default none).
+     *
+     * @param account another account of the policy, or {@code null} for none
+     * @return this builder
+     */
     public Builder backupAccount(@Nullable String account) {
       this.backupAccount = account;
       return this;
     }
 
-    /** Each grant mints a fresh credential kept only as a verifier (default false: the vault holds it). */
+    /**
+     * Each grant mints a fresh credential kept only as a verifier (default false: the vault holds it).
+     *
+     * @param ephemeral {@code true} for an account local to the host application
+     * @return this builder
+     */
     public Builder ephemeral(boolean ephemeral) {
       this.ephemeral = ephemeral;
       return this;
     }
 
-    /** Release the credential only after an alert channel confirmed the grant's alert (default false). */
+    /**
+     * Release the credential only after an alert channel confirmed the grant's alert (default false).
+     *
+     * @param confirmed {@code true} to wait for a confirmed alert before release
+     * @return this builder
+     */
     public Builder confirmedAlertBeforeRelease(boolean confirmed) {
       this.confirmedAlertBeforeRelease = confirmed;
       return this;
     }
 
-    /** Audit the ticket as a keyed fingerprint rather than its text (default false). */
+    /**
+     * Audit the ticket as a keyed fingerprint rather than its text (default false).
+     *
+     * @param fingerprint {@code true} to record only a fingerprint of the ticket
+     * @return this builder
+     */
     public Builder fingerprintTicket(boolean fingerprint) {
       this.fingerprintTicket = fingerprint;
       return this;
@@ -226,6 +380,9 @@ public record AccountPolicy(
     /**
      * How often the account must be drilled, for example {@code Duration.ofDays(90)}; {@code null}
      * (the default) sets no interval.
+     *
+     * @param interval at least 1 day, at most 400 days, or {@code null}
+     * @return this builder
      */
     public Builder drillEvery(@Nullable Duration interval) {
       this.drillEvery = interval;
@@ -234,14 +391,25 @@ public record AccountPolicy(
 
     /**
      * Whether custodians must sign approvals and denials with a registered key (default {@link
-     * SignatureRequirement#WHEN_REGISTERED}: as soon as any custodian of the account has one).
+     * SignatureRequirement#WHEN_REGISTERED}: as soon as any custodian of the account has one). Set
+     * {@link SignatureRequirement#REQUIRED} only after every custodian has registered a key, or they
+     * cannot approve at all.
+     *
+     * @param requirement when signatures are required
+     * @return this builder
+     * @throws NullPointerException if {@code requirement} is {@code null}
      */
     public Builder approvalSignature(SignatureRequirement requirement) {
       this.approvalSignature = Objects.requireNonNull(requirement, "requirement");
       return this;
     }
 
-    /** @throws PolicyException naming the invalid field */
+    /**
+     * Validates the settings and builds the immutable rules.
+     *
+     * @return the account policy
+     * @throws PolicyException naming the invalid field
+     */
     public AccountPolicy build() {
       return new AccountPolicy(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired,
           ticketRequired, identificationRequired, emergencyRequired, backupAccount, ephemeral,

@@ -56,13 +56,32 @@ public final class Approval {
     this.signature = signature;
   }
 
-  /** An approval by {@code custodian} of the request behind {@code grant}, as the custodian saw it. */
+  /**
+   * An approval by {@code custodian} of the request behind {@code grant}, as the custodian saw it:
+   * the grant's current {@link EmergencyAccessGrant#requestDigest()} is bound into the approval.
+   *
+   * @param grant the pending grant the custodian reviewed
+   * @param custodian the approving custodian; not the requester
+   * @return the approval, without a comment or share
+   * @throws NullPointerException if {@code grant} is null
+   * @throws InvalidRequestException if {@code custodian} is blank or malformed
+   */
   public static Approval of(EmergencyAccessGrant grant, String custodian) {
     Objects.requireNonNull(grant, "grant");
     return new Approval(grant.id(), custodian, grant.requestDigest(), null, null, null);
   }
 
-  /** An approval from its parts, for custodian tools that transport them separately. */
+  /**
+   * An approval from its parts, for custodian tools that transport them separately (for example a
+   * custodian who approves from another machine, reading the digest off a ticket).
+   *
+   * @param grantId the id of the pending grant
+   * @param custodian the approving custodian; not the requester
+   * @param requestDigest the {@link EmergencyAccessGrant#requestDigest()} the custodian reviewed
+   * @param comment an optional remark for the audit trail, or {@code null}
+   * @return the approval, without a share
+   * @throws InvalidRequestException if a required part is blank or malformed
+   */
   public static Approval of(String grantId, String custodian, String requestDigest, @Nullable String comment) {
     return new Approval(grantId, custodian, requestDigest, comment, null, null);
   }
@@ -71,14 +90,33 @@ public final class Approval {
    * This approval carrying the custodian's signature over the {@link Decision#APPROVE}
    * {@link ApprovalStatement} of this grant, request digest and custodian. The engine verifies it
    * against the custodian's registered keys; accounts whose policy requires signatures refuse an
-   * approval without one ({@link ReasonCode#SIGNATURE_REQUIRED}).
+   * approval without one ({@link ReasonCode#SIGNATURE_REQUIRED}). Any attached share is kept
+   * (copied).
+   *
+   * <pre>{@code
+   * ApprovalStatement statement = ApprovalStatement.of(grant.id(), grant.requestDigest(), "carol",
+   *     Decision.APPROVE, Instant.now());
+   * ApprovalSignature signature = ApprovalSignature.raw(ApprovalSignature.Kind.ED25519, carolsKeyId,
+   *     statement.signedAt(), sign(statement.bytes()));
+   * breakGlass.approve(Approval.of(grant, "carol").withSignature(signature));
+   * }</pre>
+   *
+   * @param signature the custodian's signature, made with {@link ApprovalSignature#raw} or
+   *     {@link ApprovalSignature#webAuthn}
+   * @return a new approval with the same grant, custodian, digest, comment and share, plus the
+   *     signature
+   * @throws NullPointerException if {@code signature} is {@code null}
    */
   public Approval withSignature(ApprovalSignature signature) {
     Objects.requireNonNull(signature, "signature");
     return new Approval(grantId, custodian, requestDigest, comment, share == null ? null : share.clone(), signature);
   }
 
-  /** The custodian's signature, if the approval is signed. */
+  /**
+   * The custodian's signature, if the approval is signed.
+   *
+   * @return the signature, or {@code null} for an unsigned approval
+   */
   public @Nullable ApprovalSignature signature() {
     return signature;
   }
@@ -87,6 +125,8 @@ public final class Approval {
    * This approval carrying the custodian's share of a sealed vault, in its encoded (paper) form.
    * The share is copied: the caller stays responsible for wiping {@code encodedShare}.
    *
+   * @param encodedShare the share as typed from its paper form
+   * @return a new approval with the same grant, custodian, digest and comment, plus the share
    * @throws IllegalArgumentException if {@code encodedShare} is empty
    */
   public Approval withShare(char[] encodedShare) {
@@ -97,7 +137,11 @@ public final class Approval {
     return new Approval(grantId, custodian, requestDigest, comment, encodedShare.clone(), signature);
   }
 
-  /** Whether a share is attached and not yet wiped. */
+  /**
+   * Whether a share is attached and not yet wiped.
+   *
+   * @return {@code true} if {@link #share()} can be read
+   */
   public boolean hasShare() {
     return share != null && !shareWiped;
   }
@@ -105,6 +149,7 @@ public final class Approval {
   /**
    * The attached share itself, not a copy: valid until {@link #wipeShare()}.
    *
+   * @return the encoded share
    * @throws IllegalStateException if no share is attached or it has been wiped
    */
   public char[] share() {
@@ -127,19 +172,39 @@ public final class Approval {
     }
   }
 
+  /**
+   * The grant this approval is for.
+   *
+   * @return the grant id
+   */
   public String grantId() {
     return grantId;
   }
 
+  /**
+   * Who approves.
+   *
+   * @return the custodian's name
+   */
   public String custodian() {
     return custodian;
   }
 
-  /** The digest of the request the custodian reviewed. */
+  /**
+   * The digest of the request the custodian reviewed; the engine refuses the approval if it does
+   * not match the grant's current digest.
+   *
+   * @return the request digest
+   */
   public String requestDigest() {
     return requestDigest;
   }
 
+  /**
+   * The custodian's remark for the audit trail, if any.
+   *
+   * @return the comment, or {@code null}
+   */
   public @Nullable String comment() {
     return comment;
   }

@@ -40,15 +40,23 @@ public final class ApprovalSignature {
     /** A WebAuthn assertion whose challenge is the SHA-256 of the statement bytes. */
     WEBAUTHN;
 
-    /** The lower-case name used in text forms and key ids: {@code ed25519}, {@code ecdsa-p256}, {@code webauthn}. */
+    /**
+     * The lower-case name used in text forms, key ids and configuration: {@code ed25519},
+     * {@code ecdsa-p256} or {@code webauthn}. {@link #fromLabel} reads it back.
+     *
+     * @return this kind's label
+     */
     public String label() {
       return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /**
-     * The kind named by {@link #label()} (or the enum name).
+     * The kind named by {@link #label()} or by the enum name, ignoring case and surrounding blanks;
+     * use it to read a kind from a command-line option or a text form.
      *
-     * @throws IllegalArgumentException naming the accepted labels
+     * @param label {@code ed25519}, {@code ecdsa-p256} or {@code webauthn} (or {@code ECDSA_P256}, ...)
+     * @return the kind it names
+     * @throws IllegalArgumentException naming the accepted labels if {@code label} names no kind
      */
     public static Kind fromLabel(String label) {
       for (Kind k : values()) {
@@ -92,11 +100,20 @@ public final class ApprovalSignature {
   }
 
   /**
-   * A raw Ed25519 or ECDSA P-256 signature over {@link ApprovalStatement#bytes()}.
+   * A raw Ed25519 or ECDSA P-256 signature over {@link ApprovalStatement#bytes()}. Build the
+   * statement with {@link ApprovalStatement#of}, sign its bytes with the custodian's private key
+   * (a key file, a PKCS#11 token), then wrap the result here and attach it to the decision with
+   * {@link Approval#withSignature} or {@link Denial#withSignature}.
    *
+   * @param kind {@link Kind#ED25519} or {@link Kind#ECDSA_P256}, the kind of the signing key
    * @param keyId the registered key's id ({@link CustodianKey#keyId()})
-   * @param signedAt the statement's {@link ApprovalStatement#signedAt()}
+   * @param signedAt the statement's {@link ApprovalStatement#signedAt()} (kept in whole seconds)
+   * @param signature the signature bytes: 64 bytes for Ed25519, DER-encoded for ECDSA; copied
+   * @return the signature, not yet verified (the engine verifies it when the decision arrives)
    * @throws IllegalArgumentException for {@link Kind#WEBAUTHN} (use {@link #webAuthn})
+   * @throws InvalidRequestException naming the field if {@code keyId} is blank or the signature is
+   *     empty or longer than 1024 bytes
+   * @throws NullPointerException if an argument is {@code null}
    */
   public static ApprovalSignature raw(Kind kind, String keyId, Instant signedAt, byte[] signature) {
     if (kind == Kind.WEBAUTHN) {
@@ -107,10 +124,20 @@ public final class ApprovalSignature {
   }
 
   /**
-   * A WebAuthn assertion, as the browser returned it.
+   * A WebAuthn assertion, as the browser returned it from {@code navigator.credentials.get} with
+   * {@link ApprovalStatement#webAuthnChallenge()} as the challenge. The approval console builds
+   * these; call it yourself only when you run the WebAuthn ceremony in your own front end.
    *
    * @param credentialId the credential's id in unpadded base64url (the registered key's id)
    * @param signedAt the statement's {@link ApprovalStatement#signedAt()} (the challenge binds it)
+   * @param authenticatorData the assertion's {@code authenticatorData}, unchanged; copied
+   * @param clientDataJson the assertion's {@code clientDataJSON}, byte for byte as the browser made
+   *     it; copied
+   * @param signature the assertion's {@code signature}; copied
+   * @return the signature, not yet verified (the engine verifies it when the decision arrives)
+   * @throws InvalidRequestException naming the field if {@code credentialId} is blank, the signature
+   *     is empty or over 1024 bytes, or the authenticator or client data is empty or over 4096 bytes
+   * @throws NullPointerException if an argument is {@code null}
    */
   public static ApprovalSignature webAuthn(String credentialId, Instant signedAt, byte[] authenticatorData,
       byte[] clientDataJson, byte[] signature) {
@@ -119,36 +146,78 @@ public final class ApprovalSignature {
         Objects.requireNonNull(clientDataJson, "clientDataJSON"));
   }
 
+  /**
+   * The kind of key that made this signature; it must match the kind of the registered key.
+   *
+   * @return the key kind
+   */
   public Kind kind() {
     return kind;
   }
 
-  /** The id of the key that signed: a raw key's id, or a WebAuthn credential id (base64url). */
+  /**
+   * The id of the key that signed: a raw key's id, or a WebAuthn credential id (base64url). The
+   * engine looks the key up by this id among the approver's {@linkplain CustodianKeys registered
+   * keys}.
+   *
+   * @return the key id
+   */
   public String keyId() {
     return keyId;
   }
 
-  /** The signing time the statement carries, in whole seconds. */
+  /**
+   * The signing time the statement carries, in whole seconds; {@link #statement} uses it to
+   * rebuild the signed statement.
+   *
+   * @return the signing time
+   */
   public Instant signedAt() {
     return signedAt;
   }
 
-  /** The signature bytes (a copy). */
+  /**
+   * The signature bytes.
+   *
+   * @return a copy of the signature bytes
+   */
   public byte[] signature() {
     return signature.clone();
   }
 
-  /** WebAuthn only: the authenticator data (a copy). */
+  /**
+   * WebAuthn only: the authenticator data, which carries the relying-party hash, the flags and the
+   * signature counter.
+   *
+   * @return a copy of the authenticator data, or empty for a raw signature
+   */
   public Optional<byte[]> authenticatorData() {
     return Optional.ofNullable(authenticatorData).map(byte[]::clone);
   }
 
-  /** WebAuthn only: the client data JSON exactly as the browser produced it (a copy). */
+  /**
+   * WebAuthn only: the client data JSON exactly as the browser produced it (it names the challenge
+   * and the origin).
+   *
+   * @return a copy of the client data JSON, or empty for a raw signature
+   */
   public Optional<byte[]> clientDataJson() {
     return Optional.ofNullable(clientDataJson).map(byte[]::clone);
   }
 
-  /** The statement this signature claims to be over, for the given grant, digest, approver and decision. */
+  /**
+   * The statement this signature claims to be over, for the given grant, digest, approver and
+   * decision, with this signature's {@link #signedAt()}. Verifiers rebuild the statement this way
+   * from the decision they received, so a signature made for another grant, request, custodian or
+   * decision does not verify.
+   *
+   * @param grantId the grant the decision is about
+   * @param requestDigest the request's digest ({@link EmergencyAccessGrant#requestDigest()})
+   * @param approver the custodian who decides
+   * @param decision approve or deny
+   * @return the statement
+   * @throws InvalidRequestException naming the field if a value is blank or malformed
+   */
   public ApprovalStatement statement(String grantId, String requestDigest, String approver, Decision decision) {
     return ApprovalStatement.of(grantId, requestDigest, approver, decision, signedAt);
   }
@@ -162,7 +231,10 @@ public final class ApprovalSignature {
    * signed-at: 2026-11-28T09:01:30Z
    * signature: 9f2...
    * </pre>
-   * WebAuthn signatures add {@code authenticator-data} and {@code client-data-json}.
+   * WebAuthn signatures add {@code authenticator-data} and {@code client-data-json}. Use it to hand a
+   * signature from {@code breakglass approve} to the console or a ticket; {@link #parse} reads it back.
+   *
+   * @return the text form, ending in a newline
    */
   public String toText() {
     StringBuilder b = new StringBuilder(TEXT_HEADER).append('\n');
@@ -170,7 +242,12 @@ public final class ApprovalSignature {
     return b.toString();
   }
 
-  /** The fields of {@link #toText()} by name, in order. */
+  /**
+   * The fields of {@link #toText()} by name, in order, for carrying a signature in JSON or in audit
+   * details; {@link #fromFields} reads them back.
+   *
+   * @return a new modifiable map of field names to values
+   */
   public Map<String, String> fields() {
     Map<String, String> f = new LinkedHashMap<>();
     f.put("kind", kind.label());
@@ -187,9 +264,13 @@ public final class ApprovalSignature {
   }
 
   /**
-   * Reads {@link #toText()}'s form back (lines before the header and blank lines are ignored).
+   * Reads {@link #toText()}'s form back (lines before the header and blank lines are ignored), for
+   * example a signature pasted from {@code breakglass approve}.
    *
-   * @throws InvalidRequestException naming the missing or malformed line
+   * @param text the text form
+   * @return the signature, not yet verified
+   * @throws InvalidRequestException naming the missing or malformed line or field
+   * @throws NullPointerException if {@code text} is {@code null}
    */
   public static ApprovalSignature parse(String text) {
     Objects.requireNonNull(text, "text");
@@ -218,7 +299,10 @@ public final class ApprovalSignature {
   /**
    * A signature from {@link #fields()}' names and values.
    *
-   * @throws InvalidRequestException naming the missing or malformed field
+   * @param f the fields: {@code kind}, {@code key}, {@code signed-at}, {@code signature}, and for
+   *     WebAuthn {@code authenticator-data} and {@code client-data-json}; binary values in base64url
+   * @return the signature, not yet verified
+   * @throws InvalidRequestException naming the missing or malformed field ({@code signature.<name>})
    */
   public static ApprovalSignature fromFields(Map<String, String> f) {
     Kind kind;

@@ -67,16 +67,32 @@ public final class ApprovalStatement {
   }
 
   /**
-   * The statement for one decision. {@code signedAt} is truncated to whole seconds.
+   * The statement for one decision. Build it from the grant the custodian is deciding on, with the
+   * current time, sign {@link #bytes()} (or use {@link #webAuthnChallenge()} as a WebAuthn
+   * challenge), then pass {@link #signedAt()} to {@link ApprovalSignature#raw} or
+   * {@link ApprovalSignature#webAuthn}. The engine refuses a signature dated before the request was
+   * made or after its own clock, give or take a small allowance for clock skew.
    *
+   * @param grantId the grant's id ({@link EmergencyAccessGrant#id()})
+   * @param requestDigest the grant's {@link EmergencyAccessGrant#requestDigest()}, unchanged
+   * @param approver the custodian who signs (their identity as the engine knows it)
+   * @param decision {@link Decision#APPROVE} or {@link Decision#DENY}
+   * @param signedAt when the custodian signs; truncated to whole seconds
+   * @return the statement
    * @throws InvalidRequestException if a field is blank, too long or holds a control character
+   * @throws NullPointerException if {@code decision} or {@code signedAt} is {@code null}
    */
   public static ApprovalStatement of(String grantId, String requestDigest, String approver, Decision decision,
       Instant signedAt) {
     return new ApprovalStatement(grantId, requestDigest, approver, decision, signedAt);
   }
 
-  /** The canonical text (see the class documentation). */
+  /**
+   * The canonical text (see the class documentation); show it to a custodian before they sign so
+   * they see exactly what they commit to.
+   *
+   * @return the six lines, each ended by a line feed
+   */
   public String text() {
     return HEADER + "\n"
         + "grant: " + grantId + "\n"
@@ -86,12 +102,21 @@ public final class ApprovalStatement {
         + "signed-at: " + signedAt + "\n";
   }
 
-  /** The canonical text as UTF-8: what raw keys sign. A new array on each call. */
+  /**
+   * The canonical text as UTF-8: what Ed25519 and ECDSA P-256 keys sign.
+   *
+   * @return a new array on each call
+   */
   public byte[] bytes() {
     return text().getBytes(StandardCharsets.UTF_8);
   }
 
-  /** SHA-256 of {@link #bytes()}: the challenge of a WebAuthn assertion over this statement. */
+  /**
+   * SHA-256 of {@link #bytes()}: pass it as the {@code challenge} of
+   * {@code navigator.credentials.get} so the security key's assertion covers this statement.
+   *
+   * @return the 32-byte challenge, a new array on each call
+   */
   public byte[] webAuthnChallenge() {
     try {
       return MessageDigest.getInstance("SHA-256").digest(bytes());
@@ -100,28 +125,58 @@ public final class ApprovalStatement {
     }
   }
 
-  /** {@link #webAuthnChallenge()} in unpadded base64url, as it appears in {@code clientDataJSON}. */
+  /**
+   * {@link #webAuthnChallenge()} in unpadded base64url, as it appears in {@code clientDataJSON};
+   * compare it with the {@code challenge} member of an assertion's client data.
+   *
+   * @return the challenge as base64url without padding
+   */
   public String webAuthnChallengeBase64Url() {
     return Base64.getUrlEncoder().withoutPadding().encodeToString(webAuthnChallenge());
   }
 
+  /**
+   * The grant the decision is about.
+   *
+   * @return the grant id
+   */
   public String grantId() {
     return grantId;
   }
 
+  /**
+   * The digest of the request as the grant reported it, which ties the signature to the request's
+   * content (requester, account, reason, ...), not just to its id.
+   *
+   * @return the request digest, lower-case hex
+   */
   public String requestDigest() {
     return requestDigest;
   }
 
+  /**
+   * The custodian who signs.
+   *
+   * @return the approver's identity
+   */
   public String approver() {
     return approver;
   }
 
+  /**
+   * Whether the custodian approves or denies.
+   *
+   * @return the decision
+   */
   public Decision decision() {
     return decision;
   }
 
-  /** When the custodian signed, in whole seconds. */
+  /**
+   * When the custodian signed, in whole seconds.
+   *
+   * @return the signing time
+   */
   public Instant signedAt() {
     return signedAt;
   }

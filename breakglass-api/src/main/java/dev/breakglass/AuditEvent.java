@@ -31,6 +31,17 @@ public record AuditEvent(
   /** The actor name for actions the engine takes on its own. */
   public static final String SYSTEM = "system";
 
+  /**
+   * Checks the required components and copies {@code details} into an unmodifiable map sorted by key.
+   *
+   * @param time when it happened
+   * @param type what happened
+   * @param actor who did it
+   * @param grantId the grant concerned, or {@code null}
+   * @param account the account concerned, or {@code null}
+   * @param details further facts (no secrets)
+   * @throws NullPointerException if {@code time}, {@code type}, {@code actor} or {@code details} is null
+   */
   public AuditEvent {
     Objects.requireNonNull(time, "time");
     Objects.requireNonNull(type, "type");
@@ -38,7 +49,14 @@ public record AuditEvent(
     details = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(details, "details")));
   }
 
-  /** An event with no details. */
+  /**
+   * An event with no grant, account or details.
+   *
+   * @param time when it happened
+   * @param type what happened
+   * @param actor who did it ({@link #SYSTEM} for the engine)
+   * @return the event
+   */
   public static AuditEvent of(Instant time, AuditEventType type, String actor) {
     return new AuditEvent(time, type, actor, null, null, Map.of());
   }

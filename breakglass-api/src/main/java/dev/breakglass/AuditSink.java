@@ -10,8 +10,9 @@ package dev.breakglass;
  */
 public interface AuditSink extends AutoCloseable {
   /**
-   * Makes {@code event} durable.
+   * Makes {@code event} durable. Return only once it would survive a crash.
    *
+   * @param event the event to record
    * @throws AuditUnavailableException if it cannot; the engine then refuses the audited operation
    */
   void append(AuditEvent event);

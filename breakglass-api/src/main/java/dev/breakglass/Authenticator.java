@@ -13,6 +13,19 @@ package dev.breakglass;
 @FunctionalInterface
 public interface Authenticator {
   /**
+   * Authenticates one login attempt.
+   *
+   * <pre>{@code
+   * Authenticator primary = attempt -> {
+   *   if (!idp.verify(attempt.username(), attempt.secret())) {
+   *     throw new AuthenticationFailedException("wrong username or password");
+   *   }
+   *   return AuthenticatedPrincipal.of(attempt.username());
+   * };
+   * }</pre>
+   *
+   * @param attempt the username and secret presented
+   * @return who was authenticated
    * @throws AuthenticationFailedException if the credentials are rejected
    * @throws PrimaryUnavailableException if the identity provider cannot be reached
    */

@@ -48,8 +48,10 @@ import java.util.Optional;
 public interface BreakGlass extends AutoCloseable {
 
   /**
-   * A builder for the engine found on the class path or module path (breakglass-core).
+   * A builder for the engine found on the class path or module path (breakglass-core). Call it once
+   * at start-up, configure the builder, and keep the built instance for the life of the application.
    *
+   * @return a new, unconfigured builder
    * @throws ProviderException if no engine is present
    */
   static Builder builder() {
@@ -61,7 +63,11 @@ public interface BreakGlass extends AutoCloseable {
    * audited. If the account needs no approvals the returned grant is already {@link GrantStatus#ACTIVE};
    * otherwise it is {@link GrantStatus#PENDING_APPROVAL}.
    *
+   * @param request who asks for which account, for how long, and why
+   * @return the new grant; keep its {@link EmergencyAccessGrant#id()} to approve, revoke or close it
    * @throws AccessDeniedException with the reason the policy refused the request
+   * @throws RateLimitedException (an {@link AccessDeniedException}) if the requester has asked too
+   *     often; try again after {@link RateLimitedException#retryAfter()}
    * @throws AuditUnavailableException if the request could not be audited (nothing was recorded)
    */
   EmergencyAccessGrant requestAccess(AccessRequest request);
@@ -69,12 +75,29 @@ public interface BreakGlass extends AutoCloseable {
   /**
    * Records a custodian's approval. When the last required approval arrives the grant is issued.
    *
+   * @param approval the custodian's approval, bound to the grant and the digest of its request
+   * @return the grant after the approval: still {@link GrantStatus#PENDING_APPROVAL}, or
+   *     {@link GrantStatus#ACTIVE} once enough custodians have approved
    * @throws AccessDeniedException for self-approval, a non-custodian, a duplicate, a mismatched
-   *     request digest, or an expired request
+   *     request digest, or an expired request; for a missing signature where the account requires one
+   *     ({@link ReasonCode#SIGNATURE_REQUIRED}, see {@link AccountPolicy#approvalSignature()}), or a
+   *     signature that does not verify ({@link ReasonCode#KEY_NOT_REGISTERED},
+   *     {@link ReasonCode#SIGNATURE_INVALID}, {@link ReasonCode#SIGNATURE_COUNTER_REGRESSED}, ...)
+   * @throws AuditUnavailableException if the approval could not be audited (it is not counted)
    */
   EmergencyAccessGrant approve(Approval approval);
 
-  /** A custodian refuses a pending request; it can no longer be approved. */
+  /**
+   * A custodian refuses a pending request; it can no longer be approved.
+   *
+   * @param grantId the id of the pending grant
+   * @param custodian the custodian who refuses (recorded)
+   * @param reason why, for the audit trail
+   * @return the grant, now {@link GrantStatus#DENIED}
+   * @throws AccessDeniedException with {@link ReasonCode#GRANT_NOT_FOUND} for an unknown id, or with
+   *     the reason the custodian may not deny this request (the refusal is audited)
+   * @throws AuditUnavailableException if the denial could not be audited (nothing changed)
+   */
   EmergencyAccessGrant deny(String grantId, String custodian, String reason);
 
   /**
@@ -84,8 +107,21 @@ public interface BreakGlass extends AutoCloseable {
    * <p>The default implementation handles unsigned denials only, through {@link #deny(String,
    * String, String)}; engines that verify signatures (breakglass-core) override it.
    *
-   * @throws AccessDeniedException as {@link #deny(String, String, String)} does, or with a
-   *     signature reason ({@link ReasonCode#SIGNATURE_INVALID}, {@link ReasonCode#KEY_NOT_REGISTERED}, ...)
+   * <pre>{@code
+   * breakGlass.deny(Denial.of(pendingGrant, "carol", "no incident ticket").withSignature(signature));
+   * }</pre>
+   *
+   * @param denial who refuses which request and why, bound to the request digest and optionally
+   *     signed ({@link Denial#withSignature})
+   * @return the grant, now {@link GrantStatus#DENIED}
+   * @throws BreakGlassException with {@link ReasonCode#PROVIDER_FAILURE} if the denial is signed and
+   *     this engine does not verify signatures
+   * @throws AuditUnavailableException if the denial could not be audited (nothing changed)
+   * @throws AccessDeniedException as {@link #deny(String, String, String)} does; with
+   *     {@link ReasonCode#APPROVAL_MISMATCH} if the denial's request digest is not the grant's; or with
+   *     a signature reason: {@link ReasonCode#SIGNATURE_REQUIRED} (the account requires a signature and
+   *     there is none), {@link ReasonCode#KEY_NOT_REGISTERED}, {@link ReasonCode#SIGNATURE_INVALID},
+   *     {@link ReasonCode#SIGNATURE_COUNTER_REGRESSED}, ...
    */
   default EmergencyAccessGrant deny(Denial denial) {
     if (denial.signature() != null) {
@@ -98,38 +134,88 @@ public interface BreakGlass extends AutoCloseable {
    * The registry of custodians' public keys, which signed approvals are verified against.
    *
    * <p>The default implementation throws: engines that keep custodian keys (breakglass-core)
-   * override it.
+   * override it. Register keys through it while the identity provider is healthy, from the host's
+   * own, authenticated key-enrolment page.
    *
+   * @return the engine's key registry
    * @throws BreakGlassException with {@link ReasonCode#PROVIDER_FAILURE} if this engine keeps none
    */
   default CustodianKeys custodianKeys() {
     throw new BreakGlassException(ReasonCode.PROVIDER_FAILURE, "this engine keeps no custodian keys");
   }
 
-  /** Ends a pending or active grant immediately. */
+  /**
+   * Ends a pending or active grant immediately, for example when access was requested by mistake or
+   * misuse is suspected. The requester, the account's custodians and the incident declarers may
+   * revoke. The credential of an ended grant is rotated.
+   *
+   * @param grantId the id of the grant to end
+   * @param actor who revokes it (recorded)
+   * @param reason why, for the audit trail
+   * @return the grant, now {@link GrantStatus#REVOKED}
+   * @throws AccessDeniedException with {@link ReasonCode#GRANT_NOT_FOUND} for an unknown id,
+   *     {@link ReasonCode#NOT_AUTHORIZED} for anyone else, or {@link ReasonCode#GRANT_NOT_ACTIVE} if
+   *     the grant has already ended
+   * @throws AuditUnavailableException if the revocation could not be audited (nothing changed)
+   */
   EmergencyAccessGrant revoke(String grantId, String actor, String reason);
 
-  /** Closes an active grant because the work is done. */
+  /**
+   * Closes an active grant because the work is done. Call it as soon as the emergency work ends
+   * rather than waiting for expiry; the credential is then rotated. The requester, the account's
+   * custodians and the incident declarers may close.
+   *
+   * @param grantId the id of the grant
+   * @param actor who closes it (recorded)
+   * @return the grant, now {@link GrantStatus#CLOSED}
+   * @throws AccessDeniedException with {@link ReasonCode#GRANT_NOT_FOUND} for an unknown id,
+   *     {@link ReasonCode#NOT_AUTHORIZED} for anyone else, or {@link ReasonCode#GRANT_NOT_ACTIVE} if
+   *     the grant has already ended
+   * @throws AuditUnavailableException if the closing could not be audited (nothing changed)
+   */
   EmergencyAccessGrant close(String grantId, String actor);
 
-  /** A grant by id. */
+  /**
+   * Looks up a grant by id, in any state.
+   *
+   * @param grantId the id returned by {@link #requestAccess}
+   * @return the grant, or empty if no grant has that id
+   */
   Optional<EmergencyAccessGrant> grant(String grantId);
 
-  /** Grants that are pending or active now. */
+  /**
+   * Lists the grants that are pending or active now, for dashboards and on-call reviews.
+   *
+   * @return the open grants (a snapshot; empty if there are none)
+   */
   List<EmergencyAccessGrant> openGrants();
 
-  /** Whether the emergency path is open, and why. */
+  /**
+   * Tells whether the emergency path is open, and why.
+   *
+   * @return the current state: primary health and any declared incident
+   */
   EmergencyState emergencyState();
 
   /**
    * Opens the emergency path by hand. Only the policy's incident declarers may do this.
    *
+   * @param actor who declares the incident; must be one of {@link BreakGlassPolicy#incidentDeclarers()}
+   * @param reason why, for the audit trail
    * @return the incident
    * @throws AccessDeniedException with {@link ReasonCode#NOT_AUTHORIZED} for anyone else
    */
   EmergencyState.Incident declareIncident(String actor, String reason);
 
-  /** Closes the declared incident; the emergency ends unless the primary is still unhealthy. */
+  /**
+   * Closes the declared incident; the emergency ends unless the primary is still unhealthy. Does
+   * nothing if no incident is open.
+   *
+   * @param actor who closes the incident; must be one of {@link BreakGlassPolicy#incidentDeclarers()}
+   * @param reason why, for the audit trail
+   * @throws AccessDeniedException with {@link ReasonCode#NOT_AUTHORIZED} for anyone else (the
+   *     attempt is audited)
+   */
   void closeIncident(String actor, String reason);
 
   /**
@@ -153,6 +239,8 @@ public interface BreakGlass extends AutoCloseable {
    * Checks every pre-staged credential: that it decrypts, and, where its rotator can tell, that it
    * still authenticates at its target. Nothing is released; the check itself is audited, and an
    * unusable credential raises an alert. Drills call this.
+   *
+   * @return one check per pre-staged account; inspect {@link CredentialCheck#usable()}
    */
   List<CredentialCheck> checkCredentials();
 
@@ -193,10 +281,21 @@ public interface BreakGlass extends AutoCloseable {
    */
   DrillResult drill(String account, String actor);
 
-  /** Wraps the host's authenticator with the break-glass path (see the class documentation). */
+  /**
+   * Wraps the host's authenticator with the break-glass path (see the class documentation). Call it
+   * once and use the returned authenticator wherever the host authenticates users.
+   *
+   * @param primary the host's normal authenticator, used for everyone while the primary is healthy
+   * @return an authenticator that also accepts break-glass credentials of active grants during an
+   *     emergency
+   */
   Authenticator guard(Authenticator primary);
 
-  /** The policy in force. */
+  /**
+   * The policy in force.
+   *
+   * @return the immutable policy this instance was built with
+   */
   BreakGlassPolicy policy();
 
   /** Stops the monitor and sweep and closes the providers. Idempotent. */
@@ -209,29 +308,69 @@ public interface BreakGlass extends AutoCloseable {
    * alerts to the log.
    */
   interface Builder {
-    /** The policy, built in code. */
+    /**
+     * The policy, built in code. Use either this or {@link #policyFile}.
+     *
+     * @param policy the policy to enforce
+     * @return this builder
+     */
     Builder policy(BreakGlassPolicy policy);
 
-    /** Loads the policy from a YAML ({@code .yaml}, {@code .yml}) or JSON file when {@link #build()} runs. */
+    /**
+     * Loads the policy from a YAML ({@code .yaml}, {@code .yml}) or JSON file when {@link #build()} runs.
+     *
+     * @param file the policy file
+     * @return this builder
+     */
     Builder policyFile(Path file);
 
-    /** Where the embedded defaults keep their files. */
+    /**
+     * Where the embedded defaults keep their files (audit log, vault, grant state). Give each
+     * application its own directory, on a disk that survives restarts.
+     *
+     * @param directory the directory; created owner-only if it does not exist
+     * @return this builder
+     */
     Builder dataDirectory(Path directory);
 
-    /** Replaces the default audit sink. */
+    /**
+     * Replaces the default audit sink.
+     *
+     * @param sink where every audit event is written before it takes effect
+     * @return this builder
+     */
     Builder auditSink(AuditSink sink);
 
-    /** The clock for every time decision; default the system UTC clock. */
+    /**
+     * The clock for every time decision; default the system UTC clock. Tests pass a clock they control.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     Builder clock(Clock clock);
 
     /**
      * Sets a configuration property: provider selection by name ({@code vault}, {@code grant-store},
-     * {@code alert.channels}, {@code probes}, {@code rotator}) and provider settings (for example
-     * {@code probe.oidc.issuer}).
+     * {@code alert.channels}, {@code probes}, {@code rotators}, {@code witness}; lists are
+     * comma-separated) and provider settings under {@code <kind>.<name>.} (for example
+     * {@code probe.oidc.issuer} or {@code vault.file.path}).
+     *
+     * <pre>{@code
+     * builder.property("probes", "oidc")
+     *        .property("probe.oidc.issuer", "https://login.example.com");
+     * }</pre>
+     *
+     * @param key the property name
+     * @param value its value; a later call with the same key replaces it
+     * @return this builder
      */
     Builder property(String key, String value);
 
     /**
+     * Builds the engine: loads and validates the policy, starts the providers and, unless disabled,
+     * the background health monitor and expiry sweep.
+     *
+     * @return a running instance; close it at shutdown
      * @throws PolicyException if the policy is missing or invalid
      * @throws ProviderException if a named provider is missing or cannot start
      */

@@ -10,13 +10,18 @@ import java.util.ServiceLoader;
  * host normally never implements or calls this.
  */
 public interface BreakGlassFactory {
-  /** A fresh builder of this engine. */
+  /**
+   * A fresh builder of this engine.
+   *
+   * @return a new, unconfigured builder
+   */
   BreakGlass.Builder newBuilder();
 
   /**
    * The first factory found by {@link ServiceLoader}. A factory that fails to load is skipped and
    * reported in the exception if none loads.
    *
+   * @return the engine's factory
    * @throws ProviderException if no engine is on the class path or module path
    */
   static BreakGlassFactory load() {

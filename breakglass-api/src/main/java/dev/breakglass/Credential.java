@@ -21,12 +21,27 @@ public final class Credential implements AutoCloseable {
   private final char[] secret;
   private volatile boolean wiped;
 
-  /** Takes ownership of {@code secret}: the caller must not keep or wipe its own reference. */
+  /**
+   * Takes ownership of {@code secret}: the caller must not keep or wipe its own reference.
+   * Providers that decrypt into a fresh array use this.
+   *
+   * @param account the account this credential unlocks
+   * @param secret the secret; wiped by {@link #close()}
+   * @return the credential
+   * @throws NullPointerException if either argument is null
+   */
   public static Credential wrap(String account, char[] secret) {
     return new Credential(account, secret);
   }
 
-  /** Copies {@code secret}; the caller stays responsible for wiping its own array. */
+  /**
+   * Copies {@code secret}; the caller stays responsible for wiping its own array.
+   *
+   * @param account the account this credential unlocks
+   * @param secret the secret to copy
+   * @return the credential, holding its own copy
+   * @throws NullPointerException if either argument is null
+   */
   public static Credential copyOf(String account, char[] secret) {
     return new Credential(account, secret.clone());
   }
@@ -36,14 +51,20 @@ public final class Credential implements AutoCloseable {
     this.secret = Objects.requireNonNull(secret, "secret");
   }
 
-  /** The account this credential unlocks. */
+  /**
+   * The account this credential unlocks.
+   *
+   * @return the account name
+   */
   public String account() {
     return account;
   }
 
   /**
-   * The secret itself, not a copy: valid until {@link #close()}.
+   * The secret itself, not a copy: valid until {@link #close()}. Do not keep it beyond the
+   * try-with-resources block.
    *
+   * @return the secret characters
    * @throws IllegalStateException if the credential has been closed
    */
   public char[] secret() {
@@ -53,7 +74,11 @@ public final class Credential implements AutoCloseable {
     return secret;
   }
 
-  /** Whether {@link #close()} has wiped the secret. */
+  /**
+   * Whether {@link #close()} has wiped the secret.
+   *
+   * @return {@code true} after {@link #close()}
+   */
   public boolean isWiped() {
     return wiped;
   }

@@ -15,23 +15,48 @@ import org.jspecify.annotations.Nullable;
  *     if it has not passed one since the engine started
  */
 public record CredentialCheck(String account, Outcome outcome, String detail, @Nullable Instant lastDrill) {
-  /** A check that knows nothing about drills ({@code lastDrill} is {@code null}). */
+  /**
+   * A check that knows nothing about drills ({@code lastDrill} is {@code null}).
+   *
+   * @param account the break-glass account
+   * @param outcome what was found
+   * @param detail a human-readable explanation (never secret material)
+   */
   public CredentialCheck(String account, Outcome outcome, String detail) {
     this(account, outcome, detail, null);
   }
 
-  /** This check with the time of the account's last successful drill. */
+  /**
+   * This check with the time of the account's last successful drill.
+   *
+   * @param when when the account last passed a drill, or {@code null} if never
+   * @return a copy of this check with {@code lastDrill} set
+   */
   public CredentialCheck withLastDrill(@Nullable Instant when) {
     return new CredentialCheck(account, outcome, detail, when);
   }
 
+  /**
+   * Checks the required components.
+   *
+   * @param account the break-glass account
+   * @param outcome what was found
+   * @param detail a human-readable explanation
+   * @param lastDrill when the account last passed a drill, or {@code null}
+   * @throws NullPointerException if {@code account}, {@code outcome} or {@code detail} is null
+   */
   public CredentialCheck {
     Objects.requireNonNull(account, "account");
     Objects.requireNonNull(outcome, "outcome");
     Objects.requireNonNull(detail, "detail");
   }
 
-  /** Whether the credential can be relied on in an emergency. */
+  /**
+   * Whether the credential can be relied on in an emergency.
+   *
+   * @return {@code true} for {@link Outcome#FRESH}, {@link Outcome#DECRYPTS}, {@link Outcome#SEALED}
+   *     and {@link Outcome#EPHEMERAL}; {@code false} when the credential needs attention
+   */
   public boolean usable() {
     return outcome == Outcome.FRESH || outcome == Outcome.DECRYPTS || outcome == Outcome.SEALED
         || outcome == Outcome.EPHEMERAL;

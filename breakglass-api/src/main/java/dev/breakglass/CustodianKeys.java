@@ -21,8 +21,11 @@ import java.util.Optional;
  */
 public interface CustodianKeys {
   /**
-   * Registers {@code key} for its custodian.
+   * Registers {@code key} for its custodian. From then on, decisions that custodian signs with it
+   * are accepted, and accounts whose {@link AccountPolicy#approvalSignature()} is
+   * {@link SignatureRequirement#WHEN_REGISTERED} start requiring signatures from their custodians.
    *
+   * @param key the key, from {@link CustodianKey#raw} or {@link CustodianKey#webAuthn}
    * @param actor who registers it: the custodian, or one of the policy's incident declarers
    * @return the key as stored, with its registration time
    * @throws AccessDeniedException with {@link ReasonCode#NOT_AUTHORIZED} if the actor may not
@@ -33,21 +36,43 @@ public interface CustodianKeys {
   CustodianKey register(CustodianKey key, String actor);
 
   /**
-   * Removes a key; approvals signed with it are refused from then on.
+   * Removes a key, for example one that was lost or belongs to a custodian who left; decisions
+   * signed with it are refused from then on ({@link ReasonCode#KEY_NOT_REGISTERED}). Removal is
+   * allowed during an emergency too. Signatures it made before are still re-verified offline, from
+   * the registration the audit log kept.
    *
+   * @param custodian the custodian the key is registered to
+   * @param keyId the key's {@link CustodianKey#keyId()}
    * @param actor the custodian, or one of the policy's incident declarers
-   * @throws AccessDeniedException with {@link ReasonCode#KEY_NOT_REGISTERED} if there is no such key,
-   *     or {@link ReasonCode#NOT_AUTHORIZED}
+   * @param reason why, for the audit trail
+   * @throws AccessDeniedException with {@link ReasonCode#KEY_NOT_REGISTERED} if no such key is
+   *     registered to {@code custodian}, or {@link ReasonCode#NOT_AUTHORIZED} if the actor may not
+   *     remove it
+   * @throws AuditUnavailableException if the removal could not be audited (nothing removed)
    */
   void remove(String custodian, String keyId, String actor, String reason);
 
-  /** The keys registered to {@code custodian}, oldest first. */
+  /**
+   * The keys registered to {@code custodian}, oldest first; show them on a custodian's key page.
+   *
+   * @param custodian the custodian's name
+   * @return the keys, empty if the custodian has none
+   */
   List<CustodianKey> keys(String custodian);
 
-  /** Every registered key, oldest first. */
+  /**
+   * Every registered key, oldest first.
+   *
+   * @return a snapshot of all keys
+   */
   List<CustodianKey> all();
 
-  /** The key with this id, if registered. */
+  /**
+   * The key with this id, if registered; key ids are unique across custodians.
+   *
+   * @param keyId a raw key's {@link CustodianKey#rawKeyId} or a WebAuthn credential id
+   * @return the key, or empty if no key has that id
+   */
   default Optional<CustodianKey> find(String keyId) {
     return all().stream().filter(k -> k.keyId().equals(keyId)).findFirst();
   }

@@ -9,7 +9,11 @@ public enum Decision {
   /** The custodian refuses the request; it can no longer be approved. */
   DENY;
 
-  /** The word used in the statement: {@code approve} or {@code deny}. */
+  /**
+   * The word used in the signed statement and in audit details.
+   *
+   * @return {@code approve} or {@code deny}
+   */
   public String word() {
     return name().toLowerCase(Locale.ROOT);
   }

@@ -39,6 +39,24 @@ public record DrillResult(
     @Nullable String failedStep,
     String detail) {
 
+  /**
+   * Checks the required components and that the result is consistent.
+   *
+   * @param drillId the identifier written into every audit record of this drill
+   * @param account the drilled account
+   * @param actor who ran the drill
+   * @param startedAt when the drill started
+   * @param finishedAt when it ended
+   * @param succeeded whether every step passed
+   * @param proofBefore the check of the pre-staged credential
+   * @param rotated whether the credential was rotated
+   * @param proofAfter the check of the rotated credential, or {@code null}
+   * @param failedStep the step that failed, or {@code null} on success
+   * @param detail a human-readable summary
+   * @throws NullPointerException if a required component is null
+   * @throws IllegalArgumentException if {@code succeeded} and {@code failedStep} disagree (a drill
+   *     fails exactly when it names its failed step)
+   */
   public DrillResult {
     Objects.requireNonNull(drillId, "drillId");
     Objects.requireNonNull(account, "account");

@@ -17,7 +17,11 @@ public enum GrantStatus {
   /** Closed by the requester or an operator when the work was done, or when the emergency ended. */
   CLOSED;
 
-  /** Whether the grant can no longer change. */
+  /**
+   * Whether the grant can no longer change.
+   *
+   * @return {@code true} for every status except {@link #PENDING_APPROVAL} and {@link #ACTIVE}
+   */
   public boolean isTerminal() {
     return this != PENDING_APPROVAL && this != ACTIVE;
   }

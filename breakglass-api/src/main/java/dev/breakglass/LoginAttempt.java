@@ -19,23 +19,54 @@ public final class LoginAttempt {
     this.clientAddress = clientAddress;
   }
 
+  /**
+   * A login attempt without a known client address.
+   *
+   * @param username the name presented
+   * @param secret the secret presented; not copied, so wipe it (or call {@link #wipe()}) after the call
+   * @return the attempt
+   * @throws InvalidRequestException if {@code username} is blank or malformed
+   */
   public static LoginAttempt of(String username, char[] secret) {
     return new LoginAttempt(username, secret, null);
   }
 
+  /**
+   * A login attempt from a known network address, which is recorded (as a fingerprint) in the audit trail.
+   *
+   * @param username the name presented
+   * @param secret the secret presented; not copied, so wipe it (or call {@link #wipe()}) after the call
+   * @param clientAddress the client's address, or {@code null} if unknown
+   * @return the attempt
+   * @throws InvalidRequestException if {@code username} is blank or malformed
+   */
   public static LoginAttempt of(String username, char[] secret, @Nullable String clientAddress) {
     return new LoginAttempt(username, secret, clientAddress);
   }
 
+  /**
+   * The name presented.
+   *
+   * @return the stripped user name
+   */
   public String username() {
     return username;
   }
 
-  /** The secret itself, not a copy. */
+  /**
+   * The secret itself, not a copy.
+   *
+   * @return the secret characters; zeros after {@link #wipe()}
+   */
   public char[] secret() {
     return secret;
   }
 
+  /**
+   * The client's network address, if known.
+   *
+   * @return the address, or {@code null}
+   */
   public @Nullable String clientAddress() {
     return clientAddress;
   }

@@ -7,10 +7,21 @@ package dev.breakglass;
 public class PrimaryUnavailableException extends BreakGlassException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * The primary could not answer.
+   *
+   * @param message what failed (for example the endpoint and the error)
+   */
   public PrimaryUnavailableException(String message) {
     super(ReasonCode.PRIMARY_UNAVAILABLE, message);
   }
 
+  /**
+   * The primary could not answer, with the underlying failure.
+   *
+   * @param message what failed
+   * @param cause the underlying failure, for example a timeout
+   */
   public PrimaryUnavailableException(String message, Throwable cause) {
     super(ReasonCode.PRIMARY_UNAVAILABLE, message, cause);
   }

@@ -80,7 +80,7 @@ public final class BreakGlassCli {
       description = {"Verify and review a breakglass audit log offline, and stage break-glass credentials.",
           "Every command that reads a log verifies it first with the public key."},
       subcommands = {AuditCommands.Verify.class, AuditCommands.CheckpointCommand.class, AuditCommands.Report.class,
-          AuditCommands.Fingerprint.class, VaultCommands.Vault.class, VaultCommands.Shares.class,
+          AuditCommands.Fingerprint.class, ExportCommand.class, VaultCommands.Vault.class, VaultCommands.Shares.class,
           SigningCommands.Approve.class, SigningCommands.Keys.class,
           CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
       footerHeading = "%nExamples:%n",

@@ -101,7 +101,9 @@ public final class BreakGlassEngine {
    * {@code health.fall}, {@code health.rise}, {@code health.passive-fall} and
    * {@code health.passive-window} override the health settings. The embedded audit log is checked
    * at start against the checkpoint witnesses named by {@code witness} (e.g. {@code witness=directory},
-   * {@code witness.directory.path=...}), and every checkpoint also goes out as an INFO alert unless
+   * {@code witness.directory.path=...}); the property {@code audit} picks another audit sink from an
+   * {@link dev.breakglass.spi.AuditSinkProvider} (e.g. {@code audit=postgresql}), given the same
+   * witnesses. Every checkpoint also goes out as an INFO alert unless
    * {@code witness.alerts=false}; a log that fails its checks raises a CRITICAL alert and the build
    * throws {@link dev.breakglass.core.audit.AuditLogRefusedException}.
    */
@@ -324,6 +326,10 @@ public final class BreakGlassEngine {
         return auditSink;
       }
       List<CheckpointWitness> witnesses = AuditTrust.witnesses(components);
+      AuditSink configured = AuditTrust.configuredSink(components, witnesses);
+      if (configured != null) {
+        return configured;
+      }
       try {
         return components.own(EmbeddedAuditLog.open(components.dataDirectory("the audit log"), clock, witnesses));
       } catch (AuditLogCorruptException e) {

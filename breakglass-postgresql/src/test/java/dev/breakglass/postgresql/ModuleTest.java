@@ -44,11 +44,27 @@ class ModuleTest {
   }
 
   @Test
-  void providesTheRotatorProvider() throws IOException {
-    assertThat(descriptor().provides()).singleElement().satisfies(p -> {
-      assertThat(p.service()).isEqualTo("dev.breakglass.spi.CredentialRotatorProvider");
-      assertThat(p.providers()).containsExactly(PostgresRoleRotatorProvider.class.getName());
-    });
+  void providesTheRotatorAuditSinkAndWitnessProviders() throws IOException {
+    assertThat(descriptor().provides()).extracting(ModuleDescriptor.Provides::service, p -> p.providers())
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.CredentialRotatorProvider",
+                java.util.List.of(PostgresRoleRotatorProvider.class.getName())),
+            org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.AuditSinkProvider",
+                java.util.List.of(PostgresAuditSinkProvider.class.getName())),
+            org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.CheckpointWitnessProvider",
+                java.util.List.of(PostgresCheckpointWitnessProvider.class.getName())));
+  }
+
+  @Test
+  void serviceFiles_nameTheAuditSinkAndWitnessProviders() throws IOException {
+    for (var e : java.util.Map.of("dev.breakglass.spi.AuditSinkProvider", PostgresAuditSinkProvider.class,
+        "dev.breakglass.spi.CheckpointWitnessProvider", PostgresCheckpointWitnessProvider.class).entrySet()) {
+      try (InputStream in = ModuleTest.class.getResourceAsStream("/META-INF/services/" + e.getKey())) {
+        assertThat(in).as(e.getKey()).isNotNull();
+        assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip())
+            .isEqualTo(e.getValue().getName());
+      }
+    }
   }
 
   @Test

@@ -31,6 +31,19 @@ public record Alert(
     @Nullable String account,
     Map<String, String> details) {
 
+  /**
+   * Checks the required components and copies {@code details} into an unmodifiable map sorted by key.
+   *
+   * @param id unique per alert
+   * @param time when the step happened
+   * @param severity how urgent
+   * @param type the audited step
+   * @param summary one human-readable line
+   * @param grantId the grant concerned, or {@code null}
+   * @param account the account concerned, or {@code null}
+   * @param details further facts (no secrets)
+   * @throws NullPointerException if a required component is null
+   */
   public Alert {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(time, "time");

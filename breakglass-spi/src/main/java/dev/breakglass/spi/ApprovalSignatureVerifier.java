@@ -19,12 +19,27 @@ import dev.breakglass.ReasonCode;
  * cryptography.
  */
 public interface ApprovalSignatureVerifier extends AutoCloseable {
-  /** The kind of signature this verifier checks. */
+  /**
+   * The kind of signature this verifier checks. The engine keeps one verifier per kind and hands
+   * each signature to the verifier of its {@link ApprovalSignature#kind()}; a verifier of a kind the
+   * engine already has replaces it.
+   *
+   * @return the signature kind, for example {@link ApprovalSignature.Kind#WEBAUTHN}
+   */
   ApprovalSignature.Kind kind();
 
   /**
-   * Checks that {@code signature} is {@code key}'s signature over {@code statement}.
+   * Checks that {@code signature} is {@code key}'s signature over {@code statement}. The engine
+   * calls it for every signed approval or denial, after checking that the key is registered to the
+   * deciding custodian, is of this verifier's kind, and that the signing time falls within the
+   * request's life; it rebuilds {@code statement} itself from the grant, so a signature made for
+   * anything else fails here. Do not check or store the WebAuthn counter: return it and the engine
+   * compares it with {@link CustodianKey#signCount()}.
    *
+   * @param signature the signature as the custodian's tool or browser produced it; its kind is
+   *     {@link #kind()}
+   * @param key the custodian's registered key the signature names ({@link ApprovalSignature#keyId()})
+   * @param statement the statement the signature must cover
    * @return the signature counter the signature reports (WebAuthn), or 0 when there is none
    * @throws AccessDeniedException with {@link ReasonCode#SIGNATURE_INVALID} (bad signature, wrong
    *     key type, malformed data), {@link ReasonCode#ASSERTION_REPLAYED} (a WebAuthn challenge that

@@ -54,12 +54,17 @@ import java.util.Optional;
  * }</pre>
  */
 public interface CheckpointWitness extends AutoCloseable {
-  /** A short name for messages, for example {@code directory}. */
+  /**
+   * A short name for messages, for example {@code directory}.
+   *
+   * @return the witness's name
+   */
   String name();
 
   /**
    * Keeps {@code checkpoint} if it is newer than the one held (see the class comment).
    *
+   * @param checkpoint the newest signed checkpoint of the log
    * @throws IllegalStateException if the witness holds a checkpoint of another log
    * @throws RuntimeException if it cannot be stored durably; the engine logs the failure and
    *     offers the next checkpoint as usual
@@ -70,6 +75,7 @@ public interface CheckpointWitness extends AutoCloseable {
    * The newest checkpoint held; empty if none has been witnessed yet or the witness cannot be read
    * back.
    *
+   * @return the newest checkpoint, or empty
    * @throws RuntimeException if the held checkpoint cannot be read (the engine then refuses to
    *     start: it cannot prove the log extends it)
    */

@@ -57,7 +57,22 @@ public final class ProviderContext {
   private final Function<String, String> environment;
   private final String keyPrefix;
 
-  /** A context whose keys are reported as given (no prefix); see {@link #withKeyPrefix}. */
+  /**
+   * A context whose keys are reported as given (no prefix); see {@link #withKeyPrefix}. Secrets
+   * named by {@code KEY-env} are read from the process environment. The engine creates contexts;
+   * tests of a provider create one directly:
+   *
+   * <pre>{@code
+   * ProviderContext context = new ProviderContext("oidc",
+   *     Map.of("issuer", "https://login.example.com"), Clock.systemUTC(), tempDir);
+   * }</pre>
+   *
+   * @param providerName the provider's name, used in every message
+   * @param properties the provider's own properties, prefix removed; copied
+   * @param clock the engine's clock
+   * @param dataDirectory where relative file names are resolved
+   * @throws NullPointerException if an argument is null
+   */
   public ProviderContext(String providerName, Map<String, String> properties, Clock clock, Path dataDirectory) {
     this(providerName, properties, clock, dataDirectory, System::getenv);
   }
@@ -65,6 +80,13 @@ public final class ProviderContext {
   /**
    * Like the four-argument constructor, with the process environment replaced by {@code environment}
    * (which returns {@code null} for an unset variable), for {@link #secret} in tests and embedders.
+   *
+   * @param providerName the provider's name, used in every message
+   * @param properties the provider's own properties, prefix removed; copied
+   * @param clock the engine's clock
+   * @param dataDirectory where relative file names are resolved
+   * @param environment looks up an environment variable by name; {@code null} when unset
+   * @throws NullPointerException if an argument is null
    */
   public ProviderContext(String providerName, Map<String, String> properties, Clock clock, Path dataDirectory,
       Function<String, String> environment) {
@@ -84,30 +106,55 @@ public final class ProviderContext {
   /**
    * A copy whose messages name keys as the operator wrote them: {@code prefix} is what the engine
    * removed from the configuration keys, e.g. {@code probe.oidc.}.
+   *
+   * @param prefix the removed prefix, including its trailing dot
+   * @return a new context with the same properties, clock, directory and environment
    */
   public ProviderContext withKeyPrefix(String prefix) {
     return new ProviderContext(providerName, properties, clock, dataDirectory, environment, prefix);
   }
 
-  /** The name of the provider being created (for messages). */
+  /**
+   * The name of the provider being created (for messages).
+   *
+   * @return the provider name
+   */
   public String providerName() {
     return providerName;
   }
 
-  /** All properties for this provider; unmodifiable. */
+  /**
+   * All properties for this provider, for providers that accept open-ended keys. Prefer the typed
+   * readers for known keys.
+   *
+   * @return the properties, keys without the provider prefix; unmodifiable and sorted
+   */
   public Map<String, String> properties() {
     return properties;
   }
 
-  /** The configuration key the operator wrote for {@code key}: {@code probe.oidc.issuer} for {@code issuer}. */
+  /**
+   * The configuration key the operator wrote for {@code key}: {@code probe.oidc.issuer} for {@code issuer}.
+   *
+   * @param key a key as this provider reads it
+   * @return the key with the provider prefix
+   */
   public String fullKey(String key) {
     return keyPrefix + key;
   }
 
   /**
-   * The error for a bad property: {@code provider 'x' property '<full key>': <what>}. Throw it.
+   * The error for a bad property: {@code provider 'x' property '<full key>': <what>}. Throw it:
    *
+   * <pre>{@code
+   * if (!issuer.getScheme().equals("https")) {
+   *   throw context.problem("issuer", "must be an https URL, was '" + issuer + "'");
+   * }
+   * }</pre>
+   *
+   * @param key the property to blame, as this provider reads it
    * @param what what is wrong, naming the bad value ("must be an https URL, was 'http://a'")
+   * @return the exception, for the caller to throw
    */
   public ProviderException problem(String key, String what) {
     return new ProviderException(providerName, "provider '" + providerName + "' property '" + fullKey(key) + "': "
@@ -117,23 +164,44 @@ public final class ProviderContext {
   /**
    * The error for a configuration that is wrong as a whole (no single property to blame): {@code
    * provider 'x': <what>}. Throw it.
+   *
+   * @param what what is wrong and how to fix it
+   * @return the exception, for the caller to throw
    */
   public ProviderException problem(String what) {
     return new ProviderException(providerName, "provider '" + providerName + "': " + what);
   }
 
-  /** Like {@link #problem(String, String)}, keeping {@code cause}. */
+  /**
+   * Like {@link #problem(String, String)}, keeping {@code cause}.
+   *
+   * @param key the property to blame
+   * @param what what is wrong
+   * @param cause the underlying failure
+   * @return the exception, for the caller to throw
+   */
   public ProviderException problem(String key, String what, Throwable cause) {
     return new ProviderException(providerName, "provider '" + providerName + "' property '" + fullKey(key) + "': "
         + what, cause);
   }
 
-  /** The stripped value of {@code key}, or empty if it is unset or blank. */
+  /**
+   * The value of an optional property.
+   *
+   * @param key the property, without the provider prefix
+   * @return the stripped value, or empty if it is unset or blank
+   */
   public Optional<String> get(String key) {
     return Optional.ofNullable(properties.get(key)).map(String::strip).filter(s -> !s.isEmpty());
   }
 
-  /** @throws ProviderException naming the missing key */
+  /**
+   * The value of a property the provider cannot work without.
+   *
+   * @param key the property, without the provider prefix
+   * @return the stripped, non-blank value
+   * @throws ProviderException naming the missing key
+   */
   public String require(String key) {
     return get(key).orElseThrow(() -> new ProviderException(providerName,
         "provider '" + providerName + "' needs the property '" + fullKey(key) + "'"));
@@ -142,6 +210,9 @@ public final class ProviderContext {
   /**
    * {@code true} or {@code false} (any case), or {@code defaultValue} if unset.
    *
+   * @param key the property
+   * @param defaultValue the value when the property is unset or blank
+   * @return the parsed value
    * @throws ProviderException for any other value ({@code yes}, {@code 1} are refused, not guessed)
    */
   public boolean bool(String key, boolean defaultValue) {
@@ -164,6 +235,9 @@ public final class ProviderContext {
    * {@code 250ms}), or {@code defaultValue} if unset. Zero and negative values are allowed; see
    * {@link #positiveDuration}.
    *
+   * @param key the property
+   * @param defaultValue the value when the property is unset or blank
+   * @return the parsed duration
    * @throws ProviderException naming the key and the value if it does not parse
    */
   public Duration duration(String key, Duration defaultValue) {
@@ -181,6 +255,9 @@ public final class ProviderContext {
   /**
    * Like {@link #duration}, refusing zero and negative values (timeouts, intervals).
    *
+   * @param key the property
+   * @param defaultValue the value when the property is unset or blank (not checked)
+   * @return the parsed, positive duration
    * @throws ProviderException naming the key and the value
    */
   public Duration positiveDuration(String key, Duration defaultValue) {
@@ -191,7 +268,15 @@ public final class ProviderContext {
     return d;
   }
 
-  /** @throws ProviderException naming the key and the value if it is not an integer */
+  /**
+   * A decimal integer, or {@code defaultValue} if unset. Range checks are the provider's: report
+   * them with {@link #problem(String, String)}.
+   *
+   * @param key the property
+   * @param defaultValue the value when the property is unset or blank
+   * @return the parsed integer
+   * @throws ProviderException naming the key and the value if it is not an integer
+   */
   public int integer(String key, int defaultValue) {
     Optional<String> raw = get(key);
     if (raw.isEmpty()) {
@@ -206,8 +291,13 @@ public final class ProviderContext {
 
   /**
    * The constant of {@code type} named by {@code key} (any case, {@code -} for {@code _}), or
-   * {@code defaultValue} if unset.
+   * {@code defaultValue} if unset. For example {@code mode: read-only} selects {@code Mode.READ_ONLY}.
    *
+   * @param <E> the enum type
+   * @param key the property
+   * @param type the enum class
+   * @param defaultValue the value when the property is unset or blank
+   * @return the selected constant
    * @throws ProviderException listing the allowed values
    */
   public <E extends Enum<E>> E enumValue(String key, Class<E> type, E defaultValue) {
@@ -226,7 +316,12 @@ public final class ProviderContext {
     throw problem(key, "must be one of " + allowed + ", was " + quoted(raw.get()));
   }
 
-  /** The file named by {@code key}, resolved in the data directory if relative; empty if unset. */
+  /**
+   * The file named by {@code key}, resolved in the data directory if relative. The file need not exist.
+   *
+   * @param key the property
+   * @return the resolved path, or empty if unset
+   */
   public Optional<Path> path(String key) {
     return get(key).map(dataDirectory::resolve);
   }
@@ -236,6 +331,8 @@ public final class ProviderContext {
    * key}, for a server with a private certificate; empty if {@code key} is unset (use the JDK's
    * trust store then).
    *
+   * @param key the property naming the PEM file
+   * @return the TLS context, or empty if the property is unset
    * @throws ProviderException naming the key and the file if it cannot be read, holds no
    *     certificate or is not PEM
    */
@@ -276,7 +373,8 @@ public final class ProviderContext {
    * file (relative names are resolved in the data directory) whose content (UTF-8, trailing line
    * breaks removed) is the secret. The caller owns the returned array and must wipe it after use.
    *
-   * @return empty if neither property is set
+   * @param key the base name of the secret, without {@code -env} or {@code -file}
+   * @return the secret, or empty if neither property is set
    * @throws ProviderException if {@code KEY} itself is set (clear text), both forms are set, the
    *     variable is unset or empty, or the file cannot be read, is empty or may be read by other
    *     users; the message names the property, variable or file, never the secret
@@ -312,7 +410,9 @@ public final class ProviderContext {
   /**
    * Like {@link #secret}, for a secret the provider cannot work without.
    *
+   * @param key the base name of the secret, without {@code -env} or {@code -file}
    * @param what what the secret is, for the message ("the user PIN")
+   * @return the secret; the caller must wipe it after use
    * @throws ProviderException naming both properties if neither is set, or as {@link #secret}
    */
   public char[] requireSecret(String key, String what) {
@@ -321,12 +421,20 @@ public final class ProviderContext {
         + "-file' (a file holding it)"));
   }
 
-  /** The engine's clock; components read time only from it. */
+  /**
+   * The engine's clock; components read time only from it.
+   *
+   * @return the clock
+   */
   public Clock clock() {
     return clock;
   }
 
-  /** The engine's data directory; create files in it through {@link dev.breakglass.spi.files.DurableFiles}. */
+  /**
+   * The engine's data directory; create files in it through {@link dev.breakglass.spi.files.DurableFiles}.
+   *
+   * @return the data directory
+   */
   public Path dataDirectory() {
     return dataDirectory;
   }
@@ -334,6 +442,8 @@ public final class ProviderContext {
   /**
    * Parses {@code 250ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d} or ISO-8601 ({@code PT5M}).
    *
+   * @param text the duration text; surrounding blanks are ignored
+   * @return the duration
    * @throws IllegalArgumentException naming the bad value
    */
   public static Duration parseDuration(String text) {

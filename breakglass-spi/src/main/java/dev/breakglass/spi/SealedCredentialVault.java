@@ -19,10 +19,18 @@ import java.util.Set;
  * Prove an implementation with {@code SealedCredentialVaultContract} from breakglass-tck.
  */
 public interface SealedCredentialVault extends CredentialVault {
-  /** How many distinct custodians' shares a read needs (M of N). */
+  /**
+   * How many distinct custodians' shares a read needs (M of N).
+   *
+   * @return the threshold M, at least 1
+   */
   int threshold();
 
-  /** The custodians holding a share (N of them). */
+  /**
+   * The custodians holding a share (N of them).
+   *
+   * @return the custodians' names
+   */
   Set<String> custodians();
 
   /**
@@ -31,7 +39,9 @@ public interface SealedCredentialVault extends CredentialVault {
    * the threshold are verified too, and any invalid share fails the read. The vault neither keeps nor modifies the arrays:
    * the caller wipes them afterwards.
    *
+   * @param account an account of {@link #accounts()}
    * @param sharesByCustodian the custodian's name to their encoded share as the custodian supplied it
+   * @return the credential; close it to wipe the secret
    * @throws dev.breakglass.VaultException if the account is unknown, there are fewer than
    *     {@link #threshold()} valid shares, a share is malformed, belongs to another custodian or
    *     another vault, or does not match the vault; the message names the custodian concerned and

@@ -34,7 +34,9 @@ public final class SecretFiles {
   /**
    * The secret in {@code file}; the caller owns the array and wipes it.
    *
+   * @param file the secret file; must be owner-only on POSIX file systems
    * @param what what the file holds, for messages ("passphrase", "SMTP password")
+   * @return the secret, UTF-8 decoded, trailing line breaks dropped
    * @throws IllegalArgumentException if the file is missing, unreadable, not owner-only, not UTF-8
    *     or empty; the message names {@code what} and the file
    */
@@ -58,6 +60,8 @@ public final class SecretFiles {
    * Refuses a secret file that anyone but its owner may access (POSIX file systems only; elsewhere
    * the file system's own access control applies).
    *
+   * @param file the secret file
+   * @param what what the file holds, for messages
    * @throws IllegalArgumentException naming the file, its permissions and {@code chmod 600 <file>}
    * @throws IOException if the permissions cannot be read (a missing file, say)
    */
@@ -78,7 +82,9 @@ public final class SecretFiles {
    * The secret in {@code bytes} (UTF-8, trailing line breaks dropped), for secrets read from a
    * stream; the caller keeps and wipes {@code bytes} and owns the returned array.
    *
+   * @param bytes the raw bytes
    * @param source where the bytes came from, for messages ("standard input")
+   * @return the decoded secret
    * @throws IllegalArgumentException if the bytes are not UTF-8 or hold nothing but line breaks
    */
   public static char[] decode(byte[] bytes, String source) {

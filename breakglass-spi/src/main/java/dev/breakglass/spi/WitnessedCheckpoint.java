@@ -59,8 +59,12 @@ public final class WitnessedCheckpoint {
   }
 
   /**
-   * Reads the text form strictly: the eight lines above, in order, each ending in a newline.
+   * Reads the text form strictly: the eight lines above, in order, each ending in a newline. A
+   * witness uses it to turn what it stored back into a checkpoint.
    *
+   * @param text the signed text, exactly as {@link #text()} returned it
+   * @return the checkpoint
+   * @throws NullPointerException if {@code text} is null
    * @throws IllegalArgumentException naming the line that is wrong
    */
   public static WitnessedCheckpoint parse(String text) {
@@ -125,27 +129,47 @@ public final class WitnessedCheckpoint {
     }
   }
 
-  /** The signed text, exactly as the engine produced it. Store this and nothing else. */
+  /**
+   * The signed text, exactly as the engine produced it. Store this and nothing else.
+   *
+   * @return the full text, ending in a newline
+   */
   public String text() {
     return text;
   }
 
-  /** The id of the log the checkpoint belongs to; a witness serves one log. */
+  /**
+   * The id of the log the checkpoint belongs to; a witness serves one log.
+   *
+   * @return the log id
+   */
   public String logId() {
     return logId;
   }
 
-  /** How many records the checkpoint covers; a newer checkpoint of the same log covers more. */
+  /**
+   * How many records the checkpoint covers; a newer checkpoint of the same log covers more.
+   *
+   * @return the number of records covered
+   */
   public long treeSize() {
     return treeSize;
   }
 
-  /** When the checkpoint was signed, by the engine's clock. */
+  /**
+   * When the checkpoint was signed, by the engine's clock.
+   *
+   * @return the signing time
+   */
   public Instant time() {
     return time;
   }
 
-  /** The id of the key that signed it (the first 8 bytes of SHA-256 of the public key, in hex). */
+  /**
+   * The id of the key that signed it (the first 8 bytes of SHA-256 of the public key, in hex).
+   *
+   * @return the key id, 16 hex characters
+   */
   public String keyId() {
     return keyId;
   }

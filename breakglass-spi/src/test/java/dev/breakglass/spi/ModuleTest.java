@@ -23,6 +23,6 @@ class ModuleTest {
         AlertChannelProvider.class.getName(), HealthProbeProvider.class.getName(),
         CredentialRotatorProvider.class.getName(), GrantStoreProvider.class.getName(),
         ApprovalSignatureVerifierProvider.class.getName(),
-        CheckpointWitnessProvider.class.getName());
+        CheckpointWitnessProvider.class.getName(), AuditSinkProvider.class.getName());
   }
 }

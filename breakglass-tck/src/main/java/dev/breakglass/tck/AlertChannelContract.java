@@ -69,12 +69,18 @@ public abstract class AlertChannelContract {
   /**
    * A channel that delivers to this test's receiver, which is up. Called once per test method.
    * Configure it with the canary values of {@link #channelSecrets()} as its secrets.
+   *
+   * @return the channel under test
+   * @throws Exception if the channel cannot be created; the test fails
    */
   protected abstract AlertChannel createChannel() throws Exception;
 
   /**
    * A channel configured like {@link #createChannel()} (same secrets), but whose receiver cannot be
    * reached or refuses every alert, so that {@code deliver} must fail.
+   *
+   * @return a channel whose deliveries fail
+   * @throws Exception if the channel cannot be created; the test fails
    */
   protected abstract AlertChannel createUnreachableChannel() throws Exception;
 
@@ -83,12 +89,18 @@ public abstract class AlertChannelContract {
    * started (bounded: give up after {@link #WAIT_SECONDS} and return what arrived), then returns
    * every message received so far, each as the receiver saw it: headers and body, decoded from any
    * transfer encoding so that plain text can be searched.
+   *
+   * @param count how many messages to wait for
+   * @return every message received since the test method started, in arrival order
+   * @throws Exception if the receiver cannot be read; the test fails
    */
   protected abstract List<String> awaitReceived(int count) throws Exception;
 
   /**
    * The secret values the channel was configured with (its signing key, its password), or an empty
    * collection if it holds none. Use unique canary strings, so a leak cannot go unnoticed.
+   *
+   * @return the channel's secret values
    */
   protected abstract Collection<String> channelSecrets();
 
@@ -104,12 +116,22 @@ public abstract class AlertChannelContract {
     }
   }
 
-  /** The channel under test (the one {@link #createChannel()} made for this method). */
+  /**
+   * The channel under test (the one {@link #createChannel()} made for this method).
+   *
+   * @return the channel of the running test
+   */
   protected final AlertChannel channel() {
     return channel;
   }
 
-  /** A fresh alert with a unique id and plain ASCII text. */
+  /**
+   * A fresh alert with a unique id and plain ASCII text.
+   *
+   * @param severity its severity
+   * @param type the step it reports
+   * @return the alert
+   */
   protected static Alert newAlert(Severity severity, AuditEventType type) {
     String n = UUID.randomUUID().toString();
     return new Alert("tck-" + n, Instant.now().truncatedTo(ChronoUnit.MILLIS), severity, type,

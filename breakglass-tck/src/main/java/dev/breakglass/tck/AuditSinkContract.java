@@ -44,6 +44,8 @@ public abstract class AuditSinkContract {
   /**
    * A sink over this test's storage. Called more than once per test (to reopen); every sink of
    * one test shares the same storage, which starts empty for each test.
+   *
+   * @return a new sink over this test's storage
    */
   protected abstract AuditSink createSink();
 
@@ -52,10 +54,16 @@ public abstract class AuditSinkContract {
    * independently of any open sink (from files, a database...). Events the implementation adds on
    * its own (for example a repair record) may appear and are ignored by this contract when their
    * actor is {@link AuditEvent#SYSTEM} and no test appended them.
+   *
+   * @return the durable events, oldest first
    */
   protected abstract List<AuditEvent> readBack();
 
-  /** A sink opened through {@link #createSink()}, closed after the test. */
+  /**
+   * A sink opened through {@link #createSink()}, closed after the test.
+   *
+   * @return the new sink
+   */
   protected final AuditSink newSink() {
     AuditSink s = createSink();
     opened.add(s);
@@ -69,7 +77,12 @@ public abstract class AuditSinkContract {
     }
   }
 
-  /** An event with a marker detail, so tests can find exactly their own events. */
+  /**
+   * An event with a marker detail, so tests can find exactly their own events.
+   *
+   * @param marker a value unique to the calling test
+   * @return an {@link dev.breakglass.AuditEventType#ACCESS_REQUESTED} event carrying the marker
+   */
   protected static AuditEvent event(String marker) {
     return new AuditEvent(Instant.parse("2026-01-01T00:00:00Z"), AuditEventType.ACCESS_REQUESTED,
         "alice@example.com", "grant-" + marker, "root-account", Map.of("marker", marker, "reason", "db outage"));

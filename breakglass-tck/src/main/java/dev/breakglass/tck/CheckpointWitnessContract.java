@@ -46,15 +46,22 @@ public abstract class CheckpointWitnessContract {
   /** A log id of another log. */
   protected static final String OTHER_LOG = "0123456789abcdef0123456789abcdef";
 
-  /** A new witness over empty storage. Closed after each test. */
+  /**
+   * A new witness over empty storage. Closed after each test.
+   *
+   * @return the witness under test
+   */
   protected abstract CheckpointWitness createWitness();
 
   /**
    * A witness over the same storage as the last one created, called after that one was closed;
    * {@code null} if the witness keeps nothing across a close (the durability rule is then skipped).
+   *
+   * @return the reopened witness, or {@code null}
    */
   protected abstract CheckpointWitness reopenWitness();
 
+  /** The witness of the running test, from {@link #createWitness()}. */
   protected CheckpointWitness witness;
 
   @BeforeEach
@@ -72,6 +79,10 @@ public abstract class CheckpointWitnessContract {
   /**
    * A well-formed checkpoint text of log {@code logId} covering {@code size} records, with a root
    * and signature derived from its size (not a real signature).
+   *
+   * @param logId the log id, for example {@link #LOG} or {@link #OTHER_LOG}
+   * @param size how many records it covers; a larger size is a newer checkpoint
+   * @return the parsed checkpoint
    */
   protected static WitnessedCheckpoint checkpoint(String logId, long size) {
     byte[] root = new byte[32];

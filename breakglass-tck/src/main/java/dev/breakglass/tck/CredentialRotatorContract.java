@@ -59,32 +59,61 @@ public abstract class CredentialRotatorContract {
   private CredentialRotator rotator;
   private CredentialVault vault;
 
-  /** A new rotator, created for each test. The contract closes it. */
+  /**
+   * A new rotator, created for each test. The contract closes it.
+   *
+   * @return the rotator under test
+   */
   protected abstract CredentialRotator createRotator();
 
   /**
    * A new vault, created for each test, holding a credential for {@link #account()} that works at
    * the target now. Reset the target here if needed. The contract closes the vault.
+   *
+   * @return the vault the rotator writes to
    */
   protected abstract CredentialVault createVault();
 
-  /** An account the rotator supports and the vault holds. */
+  /**
+   * An account the rotator supports and the vault holds.
+   *
+   * @return the account name
+   */
   protected abstract String account();
 
-  /** An account the rotator does not support. */
+  /**
+   * An account the rotator does not support. Override it if the default name could be supported.
+   *
+   * @return an account name {@link CredentialRotator#supports} must refuse
+   */
   protected String unsupportedAccount() {
     return "breakglass-tck-unsupported";
   }
 
-  /** Whether {@code secret} works for {@code account} at the target right now. */
+  /**
+   * Whether {@code secret} works for {@code account} at the target right now (for example, by
+   * logging in to the database with it).
+   *
+   * @param account the account
+   * @param secret the secret to try
+   * @return {@code true} if the target accepts it
+   */
   protected abstract boolean credentialWorks(String account, char[] secret);
 
-  /** The rotator of the running test. */
+  /**
+   * The rotator of the running test.
+   *
+   * @return the rotator from {@link #createRotator()}
+   */
   protected final CredentialRotator rotator() {
     return rotator;
   }
 
-  /** The vault of the running test. */
+  /**
+   * The vault of the running test.
+   *
+   * @return the vault from {@link #createVault()}
+   */
   protected final CredentialVault vault() {
     return vault;
   }
@@ -271,14 +300,24 @@ public abstract class CredentialRotatorContract {
     }
   }
 
-  /** A copy of the secret the vault holds for {@code account}. */
+  /**
+   * A copy of the secret the vault holds for {@code account}.
+   *
+   * @param account the account
+   * @return a copy the caller may keep and wipe
+   */
   protected final char[] secretInVault(String account) {
     try (Credential credential = vault.read(account)) {
       return credential.secret().clone();
     }
   }
 
-  /** Every message in the chain of {@code thrown}: causes and suppressed exceptions too. */
+  /**
+   * Every message in the chain of {@code thrown}: causes and suppressed exceptions too.
+   *
+   * @param thrown the exception to search
+   * @return the non-null messages found
+   */
   protected static List<String> messagesOf(Throwable thrown) {
     List<String> messages = new ArrayList<>();
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -298,7 +337,12 @@ public abstract class CredentialRotatorContract {
     }
   }
 
-  /** Fails if any text contains any of the secrets. */
+  /**
+   * Fails if any text contains any of the secrets.
+   *
+   * @param texts messages, log lines or results to search
+   * @param secrets the secrets that must not appear
+   */
   protected static void assertNoSecretIn(List<String> texts, char[]... secrets) {
     for (char[] secret : secrets) {
       String s = new String(secret);

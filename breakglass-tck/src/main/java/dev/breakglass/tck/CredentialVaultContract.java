@@ -46,32 +46,63 @@ public abstract class CredentialVaultContract {
 
   private final List<CredentialVault> opened = new CopyOnWriteArrayList<>();
 
-  /** A new, empty vault on storage of its own. Called at most a few times per test. */
+  /**
+   * A new, empty vault on storage of its own. Called at most a few times per test.
+   *
+   * @return the vault under test
+   * @throws Exception if the vault cannot be created; the test fails
+   */
   protected abstract CredentialVault newVault() throws Exception;
 
   /**
    * Closes {@code vault} and opens a new instance over the same storage, as a process restart
    * would.
+   *
+   * @param vault a vault made by {@link #newVault()} or a previous reopen
+   * @return the new instance
+   * @throws Exception if the vault cannot be reopened; the test fails
    */
   protected abstract CredentialVault reopen(CredentialVault vault) throws Exception;
 
-  /** Reads as the engine would; sealed vaults override this to supply custodian shares. */
+  /**
+   * Reads as the engine would; sealed vaults override this to supply custodian shares.
+   *
+   * @param vault the vault to read
+   * @param account the account
+   * @return the credential; the caller closes it
+   */
   protected Credential read(CredentialVault vault, String account) {
     return vault.read(account);
   }
 
-  /** How many threads race in the concurrency tests. */
+  /**
+   * How many threads race in the concurrency tests.
+   *
+   * @return the thread count
+   */
   protected int concurrentWriters() {
     return 8;
   }
 
-  /** Tracks a vault for closing after the test. */
+  /**
+   * A new vault from {@link #newVault()}, tracked for closing after the test.
+   *
+   * @return the new vault
+   * @throws Exception if {@link #newVault()} fails
+   */
   protected final CredentialVault open() throws Exception {
     CredentialVault v = newVault();
     opened.add(v);
     return v;
   }
 
+  /**
+   * {@link #reopen} {@code vault}, tracking the new instance for closing after the test.
+   *
+   * @param vault the vault to close and reopen
+   * @return the new instance
+   * @throws Exception if {@link #reopen} fails
+   */
   protected final CredentialVault reopenTracked(CredentialVault vault) throws Exception {
     CredentialVault v = reopen(vault);
     opened.add(v);
@@ -86,6 +117,14 @@ public abstract class CredentialVaultContract {
     opened.clear();
   }
 
+  /**
+   * Reads the credential of {@code account} with {@link #read}, checks that it names the account,
+   * and returns its secret as a string (test values only).
+   *
+   * @param vault the vault to read
+   * @param account the account
+   * @return the secret as a string
+   */
   protected final String readString(CredentialVault vault, String account) {
     try (Credential c = read(vault, account)) {
       assertThat(c.account()).isEqualTo(account);
@@ -334,7 +373,12 @@ public abstract class CredentialVaultContract {
     }
   }
 
-  /** The exception's messages, causes and suppressed exceptions, as a printed stack trace. */
+  /**
+   * The exception's messages, causes and suppressed exceptions, as a printed stack trace.
+   *
+   * @param t the exception
+   * @return the printed trace
+   */
   protected static String fullTrace(Throwable t) {
     StringWriter w = new StringWriter();
     t.printStackTrace(new PrintWriter(w));

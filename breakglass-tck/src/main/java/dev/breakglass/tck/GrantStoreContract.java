@@ -43,15 +43,22 @@ import org.junit.jupiter.api.Test;
  * explicitly by returning {@code null}; the durability rules are then skipped, not passed.
  */
 public abstract class GrantStoreContract {
-  /** A new, empty store. Closed after each test. */
+  /**
+   * A new, empty store. Closed after each test.
+   *
+   * @return the store under test
+   */
   protected abstract GrantStore createStore();
 
   /**
    * A store over the same storage as the last {@link #createStore()} (or {@code reopenStore()}), called
    * after that store was closed; {@code null} if the store keeps nothing across a close.
+   *
+   * @return the reopened store, or {@code null} to skip the durability rules
    */
   protected abstract GrantStore reopenStore();
 
+  /** The store of the running test, from {@link #createStore()}; rules may replace it with {@link #reopenStore()}. */
   protected GrantStore store;
 
   @BeforeEach
@@ -64,6 +71,12 @@ public abstract class GrantStoreContract {
     store.close();
   }
 
+  /**
+   * A new pending grant for {@code account} at version 0, with a random id, requiring two approvals.
+   *
+   * @param account the account the grant is for
+   * @return a record ready for {@link GrantStore#insert}
+   */
   protected static GrantRecord pending(String account) {
     return new GrantRecord("g-" + UUID.randomUUID(), "alice", account, "outage", "INC-1", Duration.ofMinutes(30),
         "digest", Instant.parse("2026-01-01T00:00:00Z"), 2, List.of(), GrantStatus.PENDING_APPROVAL, null, null,

@@ -58,21 +58,34 @@ public abstract class HealthProbeContract {
   /**
    * A new probe aimed at the target, which is healthy when this is called. Called at most once per
    * test, after the subclass's own {@code @BeforeEach} methods.
+   *
+   * @return the probe under test
    */
   protected abstract HealthProbe createProbe();
 
-  /** Breaks the target so that the next check must report it unhealthy. */
+  /**
+   * Breaks the target so that the next check must report it unhealthy (stop the server, make it
+   * answer 500, or the like).
+   *
+   * @throws Exception if the target cannot be broken; the test fails
+   */
   protected abstract void makeTargetUnhealthy() throws Exception;
 
   /**
    * Configuration values the probe must never reveal (passwords, tokens, secret URL parts). None by
    * default.
+   *
+   * @return the secret values to look for in results and exceptions
    */
   protected Set<String> secrets() {
     return Set.of();
   }
 
-  /** The probe under test, created on first use so that the subclass's target is up by then. */
+  /**
+   * The probe under test, created on first use so that the subclass's target is up by then.
+   *
+   * @return the probe of the running test
+   */
   protected final HealthProbe probeUnderTest() {
     if (probe == null) {
       probe = createProbe();

@@ -24,17 +24,51 @@ import org.junit.jupiter.api.Test;
  * vault, under another custodian's name or altered in transit is an error, never a wrong secret.
  *
  * <p>Supply {@link #newSealedVault()}, {@link #shares(SealedCredentialVault)} and
- * {@link #sharesOfAnotherVault(SealedCredentialVault)}.
+ * {@link #sharesOfAnotherVault(SealedCredentialVault)}, plus {@link #reopen} from the parent
+ * contract:
+ *
+ * <pre>{@code
+ * class MySealedVaultTest extends SealedCredentialVaultContract {
+ *   @TempDir Path dir;
+ *   private final Map<SealedCredentialVault, Map<String, char[]>> issued = new HashMap<>();
+ *
+ *   @Override protected SealedCredentialVault newSealedVault() {
+ *     MySealedVault.Created created = MySealedVault.create(dir.resolve(UUID.randomUUID() + ".vault"),
+ *         2, Set.of("carol", "dave", "erin"));        // threshold 2 of 3 custodians
+ *     issued.put(created.vault(), created.shares());
+ *     return created.vault();
+ *   }
+ *   @Override protected Map<String, char[]> shares(SealedCredentialVault vault) { ... copies of issued.get(vault) ... }
+ *   @Override protected Map<String, char[]> sharesOfAnotherVault(SealedCredentialVault vault) { ... }
+ *   @Override protected CredentialVault reopen(CredentialVault vault) { ... }
+ * }
+ * }</pre>
  */
 public abstract class SealedCredentialVaultContract extends CredentialVaultContract {
 
-  /** A new, empty sealed vault with at least three custodians and a threshold of at least two. */
+  /**
+   * A new, empty sealed vault with at least three custodians and a threshold of at least two.
+   *
+   * @return the vault under test
+   * @throws Exception if the vault cannot be created; the test fails
+   */
   protected abstract SealedCredentialVault newSealedVault() throws Exception;
 
-  /** Every custodian's encoded share of {@code vault}, keyed by custodian. Fresh arrays each call. */
+  /**
+   * Every custodian's encoded share of {@code vault}, keyed by custodian. Fresh arrays each call.
+   *
+   * @param vault a vault made by {@link #newSealedVault()}
+   * @return custodian name to encoded share, for all of the vault's custodians
+   */
   protected abstract Map<String, char[]> shares(SealedCredentialVault vault);
 
-  /** Valid shares of a different vault with the same custodian names as {@code vault}. */
+  /**
+   * Valid shares of a different vault with the same custodian names as {@code vault}.
+   *
+   * @param vault a vault made by {@link #newSealedVault()}
+   * @return custodian name to an encoded share of another vault
+   * @throws Exception if the other vault cannot be created; the test fails
+   */
   protected abstract Map<String, char[]> sharesOfAnotherVault(SealedCredentialVault vault) throws Exception;
 
   @Override

@@ -11,17 +11,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.StringJoiner;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +70,7 @@ import org.slf4j.LoggerFactory;
 public final class OutboxAlertDispatcher implements AlertDispatcher {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxAlertDispatcher.class);
 
-  private final Map<String, Route> routes;
+  private final ChannelRoutes routes;
   private final AlertDeliveryListener listener;
   private final Clock clock;
   private final ScheduledExecutorService scheduler;
@@ -83,15 +79,15 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
   private final OutboxLedger ledger;
   private final ChannelDeliveries deliveries;
 
-  private OutboxAlertDispatcher(Builder b, AlertOutbox outbox) {
-    this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(b.routes));
+  private OutboxAlertDispatcher(Builder b, ChannelRoutes routes, AlertOutbox outbox) {
+    this.routes = routes;
     this.listener = b.listener;
     this.clock = b.clock;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : defaultScheduler();
     this.closeTimeout = b.closeTimeout;
-    this.ledger = new OutboxLedger(outbox, routes, clock, b.completedRetention, b.compactionThreshold);
-    this.deliveries = new ChannelDeliveries(routes, ledger, listener, clock, scheduler, b.retryBackoff(),
+    this.ledger = new OutboxLedger(outbox, routes.byKey(), clock, b.completedRetention, b.compactionThreshold);
+    this.deliveries = new ChannelDeliveries(routes.byKey(), ledger, listener, clock, scheduler, b.retryBackoff(),
         b.giveUpAfter, b.confirmationTimeout);
   }
 
@@ -120,13 +116,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
       if (existing != null) {
         return deliveries.withTimeout(existing);
       }
-      List<String> routed = new ArrayList<>();
-      for (Route r : routes.values()) {
-        if (alert.severity().compareTo(r.minimum) >= 0) {
-          routed.add(r.key);
-        }
-      }
-      entry = new InFlight(alert, clock.instant(), routed);
+      entry = new InFlight(alert, clock.instant(), routes.routedFor(alert.severity()));
       try {
         ledger.accept(entry);
       } catch (UncheckedIOException e) {
@@ -154,7 +144,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
 
   /** The routing keys of the configured channels, in configuration order. */
   public List<String> channelKeys() {
-    return List.copyOf(routes.keySet());
+    return List.copyOf(routes.byKey().keySet());
   }
 
   /** For tests: the delay before attempt {@code attempt + 1}. */
@@ -178,32 +168,13 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     if (ownsScheduler) {
       scheduler.shutdownNow();
     }
-    long deadline = System.nanoTime() + closeTimeout.toNanos();
-    for (Route r : routes.values()) {
-      r.executor.shutdown();
-    }
-    for (Route r : routes.values()) {
-      try {
-        if (!r.executor.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-          r.executor.shutdownNow();
-        }
-      } catch (InterruptedException e) {
-        r.executor.shutdownNow();
-        Thread.currentThread().interrupt();
-      }
-    }
+    routes.drain(closeTimeout);
     List<InFlight> open = ledger.closeOutbox();
     for (InFlight entry : open) {
       entry.confirmed.completeExceptionally(new BreakGlassException(ReasonCode.CLOSED, "alert dispatcher closed"
           + " before alert " + entry.alert.id() + " was confirmed; it stays in the outbox for the next start"));
     }
-    for (Route r : routes.values()) {
-      try {
-        r.channel.close();
-      } catch (RuntimeException e) {
-        LOG.warn("closing alert channel '{}' failed: {}", r.key, e.toString());
-      }
-    }
+    routes.closeChannels();
   }
 
   private static ScheduledExecutorService defaultScheduler() {
@@ -215,10 +186,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
 
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder("OutboxAlertDispatcher[outbox=").append(ledger.directory()).append(", channels=");
-    StringJoiner j = new StringJoiner(", ", "[", "]");
-    routes.values().forEach(r -> j.add(r.key + ">=" + r.minimum + (r.confirms ? "" : " (unconfirmed)")));
-    return sb.append(j).append(']').toString();
+    return "OutboxAlertDispatcher[outbox=" + ledger.directory() + ", channels=" + routes + "]";
   }
 
   /** For tests: the number of outbox segment files. */
@@ -239,8 +207,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
    */
   public static final class Builder {
     private final Path directory;
-    private final Map<String, Route> routes = new LinkedHashMap<>();
-    private final Map<String, ChannelSpec> channelSpecs = new LinkedHashMap<>();
+    private final Map<String, ChannelRoutes.Spec> channelSpecs = new LinkedHashMap<>();
     private AlertDeliveryListener listener = AlertDeliveryListener.NONE;
     private Clock clock = Clock.systemUTC();
     private @Nullable RandomGenerator random;
@@ -285,14 +252,8 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     public Builder channel(String key, AlertChannel channel, Severity minimum, boolean confirmsDelivery) {
       Objects.requireNonNull(channel, "channel");
       Objects.requireNonNull(minimum, "minimum");
-      if (key == null || !key.matches("[A-Za-z0-9._-]{1,64}")) {
-        throw new IllegalArgumentException("alert channel key '" + key
-            + "' must be 1-64 letters, digits, '-', '_' or '.'");
-      }
-      if (channelSpecs.containsKey(key)) {
-        throw new IllegalArgumentException("alert channel key '" + key + "' is used twice; give each channel its own key");
-      }
-      channelSpecs.put(key, new ChannelSpec(channel, minimum, confirmsDelivery));
+      ChannelRoutes.checkNewKey(key, channelSpecs.keySet());
+      channelSpecs.put(key, new ChannelRoutes.Spec(channel, minimum, confirmsDelivery));
       return this;
     }
 
@@ -421,16 +382,15 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
         throw new IllegalStateException("an alert dispatcher needs at least one channel");
       }
       built = true;
-      channelSpecs.forEach((key, spec) -> routes.put(key,
-          new Route(key, spec.channel(), spec.minimum(), spec.confirms(), threadsPerChannel)));
       AlertOutbox.Loaded loaded = AlertOutbox.open(directory);
-      OutboxAlertDispatcher d = new OutboxAlertDispatcher(this, loaded.outbox());
+      OutboxAlertDispatcher d = new OutboxAlertDispatcher(this, ChannelRoutes.start(channelSpecs, threadsPerChannel),
+          loaded.outbox());
       try {
         d.ledger.replay(loaded.records());
         d.ledger.compact();
       } catch (RuntimeException e) {
         loaded.outbox().close();
-        d.routes.values().forEach(r -> r.executor.shutdownNow());
+        d.routes.shutdownNow();
         if (d.ownsScheduler) {
           d.scheduler.shutdownNow();
         }
@@ -448,8 +408,6 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
       }
       return b.build();
     }
-
-    private record ChannelSpec(AlertChannel channel, Severity minimum, boolean confirms) {}
 
     private static Duration positive(String what, Duration d) {
       if (d == null || d.isZero() || d.isNegative()) {

@@ -8,6 +8,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.JsonNode;
@@ -15,8 +16,11 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The canonical JSON encoding of an {@link AuditEvent}: UTF-8, no insignificant whitespace, fields
- * in a fixed order ({@code seq, time, type, actor, grant, account, details}), details sorted by key.
- * The same event always encodes to the same bytes, so records can be hashed and signed.
+ * in a fixed order ({@code seq, time, type, actor, grant, account, instance, details}), details
+ * sorted by key. The same event always encodes to the same bytes, so records can be hashed and
+ * signed. {@code instance} names the engine instance that wrote the record; only logs shared by
+ * several instances (such as the PostgreSQL audit sink's) write it, and a record without it encodes
+ * exactly as before.
  *
  * <p>Thread-safe.
  */
@@ -25,8 +29,16 @@ public final class AuditEventCodec {
 
   private AuditEventCodec() {}
 
-  /** Encodes {@code event} with its sequence number. */
+  /** Encodes {@code event} with its sequence number and no instance id. */
   public static byte[] encode(long seq, AuditEvent event) {
+    return encode(seq, event, null);
+  }
+
+  /**
+   * Encodes {@code event} with its sequence number and the id of the engine instance that wrote
+   * it ({@code null}: none, the same bytes as {@link #encode(long, AuditEvent)}).
+   */
+  public static byte[] encode(long seq, AuditEvent event, @Nullable String instance) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     try (JsonGenerator g = MAPPER.createGenerator(out)) {
       g.writeStartObject();
@@ -40,6 +52,9 @@ public final class AuditEventCodec {
       if (event.account() != null) {
         g.writeStringProperty("account", event.account());
       }
+      if (instance != null) {
+        g.writeStringProperty("instance", instance);
+      }
       g.writeName("details");
       g.writeStartObject();
       for (Map.Entry<String, String> e : event.details().entrySet()) {
@@ -51,8 +66,16 @@ public final class AuditEventCodec {
     return out.toByteArray();
   }
 
-  /** A decoded record: its sequence number and event. */
-  public record Decoded(long seq, AuditEvent event) {}
+  /**
+   * A decoded record: its sequence number, event, and the id of the instance that wrote it
+   * ({@code null} if the record names none).
+   */
+  public record Decoded(long seq, AuditEvent event, @Nullable String instance) {
+    /** A record that names no instance. */
+    public Decoded(long seq, AuditEvent event) {
+      this(seq, event, null);
+    }
+  }
 
   /**
    * Decodes bytes written by {@link #encode}.
@@ -76,13 +99,14 @@ public final class AuditEventCodec {
       String actor = required(n, "actor").asString();
       String grant = n.hasNonNull("grant") ? n.get("grant").asString() : null;
       String account = n.hasNonNull("account") ? n.get("account").asString() : null;
+      String instance = n.hasNonNull("instance") ? n.get("instance").asString() : null;
       Map<String, String> details = new LinkedHashMap<>();
       JsonNode d = required(n, "details");
       for (Iterator<Map.Entry<String, JsonNode>> it = d.properties().iterator(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         details.put(e.getKey(), e.getValue().asString());
       }
-      return new Decoded(seq, new AuditEvent(time, type, actor, grant, account, details));
+      return new Decoded(seq, new AuditEvent(time, type, actor, grant, account, details), instance);
     } catch (JacksonException e) {
       throw new IllegalArgumentException("audit record is not valid JSON: " + e.getOriginalMessage(), e);
     } catch (DateTimeParseException e) {

@@ -103,7 +103,7 @@ public final class AuditLogReader implements AutoCloseable {
       throw new AuditLogCorruptException(scanner.recordIndex(), scanner.segment(), scanner.frameOffset(),
           "undecodable record: " + e.getMessage());
     }
-    if (!Arrays.equals(AuditEventCodec.encode(d.seq(), d.event()), b)) {
+    if (!Arrays.equals(AuditEventCodec.encode(d.seq(), d.event(), d.instance()), b)) {
       throw new AuditLogCorruptException(scanner.recordIndex(), scanner.segment(), scanner.frameOffset(),
           "record is not in canonical form");
     }

@@ -201,7 +201,7 @@ public final class AuditLogVerifier {
     byte[] b = Arrays.copyOfRange(s.array(), s.payloadOffset(), s.payloadOffset() + s.payloadLength());
     try {
       AuditEventCodec.Decoded d = AuditEventCodec.decode(b);
-      if (!Arrays.equals(AuditEventCodec.encode(d.seq(), d.event()), b)) {
+      if (!Arrays.equals(AuditEventCodec.encode(d.seq(), d.event(), d.instance()), b)) {
         return "record is not in canonical form";
       }
       return null;

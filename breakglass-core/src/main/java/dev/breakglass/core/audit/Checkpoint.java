@@ -99,8 +99,13 @@ public record Checkpoint(long treeSize, byte[] rootHash, Instant time, String ke
     this(treeSize, rootHash, time, keyId, signature, null, NO_PREVIOUS);
   }
 
-  /** Makes and signs a version 2 checkpoint. */
-  static Checkpoint sign(String logId, long previousSize, long treeSize, byte[] rootHash, Instant time,
+  /**
+   * Makes and signs a version 2 checkpoint: for logs kept outside this package (a database) that
+   * compute their own root with {@link MerkleFrontier}.
+   *
+   * @param previousSize the tree size of the log's checkpoint before this one, or {@link #NO_PREVIOUS}
+   */
+  public static Checkpoint sign(String logId, long previousSize, long treeSize, byte[] rootHash, Instant time,
       AuditSigningKey key) {
     byte[] body = body(logId, previousSize, treeSize, rootHash, time, key.keyId());
     return new Checkpoint(treeSize, rootHash, time, key.keyId(), key.sign(body), logId, previousSize);

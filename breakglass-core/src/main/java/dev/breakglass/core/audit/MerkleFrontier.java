@@ -7,16 +7,56 @@ import java.security.MessageDigest;
  * of {@code size} leaves (one per set bit of {@code size}, at most 64 hashes). Enough to append
  * leaves and compute the root without holding the tree.
  *
+ * <p>A log kept elsewhere (a database shared by several instances) stores the frontier with its
+ * head, {@link #toBytes()} and {@link #fromBytes}, so whichever instance appends next continues the
+ * same tree without reading the records.
+ *
  * <p>Not thread-safe: the owner serializes access.
  */
-final class MerkleFrontier {
+public final class MerkleFrontier {
   private final MessageDigest sha256 = MerkleProofs.sha256();
   private final byte[][] stack = new byte[64][];
   private int depth;
   private long size;
 
+  /** An empty tree. */
+  public MerkleFrontier() {}
+
+  /**
+   * The frontier of a tree of {@code size} leaves saved by {@link #toBytes()}.
+   *
+   * @throws IllegalArgumentException if {@code hashes} does not hold exactly one 32-byte hash per
+   *     set bit of {@code size}
+   */
+  public static MerkleFrontier fromBytes(long size, byte[] hashes) {
+    if (size < 0) {
+      throw new IllegalArgumentException("Merkle tree size is negative: " + size);
+    }
+    int n = Long.bitCount(size);
+    if (hashes.length != n * MerkleProofs.HASH_LENGTH) {
+      throw new IllegalArgumentException("a Merkle frontier of " + size + " leaves needs " + n + " hashes ("
+          + n * MerkleProofs.HASH_LENGTH + " bytes), got " + hashes.length + " bytes");
+    }
+    MerkleFrontier f = new MerkleFrontier();
+    for (int i = 0; i < n; i++) {
+      f.stack[i] = java.util.Arrays.copyOfRange(hashes, i * MerkleProofs.HASH_LENGTH, (i + 1) * MerkleProofs.HASH_LENGTH);
+    }
+    f.depth = n;
+    f.size = size;
+    return f;
+  }
+
+  /** The frontier's hashes, largest subtree first, for {@link #fromBytes}. */
+  public byte[] toBytes() {
+    byte[] out = new byte[depth * MerkleProofs.HASH_LENGTH];
+    for (int i = 0; i < depth; i++) {
+      System.arraycopy(stack[i], 0, out, i * MerkleProofs.HASH_LENGTH, MerkleProofs.HASH_LENGTH);
+    }
+    return out;
+  }
+
   /** The number of leaves appended so far. */
-  long size() {
+  public long size() {
     return size;
   }
 
@@ -32,13 +72,18 @@ final class MerkleFrontier {
     size++;
   }
 
+  /** Appends a leaf by its record bytes (the canonical record, hashed as an RFC 6962 leaf). */
+  public void appendLeaf(byte[] record) {
+    appendLeaf(record, 0, record.length);
+  }
+
   /** Appends a leaf by its record bytes. */
   void appendLeaf(byte[] record, int offset, int length) {
     appendLeafHash(MerkleProofs.leafHash(sha256, record, offset, length));
   }
 
   /** The root hash of the tree of {@link #size()} leaves (the empty-tree hash when empty). */
-  byte[] root() {
+  public byte[] root() {
     if (depth == 0) {
       return MerkleProofs.emptyRoot();
     }

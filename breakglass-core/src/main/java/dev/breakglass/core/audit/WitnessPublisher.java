@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * next open only needs the newest one it did keep.
  *
  * <p>Version 1 checkpoints (of logs written before log ids) are not witnessed: a witness keeps only
- * checkpoints that name their log. Thread-safe.
+ * checkpoints that name their log. Logs kept outside this package (the PostgreSQL audit sink) use it
+ * too, so every log hands checkpoints to witnesses the same way. Thread-safe.
  */
-final class WitnessPublisher implements AutoCloseable {
+public final class WitnessPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WitnessPublisher.class);
   private static final long CLOSE_WAIT_SECONDS = 30;
 
@@ -29,7 +30,11 @@ final class WitnessPublisher implements AutoCloseable {
   private final List<CheckpointWitness> witnesses = new CopyOnWriteArrayList<>();
   private final ExecutorService executor;
 
-  WitnessPublisher(String log, List<CheckpointWitness> witnesses) {
+  /**
+   * A publisher to {@code witnesses}; {@code log} names the log in messages (a directory, a
+   * database URL without credentials). It does not close the witnesses.
+   */
+  public WitnessPublisher(String log, List<CheckpointWitness> witnesses) {
     this.log = log;
     this.witnesses.addAll(witnesses);
     ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -42,7 +47,7 @@ final class WitnessPublisher implements AutoCloseable {
   }
 
   /** Hands {@code checkpoint} to every witness, in the background. */
-  void publish(Checkpoint checkpoint) {
+  public void publish(Checkpoint checkpoint) {
     if (checkpoint.logId() == null || witnesses.isEmpty()) {
       return;
     }

@@ -10,6 +10,7 @@ import dev.breakglass.core.audit.AuditLogCorruptException;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.spi.Alert;
 import dev.breakglass.spi.CheckpointWitness;
+import dev.breakglass.spi.AuditSinkProvider;
 import dev.breakglass.spi.CheckpointWitnessProvider;
 import dev.breakglass.spi.Severity;
 import java.time.Clock;
@@ -92,5 +93,35 @@ public final class AuditTrust {
     } catch (RuntimeException e) {
       refusal.addSuppressed(e);
     }
+  }
+
+  /**
+   * The audit sink named by the property {@code audit} from an {@link AuditSinkProvider}, given
+   * {@code witnesses}; {@code null} if the property is unset or {@code file} (the embedded log).
+   */
+  public static @org.jspecify.annotations.Nullable AuditSink configuredSink(Components components,
+      List<CheckpointWitness> witnesses) {
+    String name = components.property("audit").map(String::strip).orElse("file");
+    if (name.equals("file")) {
+      return null;
+    }
+    ProviderRegistry<AuditSinkProvider> registry = ProviderRegistry.load("audit sink", AuditSinkProvider.class);
+    java.util.Optional<AuditSinkProvider> provider = registry.provider(name);
+    if (provider.isEmpty()) {
+      return components.single("audit", "file", registry);
+    }
+    AuditSinkProvider p = provider.get();
+    dev.breakglass.spi.Provider<AuditSink> withWitnesses = new dev.breakglass.spi.Provider<>() {
+      @Override
+      public String name() {
+        return p.name();
+      }
+
+      @Override
+      public AuditSink create(dev.breakglass.spi.ProviderContext context) {
+        return p.create(context, witnesses);
+      }
+    };
+    return components.own(components.single("audit", "file", ProviderRegistry.of("audit sink", List.of(withWitnesses))));
   }
 }

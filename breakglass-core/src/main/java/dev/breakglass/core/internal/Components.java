@@ -39,9 +39,9 @@ public final class Components {
   /** Health-check settings (see {@link #health}); {@code health.timeout} is every probe's default timeout. */
   private static final Set<String> HEALTH_SETTINGS = Set.of("health.interval", "health.timeout", "health.fall",
       "health.rise", "health.passive-fall", "health.passive-window");
-  private static final Set<String> SINGLE_SELECTORS = Set.of("vault", "grant-store");
+  private static final Set<String> SINGLE_SELECTORS = Set.of("vault", "grant-store", "audit");
   /** What a single selector means when unset; {@link #single} callers pass the same names. */
-  private static final Map<String, String> SINGLE_DEFAULTS = Map.of("vault", "file", "grant-store", "memory");
+  private static final Map<String, String> SINGLE_DEFAULTS = Map.of("vault", "file", "grant-store", "memory", "audit", "file");
 
   private final Map<String, String> properties;
   private final Clock clock;
@@ -83,7 +83,7 @@ public final class Components {
     }
     if (!unknown.isEmpty()) {
       throw new ProviderException("configuration", "unknown or unused properties " + unknown
-          + ": select a provider first (vault=..., grant-store=..., probes=..., rotators=..., witness=...,"
+          + ": select a provider first (vault=..., grant-store=..., audit=..., probes=..., rotators=..., witness=...,"
           + " alert.channels=...)"
           + " and put its settings under <kind>.<name>.<setting> (alert channels: alert.channel.<key>.<setting>)");
     }

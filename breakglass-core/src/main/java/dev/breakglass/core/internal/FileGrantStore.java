@@ -1,6 +1,5 @@
 package dev.breakglass.core.internal;
 
-import dev.breakglass.ApprovalRecord;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.GrantRecord;
@@ -9,22 +8,15 @@ import dev.breakglass.spi.GrantStoreProvider;
 import dev.breakglass.spi.ProviderContext;
 import dev.breakglass.spi.files.DurableFiles;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.zip.CRC32C;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The durable embedded grant store: every grant and account state lives in {@code <dir>/grants.journal}
@@ -54,6 +44,8 @@ import org.jspecify.annotations.Nullable;
  * {@link #COMPACT_BYTES}. Replay is idempotent (a record replaces one with a lower version only), so a
  * crash between snapshot and truncation loses nothing.
  *
+ * <p>The frame and record format is {@link GrantJournalFormat}.
+ *
  * <p>Thread-safe. One store per directory: an exclusive lock on the journal refuses a second one (in
  * this or another process) with a message naming the file.
  */
@@ -62,10 +54,6 @@ public final class FileGrantStore implements GrantStore {
   public static final String NAME = "file";
   /** The journal is compacted into the snapshot once it is larger than this. */
   public static final long COMPACT_BYTES = 8L << 20;
-
-  private static final byte GRANT = 1;
-  private static final byte ACCOUNT = 2;
-  private static final int MAX_FRAME = 16 << 20;
 
   private final long compactBytes;
   private final Path snapshotFile;
@@ -142,7 +130,7 @@ public final class FileGrantStore implements GrantStore {
       if (grants.containsKey(grant.id())) {
         throw new IllegalStateException("grant " + grant.id() + " already exists");
       }
-      position = append(frame(encodeGrant(grant)));
+      position = append(GrantJournalFormat.frame(grant));
       grants.put(grant.id(), grant);
       maybeCompact();
     }
@@ -168,7 +156,7 @@ public final class FileGrantStore implements GrantStore {
       if (current == null || current.version() != expected.version()) {
         return false;
       }
-      position = append(frame(encodeGrant(updated)));
+      position = append(GrantJournalFormat.frame(updated));
       grants.put(updated.id(), updated);
       maybeCompact();
     }
@@ -207,7 +195,7 @@ public final class FileGrantStore implements GrantStore {
       if (currentVersion != expected.version()) {
         return false;
       }
-      position = append(frame(encodeAccount(updated)));
+      position = append(GrantJournalFormat.frame(updated));
       accounts.put(updated.account(), updated);
       maybeCompact();
     }
@@ -288,10 +276,10 @@ public final class FileGrantStore implements GrantStore {
   private void compact() throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (GrantRecord g : grants.values()) {
-      out.write(frame(encodeGrant(g)));
+      out.write(GrantJournalFormat.frame(g));
     }
     for (AccountState a : accounts.values()) {
-      out.write(frame(encodeAccount(a)));
+      out.write(GrantJournalFormat.frame(a));
     }
     DurableFiles.write(snapshotFile, out.toByteArray());
     synchronized (forceLock) {
@@ -304,173 +292,25 @@ public final class FileGrantStore implements GrantStore {
 
   /** Applies every whole, valid frame of {@code bytes}; returns where the valid prefix ends. */
   private int replay(byte[] bytes) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(bytes);
-    while (buf.remaining() >= 8) {
-      int start = buf.position();
-      int length = buf.getInt();
-      int crc = buf.getInt();
-      if (length <= 0 || length > MAX_FRAME || length > buf.remaining()) {
-        return start;
+    return GrantJournalFormat.read(bytes, new GrantJournalFormat.Records() {
+      @Override
+      public void grant(GrantRecord g) {
+        GrantRecord old = grants.get(g.id());
+        if (old == null || old.version() < g.version()) {
+          grants.put(g.id(), g);
+        }
       }
-      byte[] payload = new byte[length];
-      buf.get(payload);
-      CRC32C c = new CRC32C();
-      c.update(payload);
-      if ((int) c.getValue() != crc) {
-        return start;
-      }
-      apply(payload);
-    }
-    return buf.position();
-  }
 
-  private void apply(byte[] payload) throws IOException {
-    DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload));
-    byte kind = in.readByte();
-    if (kind == GRANT) {
-      GrantRecord g = decodeGrant(in);
-      GrantRecord old = grants.get(g.id());
-      if (old == null || old.version() < g.version()) {
-        grants.put(g.id(), g);
+      @Override
+      public void account(AccountState a) {
+        AccountState old = accounts.get(a.account());
+        if (old == null || old.version() < a.version()) {
+          accounts.put(a.account(), a);
+        }
       }
-    } else if (kind == ACCOUNT) {
-      AccountState a = decodeAccount(in);
-      AccountState old = accounts.get(a.account());
-      if (old == null || old.version() < a.version()) {
-        accounts.put(a.account(), a);
-      }
-    } else {
-      throw new IOException("unknown record kind " + kind);
-    }
-  }
-
-  private static byte[] frame(byte[] payload) {
-    CRC32C c = new CRC32C();
-    c.update(payload);
-    return ByteBuffer.allocate(8 + payload.length).putInt(payload.length).putInt((int) c.getValue()).put(payload)
-        .array();
-  }
-
-  private static byte[] encodeGrant(GrantRecord g) {
-    return encode(out -> {
-      out.writeByte(GRANT);
-      str(out, g.id());
-      str(out, g.requester());
-      str(out, g.account());
-      str(out, g.reason());
-      nullableStr(out, g.ticket());
-      out.writeLong(g.duration().toNanos());
-      str(out, g.requestDigest());
-      instant(out, g.requestedAt());
-      out.writeInt(g.approvalsRequired());
-      out.writeInt(g.approvals().size());
-      for (ApprovalRecord a : g.approvals()) {
-        str(out, a.custodian());
-        instant(out, a.approvedAt());
-      }
-      str(out, g.status().name());
-      nullableInstant(out, g.issuedAt());
-      nullableInstant(out, g.expiresAt());
-      nullableInstant(out, g.endedAt());
-      out.writeBoolean(g.credentialReleased());
-      out.writeLong(g.version());
     });
   }
 
-  private static GrantRecord decodeGrant(DataInputStream in) throws IOException {
-    String id = str(in);
-    String requester = str(in);
-    String account = str(in);
-    String reason = str(in);
-    String ticket = nullableStr(in);
-    Duration duration = Duration.ofNanos(in.readLong());
-    String digest = str(in);
-    Instant requestedAt = instant(in);
-    int required = in.readInt();
-    int n = in.readInt();
-    List<ApprovalRecord> approvals = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      approvals.add(new ApprovalRecord(str(in), instant(in)));
-    }
-    GrantStatus status = GrantStatus.valueOf(str(in));
-    return new GrantRecord(id, requester, account, reason, ticket, duration, digest, requestedAt, required,
-        approvals, status, nullableInstant(in), nullableInstant(in), nullableInstant(in), in.readBoolean(),
-        in.readLong());
-  }
-
-  private static byte[] encodeAccount(AccountState a) {
-    return encode(out -> {
-      out.writeByte(ACCOUNT);
-      str(out, a.account());
-      nullableStr(out, a.holder());
-      out.writeBoolean(a.tainted());
-      nullableStr(out, a.taintedBy());
-      out.writeLong(a.version());
-    });
-  }
-
-  private static AccountState decodeAccount(DataInputStream in) throws IOException {
-    return new AccountState(str(in), nullableStr(in), in.readBoolean(), nullableStr(in), in.readLong());
-  }
-
-  private interface Writer {
-    void write(DataOutputStream out) throws IOException;
-  }
-
-  private static byte[] encode(Writer w) {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-    try (DataOutputStream out = new DataOutputStream(bytes)) {
-      w.write(out);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return bytes.toByteArray();
-  }
-
-  private static void str(DataOutputStream out, String s) throws IOException {
-    byte[] b = s.getBytes(StandardCharsets.UTF_8);
-    out.writeInt(b.length);
-    out.write(b);
-  }
-
-  private static String str(DataInputStream in) throws IOException {
-    int n = in.readInt();
-    if (n < 0 || n > MAX_FRAME) {
-      throw new EOFException("bad string length " + n);
-    }
-    return new String(in.readNBytes(n), StandardCharsets.UTF_8);
-  }
-
-  private static void nullableStr(DataOutputStream out, @Nullable String s) throws IOException {
-    out.writeBoolean(s != null);
-    if (s != null) {
-      str(out, s);
-    }
-  }
-
-  private static @Nullable String nullableStr(DataInputStream in) throws IOException {
-    return in.readBoolean() ? str(in) : null;
-  }
-
-  private static void instant(DataOutputStream out, Instant t) throws IOException {
-    out.writeLong(t.getEpochSecond());
-    out.writeInt(t.getNano());
-  }
-
-  private static Instant instant(DataInputStream in) throws IOException {
-    return Instant.ofEpochSecond(in.readLong(), in.readInt());
-  }
-
-  private static void nullableInstant(DataOutputStream out, @Nullable Instant t) throws IOException {
-    out.writeBoolean(t != null);
-    if (t != null) {
-      instant(out, t);
-    }
-  }
-
-  private static @Nullable Instant nullableInstant(DataInputStream in) throws IOException {
-    return in.readBoolean() ? instant(in) : null;
-  }
 
   /**
    * Creates the durable store in {@code <data directory>/state}. */

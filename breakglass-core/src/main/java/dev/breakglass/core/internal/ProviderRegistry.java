@@ -113,4 +113,9 @@ public final class ProviderRegistry<P extends Provider<?>> {
           + e.getMessage(), e);
     }
   }
+
+  /** The provider named {@code name}, if one loaded. */
+  public java.util.Optional<P> provider(String name) {
+    return java.util.Optional.ofNullable(providers.get(name));
+  }
 }

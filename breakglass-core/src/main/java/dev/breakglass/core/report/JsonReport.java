@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -146,9 +145,5 @@ public final class JsonReport {
 
   private static @Nullable String at(@Nullable AuditEvent e) {
     return e == null ? null : ReviewModel.time(e.time());
-  }
-
-  static @Nullable String time(@Nullable Instant t) {
-    return t == null ? null : ReviewModel.time(t);
   }
 }

@@ -198,7 +198,7 @@ public final class ReviewModel {
           av.usesOutsideEmergency++;
         }
         flag(flags, AnomalyKind.USE_OUTSIDE_EMERGENCY, e, "break-glass account " + account + " used outside an emergency"
-            + detail(e, "operation", " (") + ")");
+            + detail(e, "operation", " (", ")"));
       }
       case GRANT_EXPIRED, GRANT_REVOKED, GRANT_CLOSED, REQUEST_DENIED, APPROVAL_EXPIRED -> {
         if (g != null) {
@@ -292,8 +292,12 @@ public final class ReviewModel {
   }
 
   private static String detail(AuditEvent e, String key, String prefix) {
+    return detail(e, key, prefix, "");
+  }
+
+  private static String detail(AuditEvent e, String key, String prefix, String suffix) {
     String v = e.details().get(key);
-    return v == null || v.isEmpty() ? "" : prefix + v;
+    return v == null || v.isEmpty() ? "" : prefix + v + suffix;
   }
 
   static Phase phase(AuditEventType type) {

@@ -3,14 +3,11 @@ package dev.breakglass.core.vault;
 import dev.breakglass.VaultException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.zip.CRC32C;
-import org.bouncycastle.util.encoders.Base32;
 
 /**
  * One custodian's share of a {@link SealedFileVault}'s unsealing key, with what it belongs to: the
@@ -42,10 +39,6 @@ import org.bouncycastle.util.encoders.Base32;
 public final class CustodianShare implements AutoCloseable {
   private static final int FORMAT_VERSION = 1;
   private static final int MAX_NAME_BYTES = 64;
-  private static final int GROUP_DATA = 4;
-  private static final String TITLE = "BREAKGLASS CUSTODIAN SHARE v1";
-  private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-  private static final int GROUPS_PER_LINE = 6;
 
   private final UUID vaultId;
   private final String custodian;
@@ -129,43 +122,12 @@ public final class CustodianShare implements AutoCloseable {
    */
   public char[] encode() {
     byte[] payload = payload();
-    byte[] b32 = Base32.encode(payload);
-    char[] out = null;
     try {
-      int dataLength = b32.length;
-      while (dataLength > 0 && b32[dataLength - 1] == '=') {
-        dataLength--;
-      }
-      String header = TITLE + "\nvault: " + vaultId + "\ncustodian: " + custodian + "\nshare: " + index + " of "
-          + shareCount + " (any " + threshold + " open the vault)\n";
-      int groups = (dataLength + GROUP_DATA - 1) / GROUP_DATA;
-      out = new char[header.length() + dataLength + groups * 2];
-      int p = 0;
-      for (int i = 0; i < header.length(); i++) {
-        out[p++] = header.charAt(i);
-      }
-      int[] symbols = new int[GROUP_DATA + 1];
-      for (int g = 0; g < groups; g++) {
-        int start = g * GROUP_DATA;
-        int n = Math.min(GROUP_DATA, dataLength - start);
-        symbols[0] = (g + 1) & 31;
-        for (int i = 0; i < n; i++) {
-          char c = (char) b32[start + i];
-          symbols[i + 1] = ALPHABET.indexOf(c);
-          out[p++] = c;
-        }
-        out[p++] = ALPHABET.charAt(check(symbols, n + 1));
-        out[p++] = (g == groups - 1) ? '\n' : ((g + 1) % GROUPS_PER_LINE == 0 ? '\n' : ' ');
-      }
-      Arrays.fill(symbols, 0);
-      char[] exact = Arrays.copyOf(out, p);
-      return exact;
+      String header = ShareText.TITLE + "\nvault: " + vaultId + "\ncustodian: " + custodian + "\nshare: " + index
+          + " of " + shareCount + " (any " + threshold + " open the vault)\n";
+      return ShareText.write(header, payload);
     } finally {
       Arrays.fill(payload, (byte) 0);
-      Arrays.fill(b32, (byte) 0);
-      if (out != null) {
-        Arrays.fill(out, '\0');
-      }
     }
   }
 
@@ -193,74 +155,17 @@ public final class CustodianShare implements AutoCloseable {
    */
   public static CustodianShare parse(char[] text) {
     Objects.requireNonNull(text, "text");
-    List<int[]> groups = new ArrayList<>();
-    List<String[]> headers = new ArrayList<>();
+    ShareText.Read read = ShareText.read(text);
     try {
-      tokenize(text, groups, headers);
-      if (groups.isEmpty()) {
-        throw new ShareFormatException("the share text holds no groups of characters", 0);
-      }
-      // Base32 input must be padded to a multiple of 8 characters.
-      byte[] b32 = new byte[(groups.size() * GROUP_DATA + 7) / 8 * 8];
-      int length = 0;
-      int[] symbols = new int[GROUP_DATA + 1];
-      try {
-        for (int g = 0; g < groups.size(); g++) {
-          int[] group = groups.get(g);
-          int number = g + 1;
-          boolean last = g == groups.size() - 1;
-          if (group.length != GROUP_DATA + 1 && !(last && group.length >= 2 && group.length < GROUP_DATA + 1)) {
-            throw new ShareFormatException("group " + number + " of " + groups.size() + " has " + group.length
-                + " characters, expected " + (GROUP_DATA + 1) + " (a character is missing or extra)", number);
-          }
-          for (int i = 0; i < group.length; i++) {
-            if (group[i] < 0) {
-              throw new ShareFormatException("group " + number + " of " + groups.size() + ", character " + (i + 1)
-                  + " is not a base32 letter (A-Z, 2-7)", number);
-            }
-          }
-          int n = group.length - 1;
-          symbols[0] = number & 31;
-          System.arraycopy(group, 0, symbols, 1, n);
-          if (check(symbols, n + 1) != group[n]) {
-            throw new ShareFormatException("group " + number + " of " + groups.size()
-                + " has a typing error (its check character does not match)", number);
-          }
-          for (int i = 0; i < n; i++) {
-            b32[length++] = (byte) ALPHABET.charAt(group[i]);
-          }
-        }
-      } catch (RuntimeException e) {
-        Arrays.fill(b32, (byte) 0);
-        throw e;
-      } finally {
-        Arrays.fill(symbols, 0);
-      }
-      int paddedLength = (length + 7) / 8 * 8;
-      Arrays.fill(b32, length, paddedLength, (byte) '=');
-      byte[] exact = paddedLength == b32.length ? b32 : Arrays.copyOf(b32, paddedLength);
-      byte[] payload = null;
-      try {
-        payload = Base32.decode(exact);
-        CustodianShare share = fromPayload(payload);
-        checkHeaders(share, headers);
-        return share;
-      } catch (RuntimeException e) {
-        if (e instanceof ShareFormatException) {
-          throw e;
-        }
-        throw new ShareFormatException("the share is incomplete or damaged (it does not decode)", 0);
-      } finally {
-        Arrays.fill(b32, (byte) 0);
-        Arrays.fill(exact, (byte) 0);
-        if (payload != null) {
-          Arrays.fill(payload, (byte) 0);
-        }
-      }
+      CustodianShare share = fromPayload(read.payload());
+      checkHeaders(share, read.headers());
+      return share;
+    } catch (ShareFormatException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw new ShareFormatException("the share is incomplete or damaged (it does not decode)", 0);
     } finally {
-      for (int[] g : groups) {
-        Arrays.fill(g, 0);
-      }
+      Arrays.fill(read.payload(), (byte) 0);
     }
   }
 
@@ -329,119 +234,6 @@ public final class CustodianShare implements AutoCloseable {
       }
     }
   }
-
-  /** Splits text into header lines and groups of symbol values (-1 for a character outside base32). */
-  private static void tokenize(char[] text, List<int[]> groups, List<String[]> headers) {
-    int lineStart = 0;
-    for (int i = 0; i <= text.length; i++) {
-      if (i == text.length || text[i] == '\n' || text[i] == '\r') {
-        line(text, lineStart, i, groups, headers);
-        lineStart = i + 1;
-      }
-    }
-  }
-
-  private static void line(char[] text, int from, int to, List<int[]> groups, List<String[]> headers) {
-    int colon = -1;
-    for (int i = from; i < to; i++) {
-      if (text[i] == ':') {
-        colon = i;
-        break;
-      }
-    }
-    if (colon >= 0) {
-      // Header lines carry no secret: vault id, custodian name, share numbering.
-      String key = new String(text, from, colon - from).strip().toLowerCase(Locale.ROOT);
-      String value = new String(text, colon + 1, to - colon - 1).strip();
-      headers.add(new String[] {key, value});
-      return;
-    }
-    if (startsWithTitle(text, from, to)) {
-      return;
-    }
-    int tokenStart = -1;
-    for (int i = from; i <= to; i++) {
-      boolean separator = i == to || Character.isWhitespace(text[i]) || text[i] == '-';
-      if (separator) {
-        if (tokenStart >= 0) {
-          int[] g = new int[i - tokenStart];
-          for (int k = 0; k < g.length; k++) {
-            g[k] = symbol(text[tokenStart + k]);
-          }
-          groups.add(g);
-          tokenStart = -1;
-        }
-      } else if (tokenStart < 0) {
-        tokenStart = i;
-      }
-    }
-  }
-
-  private static boolean startsWithTitle(char[] text, int from, int to) {
-    int i = from;
-    while (i < to && Character.isWhitespace(text[i])) {
-      i++;
-    }
-    String word = "BREAKGLASS";
-    if (to - i < word.length()) {
-      return false;
-    }
-    for (int k = 0; k < word.length(); k++) {
-      if (Character.toUpperCase(text[i + k]) != word.charAt(k)) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static int symbol(char c) {
-    char u = Character.toUpperCase(c);
-    switch (u) {
-      case '0':
-        u = 'O';
-        break;
-      case '1':
-        u = 'I';
-        break;
-      case '8':
-        u = 'B';
-        break;
-      default:
-        break;
-    }
-    return ALPHABET.indexOf(u);
-  }
-
-  /**
-   * The check symbol of {@code symbols[0..n)}: {@code sum of alpha^(i+1) * s[i]} in GF(32) with
-   * x^5 + x^2 + 1. Weights are distinct and non-zero, so one changed symbol or two swapped
-   * neighbours always change the sum.
-   */
-  static int check(int[] symbols, int n) {
-    int sum = 0;
-    int weight = 1;
-    for (int i = 0; i < n; i++) {
-      weight = gfMul(weight, 2);
-      sum ^= gfMul(weight, symbols[i]);
-    }
-    return sum;
-  }
-
-  private static int gfMul(int a, int b) {
-    int r = 0;
-    for (int i = 0; i < 5; i++) {
-      if ((b & (1 << i)) != 0) {
-        r ^= a << i;
-      }
-    }
-    for (int bit = 8; bit >= 5; bit--) {
-      if ((r & (1 << bit)) != 0) {
-        r ^= 0x25 << (bit - 5);
-      }
-    }
-    return r;
-  }
-
   /** Wipes the share value. Idempotent. */
   @Override
   public void close() {

@@ -112,4 +112,31 @@ class BackoffTest {
     assertThatThrownBy(() -> Backoff.builder().initialDelay(Duration.ofMinutes(5)).maxDelay(Duration.ofMinutes(1)).build())
         .hasMessageContaining("must not be below initialDelay");
   }
+
+  @Test
+  void boundarySettings_areAccepted() {
+    assertThat(Backoff.builder().multiplier(1.0).build().multiplier()).isEqualTo(1.0);
+    assertThat(Backoff.builder().multiplier(100.0).build().multiplier()).isEqualTo(100.0);
+    assertThat(Backoff.builder().maxAttempts(0).build().allowsRetryAfter(Integer.MAX_VALUE)).isTrue();
+  }
+
+  @Test
+  void capEqualToInitialDelay_givesConstantDelays() {
+    Backoff constant = noJitter().maxDelay(Duration.ofSeconds(1)).build();
+
+    assertThat(constant.delayAfter(1)).isEqualTo(Duration.ofSeconds(1));
+    assertThat(constant.delayAfter(5)).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void maxAttempts_isReportedAsConfigured() {
+    assertThat(noJitter().maxAttempts(7).build().maxAttempts()).isEqualTo(7);
+  }
+
+  @Test
+  void toString_showsEverySetting_andUnlimitedForZeroAttempts() {
+    assertThat(noJitter().jitter(0.25).build().toString())
+        .isEqualTo("Backoff[initial=PT1S, multiplier=2.0, max=PT1M, jitter=0.25, maxAttempts=unlimited]");
+    assertThat(noJitter().maxAttempts(4).build().toString()).endsWith("maxAttempts=4]");
+  }
 }

@@ -56,6 +56,8 @@ public final class DurableFiles {
    * Atomically replaces (or creates) {@code target} with {@code content}, creating missing parent
    * directories owner-only. A new target is owner-only ({@code 600}); a replaced one becomes so.
    *
+   * @param target the file to write
+   * @param content its complete new content
    * @throws IOException if any step fails, the directory fsync included; the target then still
    *     holds its old content and the temporary file has been removed
    */
@@ -85,6 +87,7 @@ public final class DurableFiles {
    * Forces {@code directory} to disk, making renames, creations and deletions in it durable. Call it
    * after creating or renaming a file whose existence must survive a power loss.
    *
+   * @param directory the directory to force
    * @throws IOException if the directory cannot be forced on a POSIX file system; on a file system
    *     without POSIX permissions (Windows), where directories cannot be opened, it returns quietly
    */
@@ -103,6 +106,7 @@ public final class DurableFiles {
    * Creates {@code directory} and any missing parents with permissions {@code 700} (on POSIX file
    * systems, whatever the umask). Directories that already exist are left as they are.
    *
+   * @param directory the directory to create
    * @return {@code directory}
    * @throws IOException if a directory cannot be created
    */
@@ -129,6 +133,15 @@ public final class DurableFiles {
    * Opens {@code file} as a channel; if the options create it, it is created owner-only ({@code
    * 600}, whatever the umask) in a directory made by {@link #createPrivateDirectories}.
    *
+   * <pre>{@code
+   * try (FileChannel log = DurableFiles.openPrivate(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+   *   ...
+   * }
+   * }</pre>
+   *
+   * @param file the file to open
+   * @param options as for {@link FileChannel#open(Path, OpenOption...)}
+   * @return the open channel; the caller closes it
    * @throws IOException as {@link FileChannel#open(Path, Set, FileAttribute[])}
    */
   public static FileChannel openPrivate(Path file, OpenOption... options) throws IOException {
@@ -147,7 +160,9 @@ public final class DurableFiles {
    * Removes the temporary files a crashed {@link #write} may have left next to {@code target}. Call
    * it only while holding whatever lock serializes writers of {@code target}.
    *
+   * @param target the file whose leftovers to remove
    * @return how many files were removed
+   * @throws IOException if the directory cannot be listed or a leftover cannot be deleted
    */
   public static int deleteLeftovers(Path target) throws IOException {
     Path absolute = target.toAbsolutePath();
@@ -170,7 +185,12 @@ public final class DurableFiles {
     return removed;
   }
 
-  /** Whether {@code path}'s file system has POSIX permissions (the rules above depend on it). */
+  /**
+   * Whether {@code path}'s file system has POSIX permissions (the rules above depend on it).
+   *
+   * @param path any path on the file system in question
+   * @return {@code true} on Linux and macOS file systems, {@code false} on Windows
+   */
   public static boolean isPosix(Path path) {
     return path.getFileSystem().supportedFileAttributeViews().contains("posix");
   }

@@ -58,25 +58,55 @@ public final class VersionedFile<D> {
     /**
      * Parses a file's bytes (structure only: the verifier checks the content).
      *
+     * @param file the file the bytes came from, for messages
+     * @param bytes the whole file content, at most {@link #maxBytes()} long
+     * @return the decoded document
      * @throws VaultException naming the file and what is wrong, e.g. through {@link #corrupted}
      */
     D decode(Path file, byte[] bytes);
 
-    /** The bytes written for {@code document}. */
+    /**
+     * The bytes written for {@code document}; {@link #decode} must read them back to an equal document.
+     *
+     * @param document the document to store
+     * @return its encoded form
+     */
     byte[] encode(D document);
 
-    /** The document's identity; a file that holds another identity is refused. */
+    /**
+     * The document's identity; a file that holds another identity is refused.
+     *
+     * @param document a document of this format
+     * @return its identity, fixed for the document's whole life
+     */
     UUID documentId(D document);
 
-    /** The document's generation; a file at an older generation is refused. */
+    /**
+     * The document's generation; a file at an older generation is refused.
+     *
+     * @param document a document of this format
+     * @return its generation, larger for every later write
+     */
     long generation(D document);
 
-    /** Files larger than this are refused as corrupted before they are read. */
+    /**
+     * Files larger than this are refused as corrupted before they are read.
+     *
+     * @return the size limit in bytes
+     */
     long maxBytes();
 
     /**
      * A format from its parts, for document types that already have a decoder and an encoder:
      * {@code Format.of(MyDoc::decode, MyDoc::encode, MyDoc::id, MyDoc::generation, 16 << 20)}.
+     *
+     * @param <D> the immutable document type
+     * @param decode implements {@link #decode}
+     * @param encode implements {@link #encode}
+     * @param documentId implements {@link #documentId}
+     * @param generation implements {@link #generation}
+     * @param maxBytes the value of {@link #maxBytes}
+     * @return the format
      */
     static <D> Format<D> of(BiFunction<Path, byte[], D> decode, Function<D, byte[]> encode,
         Function<D, UUID> documentId, ToLongFunction<D> generation, long maxBytes) {
@@ -117,7 +147,13 @@ public final class VersionedFile<D> {
    * @param <D> the document type
    */
   public record Snapshot<D>(D document, Object version) {
-    /** @throws NullPointerException if an argument is null */
+    /**
+     * Checks the components.
+     *
+     * @param document the decoded document
+     * @param version the file's version when it was read
+     * @throws NullPointerException if an argument is null
+     */
     public Snapshot {
       Objects.requireNonNull(document, "document");
       Objects.requireNonNull(version, "version");
@@ -133,8 +169,12 @@ public final class VersionedFile<D> {
   /**
    * Wraps a file already read with {@link #read} (and verified by the caller).
    *
+   * @param file the file; stored as an absolute, normalized path
+   * @param format how its documents are stored
+   * @param opened the snapshot the caller read and verified
    * @param verifier checks a document found replaced on disk before it is accepted; throws {@link
    *     VaultException} to refuse it
+   * @throws NullPointerException if {@code format} or {@code verifier} is null
    */
   public VersionedFile(Path file, Format<D> format, Snapshot<D> opened, Consumer<? super D> verifier) {
     this.file = normalize(file);
@@ -147,6 +187,12 @@ public final class VersionedFile<D> {
   /**
    * Creates the file with {@code first}, refusing to overwrite an existing file.
    *
+   * @param <D> the immutable document type
+   * @param file the file to create
+   * @param format how its documents are stored
+   * @param first the first document
+   * @param verifier checks documents later found replaced on disk (see the constructor)
+   * @return the opened file, holding {@code first}
    * @throws VaultException if the file exists or cannot be written
    */
   public static <D> VersionedFile<D> create(Path file, Format<D> format, D first, Consumer<? super D> verifier) {
@@ -163,8 +209,12 @@ public final class VersionedFile<D> {
 
   /**
    * Reads and decodes the file, recording its version first so a concurrent replacement is noticed
-   * by the next {@link #current}.
+   * by the next {@link #current}. Verify the document before passing the snapshot to the constructor.
    *
+   * @param <D> the immutable document type
+   * @param file the file to read
+   * @param format how its documents are stored
+   * @return the decoded document with the file's version
    * @throws VaultException if the file is missing, unreadable, too large or does not decode
    */
   public static <D> Snapshot<D> read(Path file, Format<D> format) {
@@ -173,7 +223,11 @@ public final class VersionedFile<D> {
     return new Snapshot<>(format.decode(path, readBounded(path, format.maxBytes())), version);
   }
 
-  /** The absolute, normalized path of the file. */
+  /**
+   * The absolute, normalized path of the file.
+   *
+   * @return the path
+   */
   public Path file() {
     return file;
   }
@@ -181,6 +235,7 @@ public final class VersionedFile<D> {
   /**
    * The newest document: the file is reloaded and verified first if another instance replaced it.
    *
+   * @return the newest verified document
    * @throws VaultException if the file vanished, is unreadable or corrupted, holds another
    *     document or an older generation, or the verifier refuses it
    */
@@ -201,6 +256,7 @@ public final class VersionedFile<D> {
    * Replaces the document with {@code change} applied to the newest one, under the write lock.
    * {@code change} must return the next generation (or throw to abort; nothing is written then).
    *
+   * @param change computes the next document from the newest one
    * @return the document written
    * @throws VaultException if the file cannot be read or written; it then keeps its old content
    */
@@ -238,8 +294,11 @@ public final class VersionedFile<D> {
    * <file>.lock} (created owner-only). Not reentrant across processes; do not nest calls for the
    * same file.
    *
+   * @param file the file to guard
+   * @param action what to run under the lock; its exceptions propagate
    * @throws VaultException if the lock file cannot be created or locked
    */
+  @SuppressWarnings("try") // the FileLock is held by the try block, never referenced
   public static void exclusively(Path file, Runnable action) {
     Path absolute = normalize(file);
     Path lockFile = absolute.resolveSibling(absolute.getFileName() + ".lock");
@@ -257,6 +316,8 @@ public final class VersionedFile<D> {
    * A value that changes whenever {@code path} is replaced or rewritten (its file key,
    * modification time and size), for cheap "has anyone else written it?" checks.
    *
+   * @param path the file
+   * @return an opaque value; compare versions with {@code equals}
    * @throws VaultException if the file is missing or its attributes cannot be read
    */
   public static Object version(Path path) {
@@ -270,7 +331,13 @@ public final class VersionedFile<D> {
     }
   }
 
-  /** The error for a file whose content is not what its writer wrote: "vault file F is corrupted: what". */
+  /**
+   * The error for a file whose content is not what its writer wrote: "vault file F is corrupted: what".
+   *
+   * @param path the file
+   * @param what what is wrong, for example {@code "bad magic number"}
+   * @return the exception, for the caller to throw
+   */
   public static VaultException corrupted(Path path, String what) {
     return new VaultException("vault file " + path + " is corrupted: " + what);
   }

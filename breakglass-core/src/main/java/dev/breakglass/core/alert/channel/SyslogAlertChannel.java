@@ -3,7 +3,6 @@ package dev.breakglass.core.alert.channel;
 import dev.breakglass.spi.Alert;
 import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.AlertDeliveryException;
-import dev.breakglass.spi.Severity;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -17,10 +16,7 @@ import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -56,10 +52,6 @@ public final class SyslogAlertChannel implements AlertChannel {
   /** The provider and default channel name. */
   public static final String NAME = "syslog";
 
-  private static final DateTimeFormatter TIMESTAMP =
-      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
-  private static final byte[] BOM = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
-
   /** The transport. */
   public enum Transport {
     /** RFC 5426: one datagram per message; fire and forget. */
@@ -91,10 +83,7 @@ public final class SyslogAlertChannel implements AlertChannel {
   private final int port;
   private final Transport transport;
   private final Facility facility;
-  private final String hostname;
-  private final String appName;
-  private final String procId;
-  private final String sdId;
+  private final SyslogMessage messageFormat;
   private final int timeoutMillis;
   private final int maxDatagramBytes;
 
@@ -109,10 +98,8 @@ public final class SyslogAlertChannel implements AlertChannel {
     this.port = b.port;
     this.transport = b.transport;
     this.facility = b.facility;
-    this.hostname = b.hostname != null ? b.hostname : localHostname();
-    this.appName = b.appName;
-    this.procId = Long.toString(ProcessHandle.current().pid());
-    this.sdId = b.sdId;
+    this.messageFormat = new SyslogMessage(b.facility, b.hostname != null ? b.hostname : localHostname(), b.appName,
+        Long.toString(ProcessHandle.current().pid()), b.sdId);
     this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, b.timeout.toMillis());
     this.maxDatagramBytes = b.maxDatagramBytes;
   }
@@ -144,7 +131,7 @@ public final class SyslogAlertChannel implements AlertChannel {
   }
 
   private void sendDatagram(byte[] message) {
-    byte[] payload = message.length <= maxDatagramBytes ? message : truncate(message, maxDatagramBytes);
+    byte[] payload = message.length <= maxDatagramBytes ? message : SyslogMessage.truncate(message, maxDatagramBytes);
     synchronized (lock) {
       if (closed) {
         throw new AlertDeliveryException("syslog channel '" + name + "' is closed", false);
@@ -236,90 +223,7 @@ public final class SyslogAlertChannel implements AlertChannel {
 
   /** The RFC 5424 message for {@code alert} (without transport framing). */
   byte[] format(Alert alert) {
-    StringBuilder header = new StringBuilder(256);
-    header.append('<').append(facility.code() * 8 + syslogSeverity(alert.severity())).append(">1 ")
-        .append(TIMESTAMP.format(alert.time())).append(' ')
-        .append(headerField(hostname, 255)).append(' ')
-        .append(headerField(appName, 48)).append(' ')
-        .append(headerField(procId, 128)).append(' ')
-        .append(headerField(alert.type().name(), 32)).append(' ');
-    header.append('[').append(sdId);
-    param(header, "id", alert.id());
-    param(header, "severity", alert.severity().name());
-    param(header, "type", alert.type().name());
-    if (alert.grantId() != null) {
-      param(header, "grant", alert.grantId());
-    }
-    if (alert.account() != null) {
-      param(header, "account", alert.account());
-    }
-    for (Map.Entry<String, String> e : alert.details().entrySet()) {
-      param(header, paramName("d." + e.getKey()), e.getValue());
-    }
-    header.append("] ");
-    byte[] head = header.toString().getBytes(StandardCharsets.UTF_8);
-    byte[] msg = alert.summary().getBytes(StandardCharsets.UTF_8);
-    byte[] out = new byte[head.length + BOM.length + msg.length];
-    System.arraycopy(head, 0, out, 0, head.length);
-    System.arraycopy(BOM, 0, out, head.length, BOM.length);
-    System.arraycopy(msg, 0, out, head.length + BOM.length, msg.length);
-    return out;
-  }
-
-  /** RFC 5424 severity: INFO notice (5), HIGH err (3), CRITICAL alert (1). */
-  static int syslogSeverity(Severity severity) {
-    switch (severity) {
-      case CRITICAL:
-        return 1;
-      case HIGH:
-        return 3;
-      default:
-        return 5;
-    }
-  }
-
-  private static void param(StringBuilder sb, String name, String value) {
-    sb.append(' ').append(name).append("=\"");
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      if (c == '"' || c == '\\' || c == ']') {
-        sb.append('\\');
-      }
-      sb.append(c);
-    }
-    sb.append('"');
-  }
-
-  /** PARAM-NAME: 1-32 printable US-ASCII except {@code = SP ] "}. */
-  static String paramName(String raw) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < raw.length() && sb.length() < 32; i++) {
-      char c = raw.charAt(i);
-      sb.append(c > 32 && c < 127 && c != '=' && c != ']' && c != '"' ? c : '_');
-    }
-    return sb.length() == 0 ? "_" : sb.toString();
-  }
-
-  /** A header field: printable US-ASCII without spaces, at most {@code max} characters, or {@code -}. */
-  private static String headerField(String raw, int max) {
-    StringBuilder sb = new StringBuilder();
-    for (int i = 0; i < raw.length() && sb.length() < max; i++) {
-      char c = raw.charAt(i);
-      sb.append(c > 32 && c < 127 ? c : '_');
-    }
-    return sb.length() == 0 ? "-" : sb.toString();
-  }
-
-  /** Cuts UTF-8 {@code bytes} to at most {@code max} bytes without splitting a character. */
-  static byte[] truncate(byte[] bytes, int max) {
-    int end = max;
-    // step back over continuation bytes (10xxxxxx) so that the cut lands before a lead byte
-    while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-      end--;
-    }
-    byte[] out = new byte[end];
-    System.arraycopy(bytes, 0, out, 0, end);
-    return out;
+    return messageFormat.format(alert);
   }
 
   private String target() {
@@ -425,7 +329,7 @@ public final class SyslogAlertChannel implements AlertChannel {
      * @throws IllegalArgumentException if it is not a valid SD-ID
      */
     public Builder sdId(String sdId) {
-      if (sdId == null || sdId.isEmpty() || sdId.length() > 32 || !paramName(sdId).equals(sdId)) {
+      if (sdId == null || sdId.isEmpty() || sdId.length() > 32 || !SyslogMessage.paramName(sdId).equals(sdId)) {
         throw new IllegalArgumentException("syslog SD-ID '" + sdId + "' must be 1-32 printable characters without"
             + " space, '=', ']' or '\"' (for example name@32473)");
       }

@@ -49,9 +49,9 @@ class SyslogAlertChannelTest {
 
   @Test
   void priorityCombinesFacilityAndSeverity() {
-    assertThat(SyslogAlertChannel.syslogSeverity(Severity.INFO)).isEqualTo(5);
-    assertThat(SyslogAlertChannel.syslogSeverity(Severity.HIGH)).isEqualTo(3);
-    assertThat(SyslogAlertChannel.syslogSeverity(Severity.CRITICAL)).isEqualTo(1);
+    assertThat(SyslogMessage.syslogSeverity(Severity.INFO)).isEqualTo(5);
+    assertThat(SyslogMessage.syslogSeverity(Severity.HIGH)).isEqualTo(3);
+    assertThat(SyslogMessage.syslogSeverity(Severity.CRITICAL)).isEqualTo(1);
     SyslogAlertChannel c = SyslogAlertChannel.builder("127.0.0.1", 514).hostname("h")
         .facility(SyslogAlertChannel.Facility.LOCAL4).build();
     String msg = new String(c.format(alert(Severity.CRITICAL, "x", Map.of())), StandardCharsets.UTF_8);
@@ -143,11 +143,11 @@ class SyslogAlertChannelTest {
   @Test
   void truncateNeverSplitsACharacter() {
     byte[] bytes = "aé€😀".getBytes(StandardCharsets.UTF_8); // 1 + 2 + 3 + 4 bytes
-    assertThat(SyslogAlertChannel.truncate(bytes, 2)).hasSize(1);
-    assertThat(SyslogAlertChannel.truncate(bytes, 3)).hasSize(3);
-    assertThat(SyslogAlertChannel.truncate(bytes, 5)).hasSize(3);
-    assertThat(SyslogAlertChannel.truncate(bytes, 6)).hasSize(6);
-    assertThat(SyslogAlertChannel.truncate(bytes, 9)).hasSize(6);
+    assertThat(SyslogMessage.truncate(bytes, 2)).hasSize(1);
+    assertThat(SyslogMessage.truncate(bytes, 3)).hasSize(3);
+    assertThat(SyslogMessage.truncate(bytes, 5)).hasSize(3);
+    assertThat(SyslogMessage.truncate(bytes, 6)).hasSize(6);
+    assertThat(SyslogMessage.truncate(bytes, 9)).hasSize(6);
   }
 
   @Test

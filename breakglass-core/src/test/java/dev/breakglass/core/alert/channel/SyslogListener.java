@@ -28,6 +28,8 @@ public final class SyslogListener implements AutoCloseable {
   private final List<byte[]> messages = new ArrayList<>();
   private final List<String> framingErrors = new CopyOnWriteArrayList<>();
   private final List<Socket> connections = new CopyOnWriteArrayList<>();
+  private int accepted; // guarded by this
+  private int endedBySender; // guarded by this
   private final DatagramSocket udp;
   private final ServerSocket server;
   private final Thread thread;
@@ -71,6 +73,46 @@ public final class SyslogListener implements AutoCloseable {
     return List.copyOf(framingErrors);
   }
 
+  /** Drops every open connection with a reset (RST), as a crashed receiver's kernel would. */
+  public void resetConnections() throws IOException {
+    for (Socket s : connections) {
+      s.setSoLinger(true, 0);
+      s.close();
+    }
+    connections.clear();
+  }
+
+  /** Writes one byte to every open connection: something a syslog receiver never does. */
+  public void writeToSenders(int b) throws IOException {
+    for (Socket s : connections) {
+      s.getOutputStream().write(b);
+      s.getOutputStream().flush();
+    }
+  }
+
+  /** TCP connections accepted so far. */
+  public synchronized int acceptedConnections() {
+    return accepted;
+  }
+
+  /** Waits (at most 20 s) until {@code count} connections were closed by the sender; returns how many were. */
+  public synchronized int awaitClosedBySender(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (endedBySender < count && deadline - System.nanoTime() > 0) {
+      TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+    }
+    return endedBySender;
+  }
+
+  private synchronized void connectionEvent(boolean acceptedOne) {
+    if (acceptedOne) {
+      accepted++;
+    } else {
+      endedBySender++;
+    }
+    notifyAll();
+  }
+
   /** Drops every open connection, as a restarted receiver would. */
   public void dropConnections() throws IOException {
     for (Socket s : connections) {
@@ -101,6 +143,7 @@ public final class SyslogListener implements AutoCloseable {
         return;
       }
       connections.add(s);
+      connectionEvent(true);
       Thread reader = new Thread(() -> readFrames(s), "syslog-tcp-connection");
       reader.setDaemon(true);
       reader.start();
@@ -112,6 +155,7 @@ public final class SyslogListener implements AutoCloseable {
       while (true) {
         int c = in.read();
         if (c < 0) {
+          connectionEvent(false);
           return;
         }
         StringBuilder digits = new StringBuilder();

@@ -207,4 +207,80 @@ class WebhookAlertChannelTest {
         .hasMessageContaining("routing key");
     assertThatThrownBy(() -> channel().timeout(Duration.ZERO)).hasMessageContaining("timeout");
   }
+
+  @Test
+  void everyTwoHundredAnswerIsADelivery() {
+    try (WebhookAlertChannel c = channel().build()) {
+      for (int status : new int[] {200, 204, 299}) {
+        receiver.answer(n -> status);
+        c.deliver(alert(Severity.INFO));
+      }
+    }
+    assertThat(receiver.requests()).extracting(WebhookReceiver.Request::answeredStatus).containsExactly(200, 204, 299);
+  }
+
+  @Test
+  void onlyThreeHundredAnswersMentionRedirects() {
+    try (WebhookAlertChannel c = channel().build()) {
+      for (int status : new int[] {300, 399}) {
+        receiver.answer(n -> status);
+        assertThatThrownBy(() -> c.deliver(alert(Severity.INFO)))
+            .hasMessage("webhook " + target() + " answered HTTP " + status + " (redirects are not followed)");
+      }
+      receiver.answer(n -> 400);
+      assertThatThrownBy(() -> c.deliver(alert(Severity.INFO)))
+          .hasMessage("webhook " + target() + " answered HTTP 400");
+    }
+  }
+
+  private String target() {
+    return "http://127.0.0.1:" + receiver.uri().getPort();
+  }
+
+  @Test
+  void toString_namesFormatTargetAndWhetherRequestsAreSigned() {
+    try (WebhookAlertChannel signed = channel().name("pager").format(WebhookAlertChannel.Format.SLACK).build();
+        WebhookAlertChannel unsigned = WebhookAlertChannel.builder(java.net.URI.create("https://hooks.example.org/x/y"))
+            .build()) {
+      assertThat(signed.toString()).isEqualTo("WebhookAlertChannel[pager, slack, " + target() + ", signed]");
+      assertThat(unsigned.toString()).isEqualTo("WebhookAlertChannel[webhook, generic, https://hooks.example.org]");
+      assertThat(signed.name()).isEqualTo("pager");
+      assertThat(signed.format()).isEqualTo(WebhookAlertChannel.Format.SLACK);
+    }
+  }
+
+  @Test
+  void aKeyOfExactly32Bytes_isEnough() throws Exception {
+    byte[] key = new byte[32];
+    java.util.Arrays.fill(key, (byte) 7);
+    try (WebhookAlertChannel c = WebhookAlertChannel.builder(receiver.uri()).signingKey(key).build()) {
+      c.deliver(alert(Severity.INFO));
+    }
+    WebhookReceiver.Request r = receiver.requests().get(0);
+    assertThat(WebhookSignatureVerifier.builder(key).build().isValid(r.header(WebhookAlertChannel.TIMESTAMP_HEADER),
+        r.header(WebhookAlertChannel.SIGNATURE_HEADER), r.body())).isTrue();
+  }
+
+  @Test
+  void close_wipesTheRoutingKeyItHolds() {
+    Alert a = alert(Severity.INFO);
+    WebhookAlertChannel c = channel().format(WebhookAlertChannel.Format.PAGERDUTY)
+        .pagerDutyRoutingKey("R0UT1NGKEY".toCharArray()).build();
+    assertThat(new String(c.body(a), StandardCharsets.UTF_8)).contains("R0UT1NGKEY");
+
+    c.close();
+
+    assertThat(new String(c.body(a), StandardCharsets.UTF_8)).doesNotContain("R0UT1NGKEY");
+  }
+
+  @Test
+  void relativeUrlsAndBlankNamesAreRefused() {
+    assertThatThrownBy(() -> WebhookAlertChannel.builder(java.net.URI.create("/hook")))
+        .hasMessage("webhook URL must be an absolute http or https URL with a host, was a relative URL");
+    assertThatThrownBy(() -> WebhookAlertChannel.builder(java.net.URI.create("mailto:ops@example.org")))
+        .hasMessageEndingWith("was a 'mailto' URL");
+    assertThatThrownBy(() -> channel().name(" ")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("webhook channel name must not be blank");
+    assertThatThrownBy(() -> channel().name(null)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

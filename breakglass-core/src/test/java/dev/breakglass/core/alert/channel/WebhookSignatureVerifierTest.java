@@ -123,4 +123,37 @@ class WebhookSignatureVerifierTest {
     assertThatThrownBy(() -> WebhookSignatureVerifier.builder(new byte[16]))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("32 bytes");
   }
+
+  @Test
+  void signature_isHmacSha256OfTimestampDotBody() throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+    byte[] expected = mac.doFinal(("1772359200." + new String(BODY, StandardCharsets.UTF_8))
+        .getBytes(StandardCharsets.UTF_8));
+
+    assertThat(sign(KEY, 1772359200L, BODY)).isEqualTo("v1=" + java.util.HexFormat.of().formatHex(expected));
+  }
+
+  @Test
+  void missingHeaderMessages_nameTheHeaderThatIsMissing() {
+    long ts = NOW.getEpochSecond();
+    assertThatThrownBy(() -> verifier.verify(null, sign(KEY, ts, BODY), BODY))
+        .hasMessage("webhook request lacks the " + WebhookAlertChannel.TIMESTAMP_HEADER + " header");
+    assertThatThrownBy(() -> verifier.verify(Long.toString(ts), null, BODY))
+        .hasMessage("webhook request lacks the " + WebhookAlertChannel.SIGNATURE_HEADER + " header");
+  }
+
+  @Test
+  void aKeyOfExactly32Bytes_isEnough() {
+    byte[] key = new byte[32];
+    long ts = NOW.getEpochSecond();
+
+    assertThat(WebhookSignatureVerifier.builder(key).clock(clock).build().isValid(Long.toString(ts),
+        sign(key, ts, BODY), BODY)).isTrue();
+  }
+
+  @Test
+  void toString_showsTheTolerance() {
+    assertThat(verifier.toString()).isEqualTo("WebhookSignatureVerifier[tolerance=PT5M]");
+  }
 }
