@@ -19,6 +19,7 @@ module dev.breakglass.core {
 
   exports dev.breakglass.core;
   exports dev.breakglass.core.audit;
+  exports dev.breakglass.core.evidence;
   exports dev.breakglass.core.alert;
   exports dev.breakglass.core.alert.channel;
   exports dev.breakglass.core.approval;

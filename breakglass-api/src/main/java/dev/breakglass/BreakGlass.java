@@ -245,23 +245,76 @@ public interface BreakGlass extends AutoCloseable {
   List<CredentialCheck> checkCredentials();
 
   /**
-   * Drills one break-glass account: proves, on a schedule and outside any emergency, that the
-   * emergency path would work. A drill
-   * <ol>
-   *   <li>proves that the pre-staged credential decrypts and authenticates at its target, through
-   *       the account's {@code CredentialRotator} (its {@code verify}),
-   *   <li>rotates the credential, since a drill has handled it, and
-   *   <li>proves the rotated credential at the target again.
-   * </ol>
-   * Every step is audited as a drill ({@link AuditEventType#DRILL_STARTED},
-   * {@link AuditEventType#DRILL_COMPLETED} or {@link AuditEventType#DRILL_FAILED}, each with the
-   * details {@code drill=true} and {@code drillId}); a failed drill raises a CRITICAL alert. A drill
-   * issues no grant and releases nothing to the caller, so it can never be used as real access,
-   * and it does not open the emergency path: during a drill the guard still refuses the account
-   * outside an emergency. Run it as the people who would act in an emergency:
+   * Files a drill: the real procedure for one break-glass account, rehearsed on a normal day. The
+   * request is checked by the same rules as {@link #requestAccess} (requester, reason, ticket,
+   * identification, duration, rate limit, account free and not tainted), except that no emergency
+   * is needed, and it is refused while an emergency is open (the account must stay free for real
+   * use). The account's custodians then approve the returned grant with {@link #approve}, exactly
+   * as they would a real request (attached shares unseal a custodian-sealed vault; signatures are
+   * checked as {@link AccountPolicy#approvalSignature()} asks), and someone
+   * finishes it with {@link #completeDrill}.
    *
    * <pre>{@code
-   * DrillResult drill = breakGlass.drill("prod-db-admin", "alice");
+   * EmergencyAccessGrant drill = breakGlass.requestDrill(AccessRequest.builder()
+   *     .requester("alice").account("prod-db-admin").reason("quarterly drill").ticket("DRILL-2026-Q4")
+   *     .identification("hardware-key", "yubikey-5170").duration(Duration.ofMinutes(15)).build());
+   * breakGlass.approve(Approval.of(drill, "carol"));      // the real custodians, from their tools
+   * breakGlass.approve(Approval.of(drill, "dave"));
+   * DrillResult result = breakGlass.completeDrill(drill.id(), "alice");
+   * }</pre>
+   *
+   * <p>A drill grant is marked everywhere: its id starts with {@code bg-drill-}
+   * ({@link EmergencyAccessGrant#isDrill()}), every audit record about it carries the details
+   * {@code drill=true} and {@code drillId}, and every alert summary starts with {@code [DRILL]}. It
+   * can never be used as real access: {@link EmergencyAccessGrant#releaseCredential()} and the
+   * guard refuse it with {@link ReasonCode#DRILL_GRANT}.
+   *
+   * @param request the drill request, under every rule of the account's policy (requester, reason,
+   *     ticket, identification, duration) except the emergency
+   * @return the drill's grant, {@link GrantStatus#PENDING_APPROVAL} (or already active if the
+   *     account needs no approvals); its {@link EmergencyAccessGrant#id()} is the drill's id
+   * @throws InvalidRequestException if the account is ephemeral, has no rotator that can prove its
+   *     credential at the target, or an emergency is open (nothing is audited then)
+   * @throws AccessDeniedException if the policy refuses the request (audited, and the drill is
+   *     recorded as failed at the step {@code request})
+   * @throws BreakGlassException with {@link ReasonCode#CLOSED} after {@link #close()}
+   */
+  EmergencyAccessGrant requestDrill(AccessRequest request);
+
+  /**
+   * Finishes an approved drill ({@link #requestDrill}) through the rest of the real procedure:
+   * <ol>
+   *   <li>the credential is released for the drill grant, audited like any release (after a
+   *       confirmed alert where the policy asks for one), and handed to nobody;
+   *   <li>it is proven at its target through the account's {@code CredentialRotator} (its
+   *       {@code verify}: for PostgreSQL a real login as the role);
+   *   <li>the grant is closed and the credential rotated, as after every grant, and the rotated
+   *       credential is proven again.
+   * </ol>
+   * A step that fails makes a failed drill (a CRITICAL {@link AuditEventType#DRILL_FAILED} alert);
+   * whatever was released is still closed and rotated. The outcome is recorded as
+   * {@link AuditEventType#DRILL_COMPLETED} or {@link AuditEventType#DRILL_FAILED}, and the
+   * embedded audit log signs a checkpoint right after it, so the drill's records can be proven
+   * (the evidence pack of {@code dev.breakglass.core.evidence.DrillEvidence} in breakglass-core).
+   *
+   * @param grantId the drill grant from {@link #requestDrill}
+   * @param actor who finishes it: the requester, a custodian of the account or an incident declarer
+   * @return the outcome; a failed drill is a result, not an exception
+   * @throws InvalidRequestException if {@code grantId} is not a drill grant
+   * @throws AccessDeniedException with {@link ReasonCode#GRANT_NOT_FOUND}, {@link ReasonCode#NOT_AUTHORIZED}
+   *     or {@link ReasonCode#GRANT_NOT_ACTIVE} (still waiting for approvals, or already ended)
+   * @throws BreakGlassException with {@link ReasonCode#CLOSED} after {@link #close()}
+   */
+  DrillResult completeDrill(String grantId, String actor);
+
+  /**
+   * Drills an account that needs no custodian approvals in one call: {@link #requestDrill} as
+   * {@code actor} (reason "scheduled drill", the account's maximum duration up to 15 minutes), then
+   * {@link #completeDrill}. An account whose policy asks for approvals, a ticket or identification
+   * is drilled with those two methods, so that its custodians approve it for real.
+   *
+   * <pre>{@code
+   * DrillResult drill = breakGlass.drill("app-admin", "alice");
    * if (!drill.succeeded()) {
    *   page("break-glass drill failed at " + drill.failedStep() + ": " + drill.detail());
    * }
@@ -269,14 +322,17 @@ public interface BreakGlass extends AutoCloseable {
    *
    * <p>Accounts with {@link AccountPolicy#drillEvery()} raise a HIGH
    * {@link AuditEventType#DRILL_OVERDUE} alert when their last successful drill is older than the
-   * interval; the engine checks this on its sweep and on {@link #checkHealthNow()}.
+   * interval; the engine checks this on its sweep and on {@link #checkHealthNow()}. The last
+   * successful drill of each account is read back from the audit log when the engine starts.
    *
    * @param account a break-glass account of the policy
-   * @param actor who runs the drill (recorded)
+   * @param actor who runs the drill (its requester; recorded)
    * @return the outcome; a failed drill is a result, not an exception
-   * @throws InvalidRequestException if the account is not in the policy, is ephemeral (nothing is
-   *     pre-staged) or has no rotator that can prove it at its target
-   * @throws AuditUnavailableException if the drill cannot be audited (nothing is rotated then)
+   * @throws InvalidRequestException if the account is not in the policy, needs approvals, is
+   *     ephemeral (nothing is pre-staged), has no rotator that can prove it at its target, or an
+   *     emergency is open
+   * @throws AccessDeniedException if the policy refuses the drill request
+   * @throws AuditUnavailableException if the drill cannot be audited
    * @throws BreakGlassException with {@link ReasonCode#CLOSED} after {@link #close()}
    */
   DrillResult drill(String account, String actor);

@@ -5,25 +5,29 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The outcome of one drill of a break-glass account ({@link BreakGlass#drill(String, String)}).
+ * The outcome of one drill of a break-glass account ({@link BreakGlass#completeDrill} or
+ * {@link BreakGlass#drill(String, String)}).
  *
- * <p>A drill succeeded when the pre-staged credential was proven to authenticate at its target,
- * was then rotated, and the rotated credential was proven again. Anything else is a failed drill:
+ * <p>A drill succeeded when the credential released for its drill grant was proven to authenticate
+ * at its target, the grant was closed, the credential was rotated, and the rotated credential was
+ * proven again (or, in a custodian-sealed vault, found sealed: only shares can open it). Anything
+ * else is a failed drill:
  * {@link #failedStep()} says where it stopped and {@link #detail()} why, in words meant for the
  * operator who will fix it. Keep {@link #drillId()}: every audit record of the drill carries it
- * (detail {@code drillId}), so the records of one drill can be found and proven later.
+ * (detail {@code drillId}), so the records of one drill can be found and proven later; it is also
+ * the id of the drill's grant.
  *
- * @param drillId the identifier written into every audit record of this drill
+ * @param drillId the identifier written into every audit record of this drill (the drill grant's id)
  * @param account the drilled account
  * @param actor who ran the drill
  * @param startedAt when the drill started (engine clock)
  * @param finishedAt when it ended (engine clock)
  * @param succeeded whether every step passed
- * @param proofBefore the check of the pre-staged credential at its target
+ * @param proofBefore the check at its target of the credential released for the drill
  * @param rotated whether the credential was rotated during the drill
  * @param proofAfter the check of the rotated credential, or {@code null} if the drill stopped first
- * @param failedStep the step that failed ({@code "prove"}, {@code "rotate"} or {@code "prove-rotated"}),
- *     or {@code null} on success
+ * @param failedStep the step that failed ({@code "release"}, {@code "prove"}, {@code "close"},
+ *     {@code "rotate"} or {@code "prove-rotated"}), or {@code null} on success
  * @param detail a human-readable summary (never secret material)
  */
 public record DrillResult(

@@ -147,4 +147,17 @@ public interface EmergencyAccessGrant {
    * @param actor who closes it (recorded)
    */
   void close(String actor);
+
+  /**
+   * Whether this grant belongs to a drill ({@link BreakGlass#requestDrill}). A drill grant goes
+   * through the real procedure (request, custodians' approvals, issue) but is never real access:
+   * {@link #releaseCredential()} refuses it with {@link ReasonCode#DRILL_GRANT}, and the guard lets
+   * no login through it. Its id starts with {@code bg-drill-}, and every audit record and alert about
+   * it is marked as a drill.
+   *
+   * @return {@code false} unless the engine says otherwise
+   */
+  default boolean isDrill() {
+    return false;
+  }
 }

@@ -64,6 +64,11 @@ public enum ReasonCode {
   ALERT_NOT_CONFIRMED,
   /** Rotating a credential failed; the account stays tainted. */
   ROTATION_FAILED,
+  /**
+   * The grant belongs to a drill ({@link EmergencyAccessGrant#isDrill()}): it is never real access,
+   * so its credential is not released to anyone and no login goes through it.
+   */
+  DRILL_GRANT,
   /** The engine has been closed. */
   CLOSED,
   /**

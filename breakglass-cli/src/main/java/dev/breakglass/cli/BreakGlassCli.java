@@ -68,6 +68,10 @@ public final class BreakGlassCli {
     if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
       System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
     }
+    // An engine run by 'drill' logs every alert; the command prints its own progress, so only CRITICAL ones show.
+    if (System.getProperty("org.slf4j.simpleLogger.log.dev.breakglass.alert") == null) {
+      System.setProperty("org.slf4j.simpleLogger.log.dev.breakglass.alert", "error");
+    }
     PrintStream out = System.out;
     int status = new BreakGlassCli(System.in, out, System.err, Terminal.system(), System::getenv).run(args);
     out.flush();
@@ -80,13 +84,16 @@ public final class BreakGlassCli {
       description = {"Verify and review a breakglass audit log offline, and stage break-glass credentials.",
           "Every command that reads a log verifies it first with the public key."},
       subcommands = {AuditCommands.Verify.class, AuditCommands.CheckpointCommand.class, AuditCommands.Report.class,
-          AuditCommands.Fingerprint.class, ExportCommand.class, VaultCommands.Vault.class, VaultCommands.Shares.class,
-          SigningCommands.Approve.class, SigningCommands.Keys.class,
+          AuditCommands.Fingerprint.class, ExportCommand.class, DrillCommands.Drill.class, DrillCommands.Evidence.class,
+          VaultCommands.Vault.class, VaultCommands.Shares.class, SigningCommands.Approve.class, SigningCommands.Keys.class,
           CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass verify /var/lib/breakglass/audit --public-key audit.pub",
           "  breakglass report /var/lib/breakglass/audit --public-key audit.pub \\",
           "      --format html --out review.html",
+          "  breakglass drill app-admin --data data --policy policy.yaml --actor alice",
+          "  breakglass evidence verify data/drills/bg-drill-1f2e.evidence.json \\",
+          "      --public-key audit.pub",
           "  breakglass verify --help"})
   static final class Root implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -8,6 +8,7 @@ import dev.breakglass.AuthenticatedPrincipal;
 import dev.breakglass.Authenticator;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassException;
+import dev.breakglass.DrillResult;
 import dev.breakglass.Credential;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.EmergencyState;
@@ -18,6 +19,7 @@ import dev.breakglass.core.audit.AuditLogVerifier;
 import dev.breakglass.core.audit.AuditPublicKey;
 import dev.breakglass.core.audit.Checkpoint;
 import dev.breakglass.core.audit.PostIncidentReport;
+import dev.breakglass.core.evidence.DrillEvidence;
 import dev.breakglass.core.health.OidcDiscoveryProbe;
 import dev.breakglass.core.rotation.SecretGenerator;
 import dev.breakglass.core.rotation.VaultOnlyRotator;
@@ -67,6 +69,7 @@ public final class IncidentDemo {
     Files.createDirectories(data);
     Timeline t = new Timeline(console);
     console.println("breakglass incident demo (data directory: " + data + ")");
+    String drillId;
 
     try (DemoIdentityProvider idp = new DemoIdentityProvider(Map.of("jane", "jane-password",
         "alice", "alice-password"))) {
@@ -91,7 +94,9 @@ public final class IncidentDemo {
           .policyFile(policy)
           .dataDirectory(data)
           .vault(vault)
-          .healthProbe(OidcDiscoveryProbe.builder(idp.issuer()).timeout(Duration.ofMillis(500)).build())
+          // generous: a slow first round on a busy machine would open the emergency before the story starts;
+          // a stopped provider refuses connections at once, so the outage is seen as fast
+          .healthProbe(OidcDiscoveryProbe.builder(idp.issuer()).timeout(Duration.ofSeconds(3)).build())
           .rotator(VaultOnlyRotator.forAnyAccount(generator))
           .alertChannel(t)
           .healthCheckInterval(Duration.ofMillis(200))
@@ -100,16 +105,18 @@ public final class IncidentDemo {
           .riseThreshold(2)
           .build();
       try {
-        story(t, idp, breakGlass);
+        drillId = story(t, idp, breakGlass);
       } finally {
         breakGlass.close();
         vault.close();
       }
     }
     printAuditTrail(t, data, console);
+    printDrillEvidence(t, data, drillId, console);
   }
 
-  private static void story(Timeline t, DemoIdentityProvider idp, BreakGlass breakGlass) throws Exception {
+  /** The incident, then a drill; returns the drill's id. */
+  private static String story(Timeline t, DemoIdentityProvider idp, BreakGlass breakGlass) throws Exception {
     Authenticator login = breakGlass.guard(new IdpAuthenticator(idp.issuer()));
 
     t.step("Normal day: the identity provider is healthy", AuditEventType.USE_OUTSIDE_EMERGENCY);
@@ -180,15 +187,30 @@ public final class IncidentDemo {
         login.authenticate(LoginAttempt.of(ACCOUNT, secret.clone())));
     java.util.Arrays.fill(secret, '\0');
 
-    t.step("Drill: the quarterly rehearsal, outside any emergency and never usable as access",
-        AuditEventType.DRILL_STARTED, AuditEventType.ROTATION_STARTED, AuditEventType.CREDENTIAL_ROTATED,
+    t.step("Drill: the quarterly rehearsal of the real procedure, outside any emergency",
+        AuditEventType.DRILL_STARTED, AuditEventType.ACCESS_REQUESTED, AuditEventType.APPROVAL_ACCEPTED,
+        AuditEventType.APPROVAL_ACCEPTED, AuditEventType.GRANT_ISSUED, AuditEventType.CREDENTIAL_RELEASED,
+        AuditEventType.GRANT_CLOSED, AuditEventType.ROTATION_STARTED, AuditEventType.CREDENTIAL_ROTATED,
         AuditEventType.DRILL_COMPLETED);
-    dev.breakglass.DrillResult drill = breakGlass.drill(ACCOUNT, "alice");
+    EmergencyAccessGrant drillGrant = breakGlass.requestDrill(AccessRequest.builder()
+        .requester("alice")
+        .account(ACCOUNT)
+        .reason("quarterly break-glass drill")
+        .ticket("DRILL-2026-Q4")
+        .identification("badge", "E-10442")
+        .duration(Duration.ofMinutes(5))
+        .build());
+    t.say("drill " + drillGrant.id() + " filed by alice; the custodians approve it like any request");
+    breakGlass.approve(Approval.of(drillGrant, "carol"));
+    breakGlass.approve(Approval.of(drillGrant, "dave"));
+    t.say("carol and dave approved (" + drillGrant.approvals().size() + " of " + drillGrant.approvalsRequired() + ")");
+    DrillResult drill = breakGlass.completeDrill(drillGrant.id(), "alice");
     if (!drill.succeeded()) {
       throw new IllegalStateException("the drill failed at " + drill.failedStep() + ": " + drill.detail());
     }
-    t.say("drill " + drill.drillId() + ": " + drill.detail() + "; no grant issued, no emergency opened");
+    t.say("drill " + drill.drillId() + " passed: " + drill.detail());
     t.finish();
+    return drill.drillId();
   }
 
   private static void attempt(Timeline t, String what, Runnable action) {
@@ -257,6 +279,25 @@ public final class IncidentDemo {
     console.println("  HTML (open in a browser): " + html);
     console.println("  JSON:                     " + json);
     console.println("  Markdown:                 " + markdown);
+  }
+
+  /** The drill's signed evidence pack and HTML report, written from the closed log and checked offline. */
+  private static void printDrillEvidence(Timeline t, Path data, String drillId, PrintStream console)
+      throws InterruptedException {
+    t.step("Drill evidence, written from the audit log and checked offline");
+    DrillEvidence.Written written = DrillEvidence.export(data, drillId, data.resolve(DrillEvidence.DIRECTORY));
+    Path publicKey = data.resolve(BreakGlassEngine.AUDIT_PUBLIC_KEY_FILE);
+    DrillEvidence.Verification verified = DrillEvidence.verify(written.pack(), AuditPublicKey.read(publicKey));
+    if (!verified.valid()) {
+      throw new IllegalStateException("the drill evidence does not verify: " + verified.failures());
+    }
+    t.say("drill " + drillId + " of " + written.account() + ": " + (written.passed() ? "passed" : "failed") + "; "
+        + count(written.records(), "record") + ", each proven against the signed checkpoint of "
+        + count(written.checkpoint().treeSize(), "record") + ", root "
+        + Base64.getEncoder().encodeToString(written.checkpoint().rootHash()));
+    t.say("check it anywhere: breakglass evidence verify " + written.pack() + " --public-key " + publicKey);
+    console.println("  Drill report (HTML): " + written.report());
+    console.println("  Drill evidence pack: " + written.pack());
   }
 
   private static char[] randomPassphrase() {

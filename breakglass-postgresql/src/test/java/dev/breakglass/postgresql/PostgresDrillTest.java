@@ -2,11 +2,14 @@ package dev.breakglass.postgresql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.breakglass.AccessRequest;
 import dev.breakglass.AccountPolicy;
+import dev.breakglass.Approval;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.CredentialCheck;
 import dev.breakglass.DrillResult;
+import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.alert.channel.Slf4jAlertChannel;
 import java.nio.file.Path;
@@ -34,7 +37,11 @@ class PostgresDrillTest {
     try (BreakGlass breakGlass = BreakGlassEngine.builder().policy(policy).dataDirectory(dir).vault(vault)
         .rotator(server.rotatorBuilder().role(ACCOUNT, role).build()).alertChannel(new Slf4jAlertChannel())
         .fingerprintKey(new byte[32]).background(false).build()) {
-      DrillResult drill = breakGlass.drill(ACCOUNT, "alice");
+      // the real procedure: a drill request, its custodian's approval, then the release, proof and rotation
+      EmergencyAccessGrant grant = breakGlass.requestDrill(AccessRequest.builder().requester("alice")
+          .account(ACCOUNT).reason("quarterly drill").duration(Duration.ofMinutes(10)).build());
+      breakGlass.approve(Approval.of(grant, "carol"));
+      DrillResult drill = breakGlass.completeDrill(grant.id(), "alice");
 
       assertThat(drill.succeeded()).as(drill.detail()).isTrue();
       assertThat(drill.proofBefore().outcome()).isEqualTo(CredentialCheck.Outcome.FRESH);
@@ -58,7 +65,7 @@ class PostgresDrillTest {
     server.setPassword(role, EmbeddedPostgresServer.randomPassword());
     RecordingVault vault = new RecordingVault(ACCOUNT, initial);
     BreakGlassPolicy policy = BreakGlassPolicy.builder()
-        .account(AccountPolicy.builder(ACCOUNT).requesters("alice").build()).build();
+        .account(AccountPolicy.builder(ACCOUNT).requesters("alice").approvals(0).build()).build();
 
     try (BreakGlass breakGlass = BreakGlassEngine.builder().policy(policy).dataDirectory(dir).vault(vault)
         .rotator(server.rotatorBuilder().role(ACCOUNT, role).build()).alertChannel(new Slf4jAlertChannel())
@@ -68,7 +75,10 @@ class PostgresDrillTest {
       assertThat(drill.succeeded()).isFalse();
       assertThat(drill.failedStep()).isEqualTo("prove");
       assertThat(drill.proofBefore().outcome()).isEqualTo(CredentialCheck.Outcome.STALE);
-      assertThat(vault.secret(ACCOUNT)).as("nothing rotated").isEqualTo(initial);
+      // the stale credential was released for the drill, so it is rotated like after any release
+      char[] rotated = vault.secret(ACCOUNT);
+      assertThat(rotated).isNotEqualTo(initial);
+      assertThat(server.canLogin(role, rotated)).as("the rotation repaired the role").isTrue();
     }
   }
 }

@@ -184,7 +184,9 @@ public final class PostIncidentReport {
     }
 
     sb.append("\nGrants (").append(grants.size()).append(grants.size() == 1 ? " request, " : " requests, ")
-        .append(grantsIssued()).append(" issued)\n");
+        .append(grantsIssued()).append(" issued");
+    long drills = grants.values().stream().filter(GrantStory::isDrill).count();
+    sb.append(drills == 0 ? "" : drills == 1 ? ", 1 of them a drill" : ", " + drills + " of them drills").append(")\n");
     for (GrantStory g : grants.values()) {
       g.appendTo(sb);
     }
@@ -253,10 +255,16 @@ public final class PostIncidentReport {
       }
     }
 
+    /** A drill's grant (its records say {@code drill=true}): rehearsal, never real access. */
+    boolean isDrill() {
+      return requested != null && "true".equals(requested.details().get("drill"));
+    }
+
     void appendTo(StringBuilder sb) {
       sb.append("  ").append(id);
       if (requested != null) {
-        sb.append(": ").append(requested.actor()).append(" -> ").append(requested.account()).append('\n');
+        sb.append(": ").append(requested.actor()).append(" -> ").append(requested.account())
+            .append(isDrill() ? " (DRILL, never real access)" : "").append('\n');
         sb.append("    requested ").append(at(requested.time()))
             .append(describe(requested.details(), "reason", "ticket", "duration", "emergency")).append('\n');
       } else {

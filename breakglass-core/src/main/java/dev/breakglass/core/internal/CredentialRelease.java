@@ -66,11 +66,30 @@ final class CredentialRelease {
    * (with the custodians' shares for a sealed one) or minted for an ephemeral account.
    */
   Credential release(String grantId) {
+    if (DrillGrants.isDrill(grantId)) {
+      throw grants.withGrant(grantId, AuditEvent.SYSTEM, rec -> recorder.refuse(
+          AuditEventType.CREDENTIAL_RELEASE_REFUSED, new Refusal(ReasonCode.DRILL_GRANT, "grant " + rec.id()
+              + " is a drill's: its credential is released only inside the drill, never to a caller"),
+          rec.requester(), rec));
+    }
     awaitConfirmedIssueAlert(grantId);
-    return grants.withGrant(grantId, AuditEvent.SYSTEM, this::releaseLocked);
+    return grants.withGrant(grantId, AuditEvent.SYSTEM, rec -> releaseLocked(rec, false));
   }
 
-  private Credential releaseLocked(GrantRecord rec) {
+  /**
+   * Releases the credential of an active drill grant, with every check and record of a real
+   * release except the emergency requirement, for the drill to prove it at its target. The caller
+   * (the drill) owns it and wipes it; it is never remembered for logins.
+   */
+  Credential releaseForDrill(String grantId) {
+    if (!DrillGrants.isDrill(grantId)) {
+      throw new IllegalArgumentException(grantId + " is not a drill grant");
+    }
+    awaitConfirmedIssueAlert(grantId);
+    return grants.withGrant(grantId, AuditEvent.SYSTEM, rec -> releaseLocked(rec, true));
+  }
+
+  private Credential releaseLocked(GrantRecord rec, boolean drill) {
     GrantStatus status = rules.status(rec);
     if (status != GrantStatus.ACTIVE) {
       throw recorder.refuse(AuditEventType.CREDENTIAL_RELEASE_REFUSED, new Refusal(ReasonCode.GRANT_NOT_ACTIVE,
@@ -80,7 +99,7 @@ final class CredentialRelease {
       throw recorder.refuse(AuditEventType.CREDENTIAL_RELEASE_REFUSED, new Refusal(ReasonCode.ALREADY_RELEASED,
           "the credential of grant " + rec.id() + " has already been released"), rec.requester(), rec);
     }
-    if (rules.account(rec).emergencyRequired() && !monitor.isEmergency()) {
+    if (!drill && rules.account(rec).emergencyRequired() && !monitor.isEmergency()) {
       recorder.recordRefusal(AuditEventType.USE_OUTSIDE_EMERGENCY, rec.requester(), rec.id(), rec.account(),
           Map.of("operation", "release"), "credential release for " + rec.account() + " attempted outside an emergency");
       throw new AccessDeniedException(ReasonCode.NOT_IN_EMERGENCY,
@@ -96,7 +115,7 @@ final class CredentialRelease {
       grants.transitionRecordingOutcome(rec, GrantTransition.RELEASE, rec.withCredentialReleased(true),
           rec.requester(), details, "credential of " + rec.account() + " released to " + rec.requester(),
           AuditEventType.CREDENTIAL_RELEASE_ATTEMPT, AuditEventType.CREDENTIAL_RELEASE_LOST_RACE);
-      if (!minted) {
+      if (!minted && !drill) {
         digests.remember(rec.id(), credential.secret());
       }
       forgetShares(rec.id());
@@ -206,6 +225,14 @@ final class CredentialRelease {
           details, "emergency login to " + account + " refused: no active grant");
       throw new AuthenticationFailedException(ReasonCode.GRANT_NOT_ACTIVE,
           "no active break-glass grant for '" + account + "'");
+    }
+    if (DrillGrants.isDrill(rec.id())) {
+      details.put("reason", ReasonCode.DRILL_GRANT.name());
+      recorder.recordRefusal(AuditEventType.EMERGENCY_LOGIN_REFUSED, account, rec.id(), account, details,
+          "emergency login to " + account + " refused: it is held by drill grant " + rec.id()
+              + ", which is never real access");
+      throw new AuthenticationFailedException(ReasonCode.DRILL_GRANT,
+          "'" + account + "' is held by a drill, which can never be used as real access");
     }
     boolean matches = rec.credentialReleased() && presentedMatches(rec, attempt.secret());
     if (!matches) {

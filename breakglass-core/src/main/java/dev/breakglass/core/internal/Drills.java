@@ -1,14 +1,21 @@
 package dev.breakglass.core.internal;
 
+import dev.breakglass.AccessDeniedException;
+import dev.breakglass.AccessRequest;
 import dev.breakglass.AccountPolicy;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
+import dev.breakglass.AuditUnavailableException;
+import dev.breakglass.BreakGlassException;
 import dev.breakglass.BreakGlassPolicy;
+import dev.breakglass.Credential;
 import dev.breakglass.CredentialCheck;
 import dev.breakglass.DrillResult;
+import dev.breakglass.GrantStatus;
 import dev.breakglass.InvalidRequestException;
+import dev.breakglass.ReasonCode;
 import dev.breakglass.spi.CredentialRotator;
-import dev.breakglass.spi.CredentialVault;
+import dev.breakglass.spi.GrantRecord;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,45 +23,139 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Drills: prove an account's pre-staged credential at its target, rotate it, prove the rotated one.
- * A drill never issues a grant and never hands the credential to anyone, so there is nothing a
- * drill could be used for as real access; it never touches the emergency monitor, so it neither
- * needs nor opens the emergency path. Every record carries {@code drill=true} and the drill's id.
+ * Drills: the real procedure rehearsed on a normal day. A drill is a request filed as a drill
+ * ({@link GrantLifecycle#request(AccessRequest, String)}: every rule but the emergency), approved by
+ * the account's custodians like any request, then completed here: the credential released for the
+ * drill grant ({@link CredentialRelease#releaseForDrill}), proven at its target through the rotator,
+ * the grant closed, the credential rotated ({@link RotationScheduler#rotateNow}) and proven again.
+ * The drill grant's id marks it ({@link DrillGrants}); the {@link Recorder} marks every record and
+ * alert about it; release and login refuse it as real access.
  *
- * <p>The time of each account's last successful drill is kept in memory; until an account has
- * passed a drill, its interval counts from the engine's start, so a restart does not page everyone
- * at once. Thread-safe: one drill per account at a time.
+ * <p>Each account's last successful drill comes from the audit log ({@link DrillHistory}, read on
+ * first use) and from the drills this process ran; until an account has passed a drill, its interval
+ * counts from the log's first record. Thread-safe: one completion per account at a time.
  */
 final class Drills {
+  /** The grant duration of a one-call drill, capped by the account's maximum. */
+  private static final Duration ONE_CALL_DURATION = Duration.ofMinutes(15);
+
   private final BreakGlassPolicy policy;
-  private final CredentialVault vault;
+  private final GrantLifecycle lifecycle;
+  private final GrantStateMachine grants;
+  private final GrantRules rules;
+  private final CredentialRelease release;
   private final RotationScheduler rotation;
   private final FreshnessChecks freshness;
+  private final EmergencyMonitor monitor;
   private final Recorder recorder;
   private final Clock clock;
   private final Instant started;
+  private final DrillHistory.Source historySource;
+  private volatile @Nullable Instant since;
   private final Map<String, Instant> lastSuccess = new ConcurrentHashMap<>();
   private final Map<String, Instant> overdueAlerted = new ConcurrentHashMap<>();
   private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
 
-  Drills(BreakGlassPolicy policy, CredentialVault vault, RotationScheduler rotation, FreshnessChecks freshness,
+  Drills(BreakGlassPolicy policy, GrantLifecycle lifecycle, GrantStateMachine grants, GrantRules rules,
+      CredentialRelease release, RotationScheduler rotation, FreshnessChecks freshness, EmergencyMonitor monitor,
       Recorder recorder) {
     this.policy = policy;
-    this.vault = vault;
+    this.lifecycle = lifecycle;
+    this.grants = grants;
+    this.rules = rules;
+    this.release = release;
     this.rotation = rotation;
     this.freshness = freshness;
+    this.monitor = monitor;
     this.recorder = recorder;
     this.clock = recorder.clock();
     this.started = clock.instant();
+    this.historySource = DrillHistory.of(recorder.sink());
   }
 
+  // ---------------------------------------------------------------- request and completion
+
+  /** Files a drill request (see {@code BreakGlass.requestDrill}). */
+  GrantRecord request(AccessRequest request) {
+    AccountPolicy ap = drillable(request.account());
+    if (monitor.isEmergency()) {
+      throw new InvalidRequestException("account", "an emergency is open, so '" + ap.name()
+          + "' must stay free for real use; drill it when the emergency is over");
+    }
+    String drillId = DrillGrants.newId();
+    String rotator = rotation.rotatorFor(ap.name()).map(CredentialRotator::name).orElse("none");
+    recorder.record(AuditEventType.DRILL_STARTED, request.requester(), drillId, ap.name(),
+        recorder.details().put("rotator", rotator),
+        "drill of " + ap.name() + " filed by " + request.requester() + "; its custodians approve it like any request");
+    try {
+      return lifecycle.request(request, drillId);
+    } catch (AccessDeniedException e) {
+      recorder.recordRefusal(AuditEventType.DRILL_FAILED, request.requester(), drillId, ap.name(),
+          recorder.details().put("step", "request").put("error", e.getMessage()).put("rotated", "false"),
+          "drill of " + ap.name() + " FAILED at request: " + e.getMessage());
+      throw e;
+    }
+  }
+
+  /** Completes an approved drill (see {@code BreakGlass.completeDrill}). */
+  DrillResult complete(String grantId, String actor) {
+    if (!DrillGrants.isDrill(grantId)) {
+      throw new InvalidRequestException("grantId", "'" + grantId + "' is not a drill grant (their ids start with "
+          + DrillGrants.PREFIX + "); a real grant ends with close(...) or revoke(...)");
+    }
+    GrantRecord rec = grants.load(grantId, actor);
+    AccountPolicy ap = rules.account(rec);
+    if (ApprovalRules.end(rec, ap, policy.incidentDeclarers(), actor, GrantStatus.CLOSED) != null) {
+      throw recorder.refuse(AuditEventType.ACCESS_DENIED, new Refusal(ReasonCode.NOT_AUTHORIZED, actor
+          + " may not complete drill " + grantId + ": its requester, a custodian of " + rec.account()
+          + " or an incident declarer may"), actor, rec);
+    }
+    GrantStatus status = rules.status(rec);
+    if (status == GrantStatus.PENDING_APPROVAL) {
+      throw recorder.refuse(AuditEventType.ACCESS_DENIED, new Refusal(ReasonCode.GRANT_NOT_ACTIVE, "drill " + grantId
+          + " is waiting for approvals (" + rec.approvals().size() + " of " + rec.approvalsRequired()
+          + "); the custodians of " + rec.account() + " approve it with approve(...)"), actor, rec);
+    }
+    if (status != GrantStatus.ACTIVE) {
+      throw recorder.refuse(AuditEventType.ACCESS_DENIED, new Refusal(ReasonCode.GRANT_NOT_ACTIVE,
+          "drill " + grantId + " is " + status + "; file a new drill"), actor, rec);
+    }
+    ReentrantLock lock = locks.computeIfAbsent(rec.account(), k -> new ReentrantLock());
+    if (!lock.tryLock()) {
+      throw new InvalidRequestException("grantId", "a drill of '" + rec.account() + "' is being completed already");
+    }
+    try {
+      return run(rec, ap, actor);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Requests and completes a drill of an account that needs no approvals (see {@code BreakGlass.drill}). */
   DrillResult drill(String account, String actor) {
+    if (actor == null || actor.isBlank()) {
+      throw new InvalidRequestException("actor", "a drill must name who runs it");
+    }
+    AccountPolicy ap = drillable(account);
+    if (ap.approvalsRequired() > 0 || ap.ticketRequired() || !ap.identificationRequired().isEmpty()) {
+      throw new InvalidRequestException("account", "'" + account + "' needs " + ap.approvalsRequired()
+          + " custodian approval(s)" + (ap.ticketRequired() ? ", a ticket" : "")
+          + (ap.identificationRequired().isEmpty() ? "" : ", identification " + ap.identificationRequired())
+          + ": file the drill with requestDrill(...), have its custodians approve it, then completeDrill(...)");
+    }
+    Duration duration = ap.maxDuration().compareTo(ONE_CALL_DURATION) < 0 ? ap.maxDuration() : ONE_CALL_DURATION;
+    GrantRecord rec = request(AccessRequest.builder().requester(actor).account(account).reason("scheduled drill")
+        .duration(duration).build());
+    return complete(rec.id(), actor);
+  }
+
+  private AccountPolicy drillable(String account) {
     AccountPolicy ap = policy.accounts().get(account);
     if (ap == null) {
       throw new InvalidRequestException("account", "'" + account + "' is not a break-glass account of the policy");
@@ -63,82 +164,134 @@ final class Drills {
       throw new InvalidRequestException("account", "'" + account
           + "' is ephemeral: nothing is pre-staged, so there is nothing to drill");
     }
-    if (actor == null || actor.isBlank()) {
-      throw new InvalidRequestException("actor", "a drill must name who runs it");
-    }
-    Optional<CredentialRotator> rotator = rotation.rotatorFor(account);
-    if (rotator.isEmpty()) {
+    if (rotation.rotatorFor(account).isEmpty()) {
       throw new InvalidRequestException("account", "no configured rotator supports '" + account
           + "'; a drill proves the credential at its target and rotates it, which needs one");
     }
-    ReentrantLock lock = locks.computeIfAbsent(account, k -> new ReentrantLock());
-    if (!lock.tryLock()) {
-      throw new InvalidRequestException("account", "a drill of '" + account + "' is already running");
-    }
-    try {
-      return run(ap, actor, rotator.get());
-    } finally {
-      lock.unlock();
-    }
+    return ap;
   }
 
-  private DrillResult run(AccountPolicy ap, String actor, CredentialRotator rotator) {
-    String account = ap.name();
-    String drillId = "drill-" + UUID.randomUUID();
-    Instant startedAt = clock.instant();
-    recorder.record(AuditEventType.DRILL_STARTED, actor, null, account, marked(drillId, "rotator", rotator.name()),
-        "[DRILL] drill of " + account + " started by " + actor);
-    CredentialCheck before = freshness.check(ap);
-    if (before.outcome() != CredentialCheck.Outcome.FRESH) {
-      return failed(drillId, account, actor, startedAt, before, false, null, "prove",
-          "the pre-staged credential was not proven at its target: " + before.outcome() + " (" + before.detail() + ")");
+  /** Release, proof, close, rotation, proof again; every step that fails still closes and rotates. */
+  private DrillResult run(GrantRecord rec, AccountPolicy ap, String actor) {
+    String id = rec.id();
+    String account = rec.account();
+    CredentialRotator rotator = rotation.rotatorFor(account).orElseThrow(() -> new InvalidRequestException(
+        "account", "no configured rotator supports '" + account + "' any more"));
+    String failedStep = null;
+    String why = null;
+    CredentialCheck before;
+    try (Credential released = release.releaseForDrill(id)) {
+      before = prove(rotator, released);
+    } catch (AuditUnavailableException e) {
+      throw e;
+    } catch (BreakGlassException e) {
+      before = new CredentialCheck(account, CredentialCheck.Outcome.UNREADABLE, e.getMessage());
+      failedStep = "release";
+      why = "the credential was not released for the drill: " + e.getMessage();
     }
-    recorder.record(AuditEventType.ROTATION_STARTED, actor, null, account, marked(drillId, "rotator", rotator.name()),
-        "[DRILL] rotating the credential of " + account + " after its drill proof");
+    if (failedStep == null && before.outcome() != CredentialCheck.Outcome.FRESH) {
+      failedStep = "prove";
+      why = "the released credential was not proven at its target: " + before.outcome() + " (" + before.detail() + ")";
+    }
+    boolean closed = true;
     try {
-      rotator.rotate(account, vault);
-    } catch (RuntimeException e) {
-      return failed(drillId, account, actor, startedAt, before, false, null, "rotate",
-          rotator.name() + " failed to rotate: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      lifecycle.end(id, actor, failedStep == null ? "drill proven" : "drill failed at " + failedStep,
+          GrantStatus.CLOSED);
+    } catch (AuditUnavailableException e) {
+      throw e;
+    } catch (BreakGlassException e) {
+      closed = false;
+      if (failedStep == null) {
+        failedStep = "close";
+        why = "the drill grant could not be closed: " + e.getMessage();
+      }
     }
-    recorder.record(AuditEventType.CREDENTIAL_ROTATED, actor, null, account, marked(drillId, "rotator", rotator.name()),
-        "[DRILL] credential of " + account + " rotated");
-    CredentialCheck after = freshness.check(ap);
-    if (after.outcome() != CredentialCheck.Outcome.FRESH) {
-      return failed(drillId, account, actor, startedAt, before, true, after, "prove-rotated",
-          "the rotated credential was not proven at its target: " + after.outcome() + " (" + after.detail() + ")");
+    boolean rotated = closed && rotation.rotateNow(account);
+    if (!rotated && failedStep == null) {
+      failedStep = "rotate";
+      why = rotator.name() + " did not rotate the credential (see the ROTATION_FAILED alert); " + account
+          + " stays tainted until a rotation succeeds";
+    }
+    CredentialCheck after = null;
+    if (rotated) {
+      after = freshness.check(ap);
+      if (failedStep == null && !Set.of(CredentialCheck.Outcome.FRESH, CredentialCheck.Outcome.SEALED)
+          .contains(after.outcome())) {
+        failedStep = "prove-rotated";
+        why = "the rotated credential was not proven at its target: " + after.outcome() + " (" + after.detail() + ")";
+      }
     }
     Instant finishedAt = clock.instant();
-    recorder.record(AuditEventType.DRILL_COMPLETED, actor, null, account,
-        marked(drillId, "proof", before.outcome().name()).put("rotated", "true")
-            .put("proofAfterRotation", after.outcome().name()),
-        "[DRILL] drill of " + account + " passed: proven at its target, rotated, proven again");
-    lastSuccess.put(account, finishedAt);
-    overdueAlerted.remove(account);
-    return new DrillResult(drillId, account, actor, startedAt, finishedAt, true, before, true, after, null,
-        "proven at its target, rotated, and the rotated credential proven again");
+    if (failedStep == null) {
+      recorder.record(AuditEventType.DRILL_COMPLETED, actor, id, account,
+          recorder.details().put("proof", before.outcome().name()).put("rotated", "true")
+              .put("proofAfterRotation", after.outcome().name()),
+          "drill of " + account + " passed: released, proven at its target, closed, rotated, proven again");
+      lastSuccess.merge(account, finishedAt, (a, b) -> a.isAfter(b) ? a : b);
+      overdueAlerted.remove(account);
+    } else {
+      recorder.recordRefusal(AuditEventType.DRILL_FAILED, actor, id, account,
+          recorder.details().put("step", failedStep).put("error", why).put("rotated", Boolean.toString(rotated)),
+          "drill of " + account + " FAILED at " + failedStep + ": " + why);
+    }
+    recorder.checkpoint();
+    String detail = failedStep == null
+        ? "released, proven at its target, closed, rotated, and the rotated credential "
+            + (after.outcome() == CredentialCheck.Outcome.SEALED ? "sealed again" : "proven again")
+        : why;
+    return new DrillResult(id, account, rec.requester(), rec.requestedAt(), finishedAt, failedStep == null, before,
+        rotated, after, failedStep, detail);
   }
 
-  private DrillResult failed(String drillId, String account, String actor, Instant startedAt, CredentialCheck before,
-      boolean rotated, @Nullable CredentialCheck after, String step, String why) {
-    recorder.recordRefusal(AuditEventType.DRILL_FAILED, actor, null, account,
-        marked(drillId, "step", step).put("error", why).put("rotated", Boolean.toString(rotated)),
-        "[DRILL] drill of " + account + " FAILED at " + step + ": " + why);
-    return new DrillResult(drillId, account, actor, startedAt, clock.instant(), false, before, rotated, after, step,
-        why);
+  /** Proves the released credential itself at its target, through the rotator. */
+  private static CredentialCheck prove(CredentialRotator rotator, Credential released) {
+    String account = released.account();
+    try (ProofVault proof = new ProofVault(released)) {
+      return rotator.verify(account, proof)
+          ? new CredentialCheck(account, CredentialCheck.Outcome.FRESH, "authenticates at its target (" + rotator.name() + ")")
+          : new CredentialCheck(account, CredentialCheck.Outcome.STALE, "rejected by its target (" + rotator.name() + ")");
+    } catch (UnsupportedOperationException e) {
+      return new CredentialCheck(account, CredentialCheck.Outcome.DECRYPTS, rotator.name()
+          + " cannot test it at the target, so the drill cannot prove it");
+    } catch (RuntimeException e) {
+      return new CredentialCheck(account, CredentialCheck.Outcome.UNREACHABLE, rotator.name() + ": " + e.getMessage());
+    }
   }
 
-  private AuditDetails marked(String drillId, String key, String value) {
-    return recorder.details().put("drill", "true").put("drillId", drillId).put(key, value);
+  // ---------------------------------------------------------------- last drills and the stale-drill alert
+
+  /** Merges what the audit log says into what this process saw, once. */
+  private void history() {
+    if (since != null) {
+      return;
+    }
+    synchronized (this) {
+      if (since != null) {
+        return;
+      }
+      DrillHistory h = historySource.read();
+      h.lastSuccess().forEach((account, at) -> lastSuccess.merge(account, at, (a, b) -> a.isAfter(b) ? a : b));
+      for (AccountPolicy ap : policy.accounts().values()) {
+        Instant alerted = h.overdueAlertedSinceLastSuccess(ap.name());
+        Instant last = lastSuccess.get(ap.name());
+        if (alerted != null && (last == null || alerted.isAfter(last))) {
+          overdueAlerted.putIfAbsent(ap.name(), alerted);
+        }
+      }
+      Instant first = h.firstRecord();
+      since = first != null && first.isBefore(started) ? first : started;
+    }
   }
 
-  /** The time of the account's last successful drill since the engine started, if any. */
+  /** The time of the account's last successful drill (from the audit log and this process), if any. */
   @Nullable Instant lastSuccess(String account) {
+    history();
     return lastSuccess.get(account);
   }
 
   /** The checks with the time of each account's last successful drill. */
   List<CredentialCheck> withLastDrill(List<CredentialCheck> checks) {
+    history();
     List<CredentialCheck> out = new ArrayList<>(checks.size());
     checks.forEach(c -> out.add(c.withLastDrill(lastSuccess.get(c.account()))));
     return out;
@@ -146,12 +299,14 @@ final class Drills {
 
   /**
    * Raises one HIGH {@link AuditEventType#DRILL_OVERDUE} alert for every account whose last
-   * successful drill (or, without one, the engine's start) is older than its interval. An account
-   * is alerted once per overdue period, again only after it passed a drill and fell overdue anew.
+   * successful drill (or, without one, the log's first record) is older than its interval. An
+   * account is alerted once per overdue period, also across restarts (the alert is in the log);
+   * again only after it passed a drill and fell overdue anew.
    *
    * @return the overdue accounts
    */
   List<String> checkOverdue() {
+    history();
     Instant now = clock.instant();
     List<String> overdue = new ArrayList<>();
     for (AccountPolicy ap : policy.accounts().values()) {
@@ -160,17 +315,17 @@ final class Drills {
         continue;
       }
       Instant last = lastSuccess.get(ap.name());
-      Instant since = last != null ? last : started;
-      if (!now.isAfter(since.plus(every))) {
+      Instant from = last != null ? last : Optional.ofNullable(since).orElse(started);
+      if (!now.isAfter(from.plus(every))) {
         continue;
       }
       overdue.add(ap.name());
       if (overdueAlerted.putIfAbsent(ap.name(), now) == null) {
         recorder.recordRefusal(AuditEventType.DRILL_OVERDUE, AuditEvent.SYSTEM, null, ap.name(),
             recorder.details().put("drill", "true").put("drillEvery", every.toString())
-                .put("lastDrill", last == null ? "none since " + started : last.toString()),
+                .put("lastDrill", last == null ? "none since " + from : last.toString()),
             "[DRILL] " + ap.name() + " is overdue for a drill: "
-                + (last == null ? "none passed since " + started : "last passed " + last) + ", interval " + every);
+                + (last == null ? "none passed since " + from : "last passed " + last) + ", interval " + every);
       }
     }
     return overdue;

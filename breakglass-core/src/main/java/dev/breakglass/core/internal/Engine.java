@@ -119,11 +119,11 @@ public final class Engine implements BreakGlass {
     this.rotation = new RotationScheduler(accounts, config.vault(), config.rotators(), recorder, clock,
         config.rotationBackoff(), rotationThread);
     this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
-    this.drills = new Drills(policy, config.vault(), rotation, freshness, recorder);
     this.custodianKeys = new CustodianKeyService(policy, config.custodianKeyStore(), recorder, monitor::isEmergency);
     this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
         new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral(),
         new SignedDecisions(config.custodianKeyStore(), custodianKeys, config.signatureVerifiers()));
+    this.drills = new Drills(policy, lifecycle, grants, rules, release, rotation, freshness, monitor, recorder);
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
     if (config.background()) {
@@ -249,6 +249,21 @@ public final class Engine implements BreakGlass {
   public List<CredentialCheck> checkCredentials() {
     ensureOpen();
     return drills.withLastDrill(freshness.checkAll());
+  }
+
+  @Override
+  public EmergencyAccessGrant requestDrill(AccessRequest request) {
+    Objects.requireNonNull(request, "request");
+    ensureOpen();
+    return handle(drills.request(request));
+  }
+
+  @Override
+  public DrillResult completeDrill(String grantId, String actor) {
+    Objects.requireNonNull(grantId, "grantId");
+    Objects.requireNonNull(actor, "actor");
+    ensureOpen();
+    return drills.complete(grantId, actor);
   }
 
   @Override

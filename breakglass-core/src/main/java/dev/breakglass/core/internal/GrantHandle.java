@@ -113,6 +113,11 @@ final class GrantHandle implements EmergencyAccessGrant {
   }
 
   @Override
+  public boolean isDrill() {
+    return DrillGrants.isDrill(initial.id());
+  }
+
+  @Override
   public String toString() {
     return "EmergencyAccessGrant[" + initial.id() + ", requester=" + initial.requester() + ", account="
         + initial.account() + "]";

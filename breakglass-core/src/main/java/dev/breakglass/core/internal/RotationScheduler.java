@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +38,7 @@ final class RotationScheduler implements AutoCloseable {
   private final Clock clock;
   private final Backoff backoff;
   private final @Nullable ExecutorService executor;
-  private final ConcurrentHashMap<String, Boolean> rotating = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, ReentrantLock> rotating = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, RetryState> retries = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
@@ -88,9 +89,39 @@ final class RotationScheduler implements AutoCloseable {
    * tainted, a critical alert goes out, and the next attempt waits with exponential backoff.
    */
   void rotate(String account) {
-    if (rotating.putIfAbsent(account, Boolean.TRUE) != null) {
+    ReentrantLock lock = lockOf(account);
+    if (!lock.tryLock()) {
       return;
     }
+    try {
+      rotateLocked(account);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Rotates a tainted account now and waits for it: if another rotation of the account is running,
+   * waits for that one instead of skipping (a drill must know its outcome).
+   *
+   * @return whether the account is clean (rotated) afterwards
+   */
+  boolean rotateNow(String account) {
+    ReentrantLock lock = lockOf(account);
+    lock.lock();
+    try {
+      rotateLocked(account);
+      return !accounts.state(account).tainted();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private ReentrantLock lockOf(String account) {
+    return rotating.computeIfAbsent(account, k -> new ReentrantLock());
+  }
+
+  private void rotateLocked(String account) {
     try {
       AccountState state = accounts.state(account);
       if (!state.tainted()) {
@@ -117,8 +148,6 @@ final class RotationScheduler implements AutoCloseable {
     } catch (AuditUnavailableException e) {
       LOG.error("rotation of {} not audited, account stays tainted: {}", account, e.getMessage());
       backOff(account);
-    } finally {
-      rotating.remove(account);
     }
   }
 

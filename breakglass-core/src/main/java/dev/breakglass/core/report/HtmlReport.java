@@ -40,12 +40,17 @@ public final class HtmlReport {
   private HtmlReport() {}
 
   public static String render(ReviewModel m) {
+    return render(m, "Post-incident review");
+  }
+
+  /** The page under another heading, for example a drill's report; {@code title} is escaped. */
+  public static String render(ReviewModel m, String title) {
     StringBuilder sb = new StringBuilder(16_384);
     sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>Post-incident review</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n")
-        .append("<h1>Post-incident review</h1>\n");
+        .append("<title>").append(esc(title)).append("</title>\n<style>\n").append(CSS)
+        .append("</style>\n</head>\n<body>\n").append("<h1>").append(esc(title)).append("</h1>\n");
     if (m.events().isEmpty()) {
       return sb.append("<p class=\"none\">The audit log is empty.</p>\n</body>\n</html>\n").toString();
     }

@@ -36,7 +36,7 @@ public final class ReviewModel {
   /** What a reviewer must look at. */
   public enum AnomalyKind {
     USE_OUTSIDE_EMERGENCY, ROTATION_FAILED, LATE_ROTATION, NOT_ROTATED, LOG_REPAIRED, LOGIN_STORM,
-    APPROVAL_NEAR_TIMEOUT, ALERT_NOT_DELIVERED, CREDENTIALS_UNUSABLE
+    APPROVAL_NEAR_TIMEOUT, ALERT_NOT_DELIVERED, CREDENTIALS_UNUSABLE, DRILL_FAILED
   }
 
   /** One event of the timeline, with a sentence telling it and the anomalies it shows. */
@@ -228,6 +228,8 @@ public final class ReviewModel {
           "the audit log was repaired on open (a torn tail was cut off: a crash, or tampering)");
       case CREDENTIALS_UNUSABLE -> flag(flags, AnomalyKind.CREDENTIALS_UNUSABLE, e,
           "break-glass credentials were found unusable");
+      case DRILL_FAILED -> flag(flags, AnomalyKind.DRILL_FAILED, e, "the drill of " + account + " failed"
+          + detail(e, "step", " at ") + detail(e, "error", ": "));
       case ALERT_DELIVERED, ALERT_FAILED -> {
         alert(e);
         if (e.type() == AuditEventType.ALERT_FAILED) {

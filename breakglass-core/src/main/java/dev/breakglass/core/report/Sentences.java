@@ -8,10 +8,22 @@ import org.jspecify.annotations.Nullable;
 final class Sentences {
   private Sentences() {}
 
+  /** The sentence, starting with {@code [drill]} for a record of a drill, so no reader takes it for real access. */
   static String of(AuditEvent e, ReviewModel.@Nullable GrantView g) {
+    String sentence = plain(e, g);
+    return "true".equals(e.details().get("drill")) ? "[drill] " + sentence : sentence;
+  }
+
+  private static String plain(AuditEvent e, ReviewModel.@Nullable GrantView g) {
     Map<String, String> d = e.details();
     String account = e.account() == null ? "" : e.account();
     return switch (e.type()) {
+      case DRILL_STARTED -> "drill of " + account + " filed by " + e.actor() + opt(d, "rotator", "; proof through ");
+      case DRILL_COMPLETED -> "drill of " + account + " passed: credential proven at its target" + opt(d, "proof", " (",
+          ")") + ", rotated, proven again" + opt(d, "proofAfterRotation", " (", ")");
+      case DRILL_FAILED -> "drill of " + account + " FAILED" + opt(d, "step", " at ") + opt(d, "error", ": ");
+      case DRILL_OVERDUE -> account + " is overdue for a drill" + opt(d, "lastDrill", "; last drill: ")
+          + opt(d, "drillEvery", "; interval ");
       case EMERGENCY_OPENED -> "emergency opened: the primary identity provider is down" + opt(d, "cause", ": ");
       case INCIDENT_DECLARED -> "incident declared by " + e.actor() + opt(d, "reason", ": ");
       case PROBE_FAILED -> "health probe failed" + opt(d, "probe", ": ");

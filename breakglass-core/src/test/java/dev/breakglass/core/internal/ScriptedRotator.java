@@ -36,9 +36,18 @@ final class ScriptedRotator implements CredentialRotator {
     return true;
   }
 
+  private final java.util.List<String> verified = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** The credentials {@link #verify} was asked about, in order (test canaries only). */
+  java.util.List<String> verified() {
+    return java.util.List.copyOf(verified);
+  }
+
   @Override
   public boolean verify(String account, CredentialVault vault) {
-    vault.read(account).close();
+    try (dev.breakglass.Credential c = vault.read(account)) {
+      verified.add(new String(c.secret()));
+    }
     return !stale.contains(account);
   }
 

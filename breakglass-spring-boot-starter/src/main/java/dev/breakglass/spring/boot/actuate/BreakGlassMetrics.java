@@ -41,8 +41,17 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>{@code breakglass.rotations}</td><td>counter</td><td>{@code outcome} (success, failure)</td></tr>
  *   <tr><td>{@code breakglass.alerts}</td><td>counter: alert deliveries</td><td>{@code outcome} (delivered, failed), {@code channel}</td></tr>
  *   <tr><td>{@code breakglass.audit.append}</td><td>timer: audit append latency (durable)</td><td>{@code outcome} (success, failure)</td></tr>
- *   <tr><td>{@code breakglass.events}</td><td>counter: every audit record</td><td>{@code type}</td></tr>
+ *   <tr><td>{@code breakglass.events}</td><td>counter: every audit record</td><td>{@code type}, {@code drill}
+ *       (true for a drill's records)</td></tr>
+ *   <tr><td>{@code breakglass.drills}</td><td>counter: finished drills</td><td>{@code outcome} (passed, failed)</td></tr>
+ *   <tr><td>{@code breakglass.drills.overdue}</td><td>counter: stale-drill alerts</td><td></td></tr>
  * </table>
+ *
+ * <p>A drill's records (details {@code drill=true}) are never counted as access: they feed
+ * {@code breakglass.events} with {@code drill=true} and {@code breakglass.drills}, not the request,
+ * grant, release, login or denial counters, so a drill does not look like an emergency on a
+ * dashboard. The rotation a drill ends with is a real rotation and counts in
+ * {@code breakglass.rotations}.
  *
  * <p>The emergency login refused for a break-glass account outside an emergency counts as a login
  * with outcome {@code refused} and reason {@code NOT_IN_EMERGENCY}, and as a denial.
@@ -101,9 +110,21 @@ public final class BreakGlassMetrics implements MeterBinder, AuditObserver {
   private static void record(MeterRegistry r, AuditEvent e, long nanos) {
     Timer.builder("breakglass.audit.append").description("time to make an audit record durable")
         .tag("outcome", "success").register(r).record(nanos, TimeUnit.NANOSECONDS);
-    count(r, "breakglass.events", "type", e.type().name());
+    boolean drill = "true".equals(e.details().get("drill"));
+    count(r, "breakglass.events", "type", e.type().name(), "drill", Boolean.toString(drill));
+    if (drill) {
+      switch (e.type()) {
+        case DRILL_COMPLETED -> count(r, "breakglass.drills", "outcome", "passed");
+        case DRILL_FAILED -> count(r, "breakglass.drills", "outcome", "failed");
+        case CREDENTIAL_ROTATED -> count(r, "breakglass.rotations", "outcome", "success");
+        case ROTATION_FAILED -> count(r, "breakglass.rotations", "outcome", "failure");
+        default -> { }
+      }
+      return;
+    }
     String reason = reasonOf(e);
     switch (e.type()) {
+      case DRILL_OVERDUE -> count(r, "breakglass.drills.overdue");
       case ACCESS_REQUESTED -> count(r, "breakglass.requests");
       case GRANT_ISSUED -> count(r, "breakglass.grants");
       case GRANT_EXPIRED -> count(r, "breakglass.grants.ended", "status", "expired");
