@@ -110,5 +110,20 @@ public enum AuditEventType {
    */
   CUSTODIAN_KEY_REGISTERED,
   /** A custodian's key was removed; approvals signed with it later are refused. */
-  CUSTODIAN_KEY_REMOVED
+  CUSTODIAN_KEY_REMOVED,
+  /**
+   * An engine started on this node (details {@code version}, {@code node}, {@code previousRun}:
+   * {@code first}, {@code clean} or {@code unclean}, {@code lastSeenAt} of the previous run, and
+   * {@code crossCheck}: how many audit records were checked against the state store, or
+   * {@code skipped}). An unclean previous run means the process stopped without {@link #ENGINE_STOPPED}.
+   */
+  ENGINE_STARTED,
+  /** The engine on this node was closed cleanly (details {@code version}, {@code node}). */
+  ENGINE_STOPPED,
+  /**
+   * At start the state store disagreed with the audit log and was corrected to the safer reading
+   * (details {@code found}, {@code corrected}): a grant ended in the log is ended in the store, a
+   * released credential taints its account. CRITICAL: the store lost or never received a write.
+   */
+  STATE_STORE_CORRECTED
 }

@@ -1,13 +1,35 @@
 package dev.breakglass.spi;
 
 import dev.breakglass.GrantStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Holds all grant and account state, with compare-and-set updates so that several engine
- * instances (threads or nodes) can share one store. The engine never changes state any other way.
+ * Holds all of the engine's state that must survive a restart, with compare-and-set updates so that
+ * several engine instances (threads or nodes) can share one store. The engine never changes state any
+ * other way. The state model:
+ *
+ * <ul>
+ *   <li>{@link GrantRecord grants}, with their approvals, release flag and absolute expiry;
+ *   <li>{@link AccountState accounts}: holder, taint, and the retry schedule of a pending rotation;
+ *   <li>the declared {@link IncidentState incident};
+ *   <li>{@link ThrottleState throttles}: rate-limit counters and backoff, by key;
+ *   <li>{@link EngineRecord engine records}: per node, whether a run is in progress and how far into the
+ *       audit log the store is known to hold every change.
+ * </ul>
+ *
+ * <p>Every {@code replace...} method is a compare-and-set: it replaces {@code expected} with
+ * {@code updated} if and only if the stored version still equals {@code expected.version()} and
+ * {@code updated.version()} is exactly one more; a record never stored has version 0 and its initial
+ * value ({@link AccountState#initial}, {@link IncidentState#none}, ...). The records' own transition
+ * methods return the next version, so callers write {@code store.replaceAccount(s, s.heldBy(id))}.
+ *
+ * <p><b>Durability.</b> A store that survives a restart must make every change durable before the
+ * method returns (a commit, an fsync): a change acknowledged before a crash or SIGKILL is never lost.
+ * A store that keeps nothing across a close (the in-memory store) says so by returning {@code null}
+ * from the TCK's {@code reopenStore()}.
  *
  * <p>Implementations must be thread-safe and linearizable per record. Prove an implementation with
  * {@code GrantStoreContract} from breakglass-tck.
@@ -19,6 +41,7 @@ public interface GrantStore extends AutoCloseable {
    *
    * @param grant the new grant
    * @throws IllegalStateException if a grant with that id exists
+   * @throws IllegalArgumentException if its version is not 0
    */
   void insert(GrantRecord grant);
 
@@ -65,7 +88,7 @@ public interface GrantStore extends AutoCloseable {
   AccountState account(String account);
 
   /**
-   * Like {@link #replace} for account state (an initial state has version 0).
+   * Compare-and-set of an account's state (an initial state has version 0).
    *
    * @param expected the version the caller read
    * @param updated the next version of the same account
@@ -73,7 +96,67 @@ public interface GrantStore extends AutoCloseable {
    */
   boolean replaceAccount(AccountState expected, AccountState updated);
 
-  /** Releases the store's resources (connections, files). The default does nothing. */
+  /**
+   * The declared incident; {@link IncidentState#none()} if never stored.
+   *
+   * @return the stored incident state
+   */
+  IncidentState incident();
+
+  /**
+   * Compare-and-set of the declared incident.
+   *
+   * @param expected the version the caller read
+   * @param updated the next version
+   * @return whether the replacement happened
+   */
+  boolean replaceIncident(IncidentState expected, IncidentState updated);
+
+  /**
+   * The throttle kept under {@code key}; {@link ThrottleState#initial} if never stored or purged.
+   *
+   * @param key what is counted, e.g. {@code request:alice}
+   * @return the stored throttle
+   */
+  ThrottleState throttle(String key);
+
+  /**
+   * Compare-and-set of a throttle (an initial state has version 0).
+   *
+   * @param expected the version the caller read
+   * @param updated the next version of the same key
+   * @return whether the replacement happened
+   */
+  boolean replaceThrottle(ThrottleState expected, ThrottleState updated);
+
+  /**
+   * Removes every throttle that {@linkplain ThrottleState#isExpired expired} at {@code now}; each then
+   * reads as {@link ThrottleState#initial} again, and a compare-and-set over a removed version fails.
+   *
+   * @return how many were removed
+    *
+    * @param now the current time
+   */
+  int purgeThrottles(Instant now);
+
+  /**
+   * What the store knows about node {@code nodeId}; {@link EngineRecord#initial} if never stored.
+   *
+   * @param nodeId the node's stable id
+   * @return the stored engine record
+   */
+  EngineRecord engine(String nodeId);
+
+  /**
+   * Compare-and-set of a node's engine record (an initial record has version 0).
+   *
+   * @param expected the version the caller read
+   * @param updated the next version of the same node
+   * @return whether the replacement happened
+   */
+  boolean replaceEngine(EngineRecord expected, EngineRecord updated);
+
+  /** Releases the store's resources; every change acknowledged before stays durable. */
   @Override
   default void close() {}
 }

@@ -6,13 +6,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.breakglass.ApprovalRecord;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.spi.AccountState;
+import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
+import dev.breakglass.spi.IncidentState;
+import dev.breakglass.spi.ThrottleState;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -28,19 +39,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract of a {@link GrantStore}. Extend it, implement {@link #createStore()} to return an
- * empty store, and every rule below runs against your implementation.
+ * empty store, and every rule below runs against your implementation: grants, accounts (with the
+ * rotation retry schedule), the declared incident, throttles and engine records, each with its
+ * compare-and-set, and the durability rules.
  *
  * <pre>{@code
  * class MyGrantStoreTest extends GrantStoreContract {
  *   @Override protected GrantStore createStore() { return new MyGrantStore(freshDatabase()); }
- *   @Override protected GrantStore reopenStore() { return null; } // or: a new store over the same data
+ *   @Override protected GrantStore reopenStore() { return new MyGrantStore(sameDatabase()); } // or null
+ *   @Override protected ChildProcessStore childProcessStore() {
+ *     return new ChildProcessStore(MyOpener.class, sameDatabaseUrl());                         // or null
+ *   }
+ *   public static final class MyOpener implements StoreOpener {
+ *     @Override public GrantStore open(String location) { return new MyGrantStore(location); }
+ *   }
  * }
  * }</pre>
  *
  * <p>The {@link Durability} rules close the store and open it again with {@link #reopenStore()}:
  * everything acknowledged before the close must be there, versions included, and compare-and-set
- * must continue from them. A store that keeps nothing across a close (an in-memory store) opts out
- * explicitly by returning {@code null}; the durability rules are then skipped, not passed.
+ * must continue from them. The {@link Sigkill} rule opens the store in a child JVM through
+ * {@link #childProcessStore()}, writes every kind of record from several threads, kills the child with
+ * SIGKILL at random points ({@link #sigkillRounds()} times) and checks, after each kill, that every
+ * change the store acknowledged before the kill is still there. A store that keeps nothing across a
+ * close (an in-memory store) opts out explicitly by returning {@code null} from both; those rules are
+ * then skipped, not passed.
  */
 public abstract class GrantStoreContract {
   /**
@@ -57,6 +80,45 @@ public abstract class GrantStoreContract {
    * @return the reopened store, or {@code null} to skip the durability rules
    */
   protected abstract GrantStore reopenStore();
+
+  /**
+   * How a child JVM opens the same storage as {@link #reopenStore()}, or {@code null} if the store keeps
+   * nothing across a process. The child runs on this JVM's class path, so a test class may be the opener.
+   *
+   * @return the opener and storage location, or {@code null} to skip the SIGKILL rule
+   */
+  protected abstract ChildProcessStore childProcessStore();
+
+  /**
+   * How many times the {@link Sigkill} rule kills the child JVM (default 5; each kill starts a JVM).
+   *
+   * @return the number of kills, at least 1
+   */
+  protected int sigkillRounds() {
+    return 5;
+  }
+
+  /**
+   * Opens the store under test in a child JVM for the {@link Sigkill} rule. Implement it in a public class
+   * with a public no-argument constructor.
+   */
+  public interface StoreOpener {
+    /**
+     * Opens the store kept at {@code location}.
+     *
+     * @param location the {@link ChildProcessStore#location()} given by the test
+     * @return the open store; the child writes to it until it is killed
+     */
+    GrantStore open(String location);
+  }
+
+  /**
+   * What the {@link Sigkill} rule needs to open the store in a child JVM.
+   *
+   * @param opener the class the child instantiates (public, with a public no-argument constructor)
+   * @param location handed to {@link StoreOpener#open}: the storage {@link #reopenStore()} opens too
+   */
+  public record ChildProcessStore(Class<? extends StoreOpener> opener, String location) {}
 
   /** The store of the running test, from {@link #createStore()}; rules may replace it with {@link #reopenStore()}. */
   protected GrantStore store;
@@ -198,6 +260,29 @@ public abstract class GrantStoreContract {
     }
 
     @Test
+    void aFailedRotationKeepsTheTaintAndSchedulesTheRetry() {
+      AccountState held = store.account("db").heldBy("g-1");
+      assertThat(store.replaceAccount(store.account("db"), held)).isTrue();
+      AccountState tainted = held.releasedAndTainted("g-1");
+      assertThat(store.replaceAccount(held, tainted)).isTrue();
+      Instant retry = Instant.parse("2026-01-01T00:10:00Z");
+      AccountState failed = tainted.rotationFailed(retry);
+      assertThat(store.replaceAccount(tainted, failed)).isTrue();
+
+      AccountState stored = store.account("db");
+      assertThat(stored.tainted()).isTrue();
+      assertThat(stored.taintedBy()).isEqualTo("g-1");
+      assertThat(stored.rotationAttempts()).isEqualTo(1);
+      assertThat(stored.nextRotationAt()).isEqualTo(retry);
+      assertThat(stored.rotationDue(retry.minusSeconds(1))).isFalse();
+      assertThat(stored.rotationDue(retry)).isTrue();
+      assertThat(store.replaceAccount(failed, failed.rotated())).isTrue();
+      assertThat(store.account("db").rotationAttempts()).isZero();
+      assertThat(store.account("db").nextRotationAt()).isNull();
+      assertThat(store.account("db").tainted()).isFalse();
+    }
+
+    @Test
     void staleAccountReplaceFails() {
       AccountState initial = store.account("db");
       assertThat(store.replaceAccount(initial, initial.heldBy("g-1"))).isTrue();
@@ -232,6 +317,133 @@ public abstract class GrantStoreContract {
       }
       assertThat(wins).hasValue(1);
       assertThat(store.account("db").holder()).isNotNull();
+    }
+  }
+
+  @Nested
+  class Incident {
+    @Test
+    void noIncidentIsStoredAtFirst() {
+      assertThat(store.incident()).isEqualTo(IncidentState.none());
+      assertThat(store.incident().isDeclared()).isFalse();
+    }
+
+    @Test
+    void declareThenClose() {
+      IncidentState none = store.incident();
+      IncidentState declared = none.declared("inc-1", "sre-lead", "IdP outage", Instant.parse("2026-01-01T00:00:00Z"));
+      assertThat(store.replaceIncident(none, declared)).isTrue();
+      assertThat(store.incident()).isEqualTo(declared);
+      assertThat(store.replaceIncident(declared, declared.closed())).isTrue();
+      assertThat(store.incident().isDeclared()).isFalse();
+      assertThat(store.incident().version()).isEqualTo(2);
+    }
+
+    @Test
+    void aStaleIncidentReplaceFails() {
+      IncidentState none = store.incident();
+      IncidentState first = none.declared("inc-1", "sre-lead", "first", Instant.EPOCH);
+      assertThat(store.replaceIncident(none, first)).isTrue();
+      assertThat(store.replaceIncident(none, none.declared("inc-2", "other", "second", Instant.EPOCH))).isFalse();
+      assertThat(store.incident().id()).isEqualTo("inc-1");
+    }
+  }
+
+  @Nested
+  class Throttles {
+    private final Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+    @Test
+    void unknownKeyHasInitialState() {
+      assertThat(store.throttle("request:alice")).isEqualTo(ThrottleState.initial("request:alice"));
+    }
+
+    @Test
+    void countThenCountAgain() {
+      ThrottleState t = store.throttle("request:alice");
+      ThrottleState one = t.next(now, 1, 0, null, now.plusSeconds(600));
+      assertThat(store.replaceThrottle(t, one)).isTrue();
+      ThrottleState blocked = one.next(now, 2, 1, now.plusSeconds(60), now.plusSeconds(600));
+      assertThat(store.replaceThrottle(one, blocked)).isTrue();
+      assertThat(store.throttle("request:alice")).isEqualTo(blocked);
+      assertThat(store.replaceThrottle(one, one.next(now, 5, 0, null, now))).isFalse();
+      assertThat(store.throttle("request:bob")).isEqualTo(ThrottleState.initial("request:bob"));
+    }
+
+    @Test
+    void purgeRemovesExactlyTheExpiredOnes() {
+      ThrottleState a = store.throttle("request:a");
+      ThrottleState expired = a.next(now, 1, 0, null, now.plusSeconds(10));
+      assertThat(store.replaceThrottle(a, expired)).isTrue();
+      ThrottleState b = store.throttle("request:b");
+      ThrottleState live = b.next(now, 1, 0, null, now.plusSeconds(100));
+      assertThat(store.replaceThrottle(b, live)).isTrue();
+
+      assertThat(store.purgeThrottles(now.plusSeconds(10))).isEqualTo(1);
+
+      assertThat(store.throttle("request:a")).isEqualTo(ThrottleState.initial("request:a"));
+      assertThat(store.throttle("request:b")).isEqualTo(live);
+      assertThat(store.replaceThrottle(expired, expired.next(now, 2, 0, null, now.plusSeconds(10)))).isFalse();
+      ThrottleState again = store.throttle("request:a");
+      assertThat(store.replaceThrottle(again, again.next(now, 1, 0, null, now.plusSeconds(50)))).isTrue();
+      assertThat(store.throttle("request:a").version()).isEqualTo(1);
+    }
+
+    @Test
+    void concurrentCountsAreNeverLost() throws Exception {
+      int threads = 16;
+      int each = 20;
+      CyclicBarrier barrier = new CyclicBarrier(threads);
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> futures = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          futures.add(pool.submit(() -> {
+            barrier.await();
+            for (int n = 0; n < each; n++) {
+              while (true) {
+                ThrottleState t = store.throttle("request:alice");
+                if (store.replaceThrottle(t, t.next(now, t.count() + 1, 0, null, now.plusSeconds(60)))) {
+                  break;
+                }
+              }
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : futures) {
+          f.get(60, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(store.throttle("request:alice").count()).isEqualTo(threads * each);
+    }
+  }
+
+  @Nested
+  class Engines {
+    @Test
+    void unknownNodeHasInitialRecord() {
+      assertThat(store.engine("node-a")).isEqualTo(EngineRecord.initial("node-a"));
+    }
+
+    @Test
+    void startCheckStopPerNode() {
+      Instant t = Instant.parse("2026-01-01T00:00:00Z");
+      EngineRecord a = store.engine("node-a");
+      EngineRecord started = a.started(t);
+      assertThat(store.replaceEngine(a, started)).isTrue();
+      EngineRecord checked = started.checkedUpTo(42, t.plusSeconds(5));
+      assertThat(store.replaceEngine(started, checked)).isTrue();
+      assertThat(store.replaceEngine(started, started.stopped(t, 1))).isFalse();
+      EngineRecord stopped = checked.stopped(t.plusSeconds(9), 50);
+      assertThat(store.replaceEngine(checked, stopped)).isTrue();
+
+      assertThat(store.engine("node-a")).isEqualTo(stopped);
+      assertThat(store.engine("node-a").running()).isFalse();
+      assertThat(store.engine("node-a").auditPosition()).isEqualTo(50);
+      assertThat(store.engine("node-b")).isEqualTo(EngineRecord.initial("node-b"));
     }
   }
 
@@ -308,6 +520,44 @@ public abstract class GrantStoreContract {
     }
 
     @Test
+    void rotationScheduleIncidentThrottlesAndEngineRecordsSurviveAReopen() throws Exception {
+      Instant t = Instant.parse("2026-01-01T00:00:00Z");
+      AccountState tainted = store.account("db").heldBy("g-1").releasedAndTainted("g-1").rotationFailed(t);
+      AccountState initial = store.account("db");
+      assertThat(store.replaceAccount(initial, initial.heldBy("g-1"))).isTrue();
+      assertThat(store.replaceAccount(initial.heldBy("g-1"), initial.heldBy("g-1").releasedAndTainted("g-1"))).isTrue();
+      AccountState beforeFailure = store.account("db");
+      assertThat(store.replaceAccount(beforeFailure, beforeFailure.rotationFailed(t))).isTrue();
+      IncidentState none = store.incident();
+      IncidentState declared = none.declared("inc-7", "sre-lead", "IdP outage", t);
+      assertThat(store.replaceIncident(none, declared)).isTrue();
+      ThrottleState th = store.throttle("request:alice");
+      ThrottleState blocked = th.next(t, 5, 2, t.plusSeconds(120), t.plusSeconds(3600));
+      assertThat(store.replaceThrottle(th, blocked)).isTrue();
+      ThrottleState gone = store.throttle("request:gone");
+      assertThat(store.replaceThrottle(gone, gone.next(t, 1, 0, null, t.plusSeconds(1)))).isTrue();
+      assertThat(store.purgeThrottles(t.plusSeconds(1))).isEqualTo(1);
+      EngineRecord e = store.engine("node-a");
+      EngineRecord running = e.started(t).checkedUpTo(17, t.plusSeconds(3));
+      assertThat(store.replaceEngine(e, e.started(t))).isTrue();
+      assertThat(store.replaceEngine(e.started(t), running)).isTrue();
+
+      GrantStore s = reopen();
+
+      assertThat(s.account("db")).isEqualTo(tainted);
+      assertThat(s.account("db").nextRotationAt()).isEqualTo(t);
+      assertThat(s.incident()).isEqualTo(declared);
+      assertThat(s.throttle("request:alice")).isEqualTo(blocked);
+      assertThat(s.throttle("request:gone")).isEqualTo(ThrottleState.initial("request:gone"));
+      assertThat(s.engine("node-a")).isEqualTo(running);
+      assertThat(s.replaceIncident(declared, declared.closed())).isTrue();
+      assertThat(s.replaceThrottle(blocked, blocked.next(t, 0, 0, null, t.plusSeconds(1)))).isTrue();
+      GrantStore again = reopen();
+      assertThat(again.incident().isDeclared()).isFalse();
+      assertThat(again.throttle("request:alice").version()).isEqualTo(2);
+    }
+
+    @Test
     void everyConcurrentlyAcknowledgedWriteSurvivesAReopen() throws Exception {
       int threads = 8;
       int perThread = 50;
@@ -338,6 +588,88 @@ public abstract class GrantStoreContract {
 
       assertThat(s.findByStatus(EnumSet.of(GrantStatus.ACTIVE))).hasSize(threads * perThread)
           .containsExactlyInAnyOrderElementsOf(acknowledged);
+    }
+  }
+
+  /**
+   * An operation acknowledged before a SIGKILL is never lost: a child JVM ({@link GrantStoreCrashWriter})
+   * writes every kind of record from four threads and is killed at a random point, {@link #sigkillRounds()}
+   * times; after each kill the store is reopened and must hold every acknowledged version or a later one.
+   */
+  @Nested
+  class Sigkill {
+    @Test
+    void everyAcknowledgedChangeSurvivesSigkill() throws Exception {
+      ChildProcessStore child = childProcessStore();
+      Assumptions.assumeTrue(child != null, "the store declares itself not durable across processes");
+      store.close();
+      Random random = new Random(20261203L);
+      Map<String, Long> acknowledged = new HashMap<>();
+      for (int run = 0; run < sigkillRounds(); run++) {
+        int target = 20 + random.nextInt(300);
+        int acks = runChild(child, target, acknowledged);
+        assertThat(acks).as("round %d: changes acknowledged before the kill", run).isEqualTo(target);
+        store = reopenStore();
+        for (Map.Entry<String, Long> a : acknowledged.entrySet()) {
+          assertThat(storedVersion(a.getKey())).as("round %d: %s, acknowledged at version %d", run, a.getKey(),
+              a.getValue()).isGreaterThanOrEqualTo(a.getValue());
+        }
+        store.close();
+      }
+      store = reopenStore();
+    }
+
+    private int runChild(ChildProcessStore child, int target, Map<String, Long> acknowledged) throws Exception {
+      String java = Path.of(System.getProperty("java.home"), "bin", File.separatorChar == '\\' ? "java.exe" : "java")
+          .toString();
+      Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:TieredStopAtLevel=1", "-cp",
+          System.getProperty("java.class.path"), GrantStoreCrashWriter.class.getName(), child.opener().getName(),
+          child.location(), "4").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Thread watchdog = new Thread(() -> {
+        try {
+          if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+          }
+        } catch (InterruptedException e) {
+          p.destroyForcibly();
+        }
+      });
+      watchdog.setDaemon(true);
+      watchdog.start();
+      int acks = 0;
+      try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while (acks < target && (line = r.readLine()) != null) {
+          String[] f = line.split(" ");
+          if (f.length == 4 && f[0].equals("ACK")) {
+            acknowledged.merge(f[1] + " " + f[2], Long.parseLong(f[3]), Math::max);
+            acks++;
+          }
+        }
+      } finally {
+        p.destroyForcibly();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the child JVM ended after SIGKILL").isTrue();
+        watchdog.interrupt();
+      }
+      return acks;
+    }
+
+    private long storedVersion(String kindAndKey) {
+      String key = kindAndKey.substring(2);
+      switch (kindAndKey.charAt(0)) {
+        case 'G':
+          return store.find(key).map(GrantRecord::version).orElse(-1L);
+        case 'A':
+          return store.account(key).version();
+        case 'T':
+          return store.throttle(key).version();
+        case 'E':
+          return store.engine(key).version();
+        case 'I':
+          return store.incident().version();
+        default:
+          throw new IllegalStateException("unknown kind in " + kindAndKey);
+      }
     }
   }
 }

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -125,6 +126,24 @@ public final class AuditLogReader implements AutoCloseable {
       }
     }
     return out;
+  }
+
+  /**
+   * Hands the events at positions {@code from} (inclusive) to {@code end} (exclusive) to {@code each}, in order.
+   *
+   * @throws AuditLogCorruptException if the log is damaged
+   */
+  public static void forEachEvent(Path directory, long from, long end, Consumer<AuditEvent> each) {
+    try (AuditLogReader r = open(directory)) {
+      for (Entry e = r.next(); e != null; e = r.next()) {
+        if (e instanceof RecordEntry rec && rec.index() >= from) {
+          if (rec.index() >= end) {
+            return;
+          }
+          each.accept(rec.event());
+        }
+      }
+    }
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.breakglass.core.audit;
 
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditSink;
+import dev.breakglass.spi.ReadableAuditSink;
 import dev.breakglass.AuditUnavailableException;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * An append-only audit file of JSON lines (one {@link AuditEventCodec canonical} event per line).
@@ -21,9 +23,10 @@ import java.util.List;
  * is opened in append mode and never rewritten.
  *
  * <p>Simple and durable, but not tamper-evident: use {@code TamperEvidentAuditLog} where reviewers
- * must be able to prove the log was not rewritten. Thread-safe.
+ * must be able to prove the log was not rewritten. Readable back ({@link ReadableAuditSink}), so the
+ * engine cross-checks its state store against it at start. Thread-safe.
  */
-public final class JsonLinesAuditSink implements AuditSink {
+public final class JsonLinesAuditSink implements ReadableAuditSink {
   private final Path file;
   private final FileChannel channel;
   private long nextSeq;
@@ -98,6 +101,25 @@ public final class JsonLinesAuditSink implements AuditSink {
       throw new UncheckedIOException(e);
     }
     return out;
+  }
+
+  /** {@inheritDoc} Every append is forced before it returns, so this counts every line appended. */
+  @Override
+  public synchronized long durableSize() {
+    return nextSeq;
+  }
+
+  /** {@inheritDoc} The records are the file's lines, by their sequence numbers. */
+  @Override
+  public void read(long from, Consumer<AuditEvent> each) {
+    if (from < 0) {
+      throw new IllegalArgumentException("from must not be negative, was " + from);
+    }
+    long end = durableSize();
+    List<AuditEventCodec.Decoded> all = read(file);
+    for (int i = (int) Math.min(from, all.size()); i < Math.min(end, all.size()); i++) {
+      each.accept(all.get(i).event());
+    }
   }
 
   /** The file this sink appends to. */

@@ -4,6 +4,7 @@ import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.AuditSink;
 import dev.breakglass.AuditUnavailableException;
+import dev.breakglass.spi.ReadableAuditSink;
 import dev.breakglass.spi.CheckpointWitness;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -95,7 +97,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One process may have a log directory open at a time (enforced with a file lock). Thread-safe.
  */
-public final class TamperEvidentAuditLog implements AuditSink {
+public final class TamperEvidentAuditLog implements ReadableAuditSink {
   private static final Logger LOG = LoggerFactory.getLogger(TamperEvidentAuditLog.class);
   static final String LOCK_FILE = ".lock";
 
@@ -197,6 +199,21 @@ public final class TamperEvidentAuditLog implements AuditSink {
   /** The number of records appended (sequenced) so far, durable or about to be. */
   public long size() {
     return writer.size();
+  }
+
+  /** {@inheritDoc} Every append returns only once durable, so this is {@link #size()} between appends. */
+  @Override
+  public long durableSize() {
+    return writer.size();
+  }
+
+  /** {@inheritDoc} Reads the segment files with an {@link AuditLogReader}, verifying each record's form. */
+  @Override
+  public void read(long from, Consumer<AuditEvent> each) {
+    if (from < 0) {
+      throw new IllegalArgumentException("from must not be negative, was " + from);
+    }
+    AuditLogReader.forEachEvent(dir, from, durableSize(), each);
   }
 
   /**

@@ -67,6 +67,14 @@ enum AuditDetail {
   CAUSE("cause", true),
   CONSECUTIVE_SUCCESSES("consecutiveSuccesses", true),
   CONSECUTIVE_FAILURES("consecutiveFailures", true),
+  // Engine runs and the start-up cross-check.
+  VERSION("version", true),
+  NODE("node", true),
+  PREVIOUS_RUN("previousRun", true),
+  LAST_SEEN_AT("lastSeenAt", true),
+  CROSS_CHECK("crossCheck", true),
+  FOUND("found", true),
+  CORRECTED("corrected", true),
   // Declared sensitive: written only as keyed fingerprints.
   CLIENT("client", false),
   CREDENTIAL("credential", false),

@@ -97,6 +97,7 @@ public final class Engine implements BreakGlass {
   private final FreshnessChecks freshness;
   private final Drills drills;
   private final CustodianKeyService custodianKeys;
+  private final EngineRuns runs;
   private final @Nullable ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -124,8 +125,17 @@ public final class Engine implements BreakGlass {
         new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral(),
         new SignedDecisions(config.custodianKeyStore(), custodianKeys, config.signatureVerifiers()));
     this.drills = new Drills(policy, lifecycle, grants, rules, release, rotation, freshness, monitor, recorder);
+    // Start rules first: the store is cross-checked against the audit log before any operation.
+    this.runs = new EngineRuns(config.store(), recorder, config.audit());
+    runs.start();
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
+    // What expired or timed out while the process was down ends now, with or without background threads.
+    try {
+      lifecycle.sweep();
+    } catch (RuntimeException e) {
+      LOG.error("start-up sweep failed: {}", e.toString());
+    }
     if (config.background()) {
       scheduler = Executors.newSingleThreadScheduledExecutor(daemon("breakglass-monitor"));
       long health = config.healthCheckInterval().toMillis();
@@ -134,8 +144,7 @@ public final class Engine implements BreakGlass {
       }
       long sweep = config.sweepInterval().toMillis();
       if (sweep > 0) {
-        // A first sweep right away ends what expired while the process was down (with a durable store).
-        scheduler.scheduleWithFixedDelay(this::sweepQuietly, 0, sweep, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
       }
     } else {
       scheduler = null;
@@ -383,6 +392,7 @@ public final class Engine implements BreakGlass {
       scheduler.shutdownNow();
     }
     rotation.close();
+    runs.stop();
     List<AutoCloseable> owned = new ArrayList<>(config.owned());
     Collections.reverse(owned);
     for (AutoCloseable c : owned) {

@@ -2,49 +2,53 @@ package dev.breakglass.core.internal;
 
 import dev.breakglass.GrantStatus;
 import dev.breakglass.spi.AccountState;
+import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
 import dev.breakglass.spi.GrantStoreProvider;
+import dev.breakglass.spi.IncidentState;
 import dev.breakglass.spi.ProviderContext;
-import dev.breakglass.spi.files.DurableFiles;
-import java.io.ByteArrayOutputStream;
+import dev.breakglass.spi.ThrottleState;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The durable embedded grant store: every grant and account state lives in {@code <dir>/grants.journal}
- * (an append-only journal of CRC-framed records) and {@code <dir>/grants.snapshot} (the compacted
- * state), both owner-only. A mutation returns only after its journal frame has been forced to disk,
- * so an acknowledged change survives a crash or a SIGKILL; concurrent writers share one fsync (group
- * commit).
+ * The durable embedded state store: the whole state model of {@link GrantStore} lives in
+ * {@code <dir>/grants.journal} (an append-only journal of CRC-framed records, format in
+ * {@link StateCodec}, files and fsync in {@link StateJournal}) and {@code <dir>/grants.snapshot} (the
+ * compacted state), both owner-only. A mutation returns only after its journal frame has been forced
+ * to disk, so an acknowledged change survives a crash or a SIGKILL; concurrent writers share one fsync
+ * (group commit).
  *
  * <p>Compare-and-set decisions and journal appends happen under one lock, so the journal order is the
  * order in which the maps changed. A writer then waits, outside that lock, until the journal is forced
  * up to its own frame. A reader can therefore see a change whose fsync is still under way; any change
  * it makes because of it is journaled after it, so it can never be acknowledged without it.
  *
+ * <p><b>Write-behind.</b> The engine switches its own store to {@link #writeBehind()} when its audit log
+ * can be read back: every change it makes is then derived from an audit record that is already durable,
+ * the log is the redo log (the engine rolls the store forward from it at start), and a writer no longer
+ * waits for the store's fsync. A flusher thread forces the journal continuously, and
+ * {@link #awaitDurable()} waits for it where a change (a rate-limit count) has no audit record behind it.
+ *
  * <p>At open the snapshot is read (strictly: a bad frame there refuses to open), then the journal is
  * replayed up to its first incomplete or corrupt frame, which a crash mid-write leaves at the tail and
  * which was never acknowledged; the file is cut there. The state is then written as a new snapshot
  * (atomic replace) and the journal emptied. The journal is compacted the same way once it passes
- * {@link #COMPACT_BYTES}. Replay is idempotent (a record replaces one with a lower version only), so a
- * crash between snapshot and truncation loses nothing.
- *
- * <p>The frame and record format is {@link GrantJournalFormat}.
+ * {@link #COMPACT_BYTES}. Replay is idempotent (a record replaces one with a lower version only;
+ * throttles, which a purge may restart at version 1, are replayed in journal order), so a crash between
+ * snapshot and truncation loses nothing.
  *
  * <p>Thread-safe. One store per directory: an exclusive lock on the journal refuses a second one (in
  * this or another process) with a message naming the file.
@@ -55,20 +59,15 @@ public final class FileGrantStore implements GrantStore {
   /** The journal is compacted into the snapshot once it is larger than this. */
   public static final long COMPACT_BYTES = 8L << 20;
 
-  private final long compactBytes;
-  private final Path snapshotFile;
-  private final Path journalFile;
   private final Object writeLock = new Object();
-  private final Object forceLock = new Object();
+  // Guarded by writeLock.
   private final Map<String, GrantRecord> grants = new HashMap<>();
   private final Map<String, AccountState> accounts = new HashMap<>();
-  private FileChannel journal;
-  /** Bytes in the journal file. */
-  private long physical;
-  /** Bytes ever appended, across compactions: the positions writers wait for. */
-  private volatile long logicalEnd;
-  private volatile long forced;
-  private volatile boolean closed;
+  private final Map<String, ThrottleState> throttles = new HashMap<>();
+  private final Map<String, EngineRecord> engines = new HashMap<>();
+  private IncidentState incident = IncidentState.none();
+  private final StateJournal journal;
+  private boolean closed;
 
   /**
    * Opens (or creates) the store in {@code directory}, replaying what is there.
@@ -88,36 +87,16 @@ public final class FileGrantStore implements GrantStore {
   }
 
   private FileGrantStore(Path directory, long compactBytes) throws IOException {
-    this.compactBytes = compactBytes;
-    DurableFiles.createPrivateDirectories(directory);
-    snapshotFile = directory.resolve("grants.snapshot");
-    journalFile = directory.resolve("grants.journal");
-    DurableFiles.deleteLeftovers(snapshotFile);
-    if (Files.exists(snapshotFile)) {
-      byte[] bytes = Files.readAllBytes(snapshotFile);
-      int end = replay(bytes);
-      if (end != bytes.length) {
-        throw new IOException(snapshotFile + " is damaged at byte " + end + " (bad frame); restore it from a backup");
-      }
-    }
-    journal = DurableFiles.openPrivate(journalFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-        StandardOpenOption.WRITE);
-    FileLock lock;
+    journal = new StateJournal(directory, compactBytes, this::apply);
     try {
-      lock = journal.tryLock();
-    } catch (OverlappingFileLockException e) {
-      lock = null;
-    }
-    if (lock == null) {
+      journal.compact(snapshot());
+    } catch (RuntimeException e) {
       journal.close();
-      throw new IOException(journalFile + " is in use by another grant store (another process or instance on the"
-          + " same data directory); give each instance its own data directory");
+      throw e;
     }
-    DurableFiles.fsyncDirectory(directory);
-    byte[] bytes = Files.readAllBytes(journalFile);
-    replay(bytes);
-    compact();
   }
+
+  // ---------------------------------------------------------------- grants
 
   @Override
   public void insert(GrantRecord grant) {
@@ -130,11 +109,11 @@ public final class FileGrantStore implements GrantStore {
       if (grants.containsKey(grant.id())) {
         throw new IllegalStateException("grant " + grant.id() + " already exists");
       }
-      position = append(GrantJournalFormat.frame(grant));
+      position = write(grant);
       grants.put(grant.id(), grant);
       maybeCompact();
     }
-    awaitForced(position);
+    settle(position);
   }
 
   @Override
@@ -146,22 +125,8 @@ public final class FileGrantStore implements GrantStore {
 
   @Override
   public boolean replace(GrantRecord expected, GrantRecord updated) {
-    if (!expected.id().equals(updated.id()) || updated.version() != expected.version() + 1) {
-      return false;
-    }
-    long position;
-    synchronized (writeLock) {
-      checkOpen();
-      GrantRecord current = grants.get(expected.id());
-      if (current == null || current.version() != expected.version()) {
-        return false;
-      }
-      position = append(GrantJournalFormat.frame(updated));
-      grants.put(updated.id(), updated);
-      maybeCompact();
-    }
-    awaitForced(position);
-    return true;
+    return expected.id().equals(updated.id()) && compareAndSet(grants, expected.id(), expected.version(), updated,
+        GrantRecord::version, false);
   }
 
   @Override
@@ -174,33 +139,136 @@ public final class FileGrantStore implements GrantStore {
     return matching;
   }
 
+  // ---------------------------------------------------------------- accounts, incident, throttles, engines
+
   @Override
   public AccountState account(String account) {
     synchronized (writeLock) {
-      AccountState s = accounts.get(account);
-      return s != null ? s : AccountState.initial(account);
+      return accounts.getOrDefault(account, AccountState.initial(account));
     }
   }
 
   @Override
   public boolean replaceAccount(AccountState expected, AccountState updated) {
-    if (!expected.account().equals(updated.account()) || updated.version() != expected.version() + 1) {
+    return expected.account().equals(updated.account()) && compareAndSet(accounts, expected.account(),
+        expected.version(), updated, AccountState::version, true);
+  }
+
+  @Override
+  public IncidentState incident() {
+    synchronized (writeLock) {
+      return incident;
+    }
+  }
+
+  @Override
+  public boolean replaceIncident(IncidentState expected, IncidentState updated) {
+    if (updated.version() != expected.version() + 1) {
       return false;
     }
     long position;
     synchronized (writeLock) {
       checkOpen();
-      AccountState current = accounts.get(expected.account());
-      long currentVersion = current == null ? 0 : current.version();
-      if (currentVersion != expected.version()) {
+      if (incident.version() != expected.version()) {
         return false;
       }
-      position = append(GrantJournalFormat.frame(updated));
-      accounts.put(updated.account(), updated);
+      position = write(updated);
+      incident = updated;
       maybeCompact();
     }
-    awaitForced(position);
+    settle(position);
     return true;
+  }
+
+  @Override
+  public ThrottleState throttle(String key) {
+    synchronized (writeLock) {
+      return throttles.getOrDefault(key, ThrottleState.initial(key));
+    }
+  }
+
+  @Override
+  public boolean replaceThrottle(ThrottleState expected, ThrottleState updated) {
+    return expected.key().equals(updated.key()) && compareAndSet(throttles, expected.key(), expected.version(),
+        updated, ThrottleState::version, true);
+  }
+
+  @Override
+  public int purgeThrottles(Instant now) {
+    long position = -1;
+    int removed = 0;
+    synchronized (writeLock) {
+      checkOpen();
+      for (ThrottleState t : new ArrayList<>(throttles.values())) {
+        if (t.isExpired(now)) {
+          position = write(new StateCodec.ThrottlePurged(t.key()));
+          throttles.remove(t.key());
+          removed++;
+        }
+      }
+      maybeCompact();
+    }
+    if (position >= 0) {
+      settle(position);
+    }
+    return removed;
+  }
+
+  @Override
+  public EngineRecord engine(String nodeId) {
+    synchronized (writeLock) {
+      return engines.getOrDefault(nodeId, EngineRecord.initial(nodeId));
+    }
+  }
+
+  @Override
+  public boolean replaceEngine(EngineRecord expected, EngineRecord updated) {
+    return expected.nodeId().equals(updated.nodeId()) && compareAndSet(engines, expected.nodeId(),
+        expected.version(), updated, EngineRecord::version, true);
+  }
+
+  /**
+   * The compare-and-set of every keyed record: under the write lock, the stored version (0 when absent,
+   * if {@code absentIsInitial}) must equal {@code expected} and {@code updated} must be the next one.
+   */
+  private <T> boolean compareAndSet(Map<String, T> map, String key, long expected, T updated,
+      Function<T, Long> version, boolean absentIsInitial) {
+    if (version.apply(updated) != expected + 1) {
+      return false;
+    }
+    long position;
+    synchronized (writeLock) {
+      checkOpen();
+      T current = map.get(key);
+      if (current == null ? !absentIsInitial || expected != 0 : version.apply(current) != expected) {
+        return false;
+      }
+      position = write(updated);
+      map.put(key, updated);
+      maybeCompact();
+    }
+    settle(position);
+    return true;
+  }
+
+  // ---------------------------------------------------------------- durability
+
+  /**
+   * Stops waiting for the fsync in every writer: changes are forced by a flusher thread as soon as they
+   * are written, and {@link #awaitDurable()} waits for them. Only for an owner that can rebuild any change
+   * written since the last force from another durable source (the engine's audit log). Idempotent.
+   */
+  void writeBehind() {
+    journal.writeBehind();
+  }
+
+  /**
+   * Waits until every change written so far is forced to disk.
+   *
+   * @throws UncheckedIOException if the journal cannot be forced
+   */
+  void awaitDurable() {
+    journal.awaitDurable();
   }
 
   @Override
@@ -210,110 +278,72 @@ public final class FileGrantStore implements GrantStore {
         return;
       }
       closed = true;
-      try {
-        synchronized (forceLock) {
-          journal.force(false);
-          forced = logicalEnd;
-        }
-        journal.close();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot close " + journalFile + ": " + e.getMessage(), e);
-      }
+      journal.close();
     }
   }
 
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("the grant store in " + journalFile.getParent() + " is closed");
+      throw new IllegalStateException("the grant store is closed");
     }
+    journal.checkUsable();
   }
 
-  /** Appends under {@link #writeLock}; returns the logical position the caller must see forced. */
-  private long append(byte[] frame) {
-    try {
-      ByteBuffer buf = ByteBuffer.wrap(frame);
-      while (buf.hasRemaining()) {
-        journal.write(buf, physical + buf.position());
-      }
-      physical += frame.length;
-      logicalEnd += frame.length;
-      return logicalEnd;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + journalFile + ": " + e.getMessage(), e);
-    }
+  /** Under {@link #writeLock}: journals the record; returns the position the caller must see forced. */
+  private long write(Object record) {
+    return journal.append(record);
   }
 
+  private void settle(long position) {
+    journal.settle(position);
+  }
+
+  /** Under {@link #writeLock}, after the maps took the change just written: compacts once the journal is large. */
   private void maybeCompact() {
-    if (physical > compactBytes) {
-      try {
-        compact();
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot compact " + journalFile + ": " + e.getMessage(), e);
-      }
+    if (journal.compactionDue()) {
+      journal.compact(snapshot());
     }
   }
 
-  private void awaitForced(long position) {
-    if (forced >= position) {
-      return;
+  /** The whole state as records (under {@link #writeLock}, or in the constructor). */
+  private List<Object> snapshot() {
+    List<Object> records = new ArrayList<>(grants.values());
+    records.addAll(accounts.values());
+    records.addAll(throttles.values());
+    records.addAll(engines.values());
+    if (incident.version() > 0) {
+      records.add(incident);
     }
-    synchronized (forceLock) {
-      if (forced >= position) {
-        return;
+    return records;
+  }
+
+  /** Applies one replayed record: a higher version wins; throttles follow journal order. */
+  private void apply(Object record) {
+    if (record instanceof GrantRecord g) {
+      newer(grants, g.id(), g, GrantRecord::version);
+    } else if (record instanceof AccountState a) {
+      newer(accounts, a.account(), a, AccountState::version);
+    } else if (record instanceof EngineRecord e) {
+      newer(engines, e.nodeId(), e, EngineRecord::version);
+    } else if (record instanceof IncidentState i) {
+      if (i.version() > incident.version()) {
+        incident = i;
       }
-      // Taking writeLock here would deadlock with compact(), which takes forceLock under it.
-      long target = logicalEnd;
-      try {
-        journal.force(false);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot force " + journalFile + ": " + e.getMessage(), e);
-      }
-      forced = Math.max(forced, target);
+    } else if (record instanceof ThrottleState t) {
+      throttles.put(t.key(), t);
+    } else if (record instanceof StateCodec.ThrottlePurged p) {
+      throttles.remove(p.key());
     }
   }
 
-  /** Under {@link #writeLock} (or in the constructor): snapshot the maps, then empty the journal. */
-  private void compact() throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    for (GrantRecord g : grants.values()) {
-      out.write(GrantJournalFormat.frame(g));
-    }
-    for (AccountState a : accounts.values()) {
-      out.write(GrantJournalFormat.frame(a));
-    }
-    DurableFiles.write(snapshotFile, out.toByteArray());
-    synchronized (forceLock) {
-      journal.truncate(0);
-      journal.force(true);
-      physical = 0;
-      forced = logicalEnd;
+  private static <T> void newer(Map<String, T> map, String key, T record, Function<T, Long> version) {
+    T old = map.get(key);
+    if (old == null || version.apply(old) < version.apply(record)) {
+      map.put(key, record);
     }
   }
 
-  /** Applies every whole, valid frame of {@code bytes}; returns where the valid prefix ends. */
-  private int replay(byte[] bytes) throws IOException {
-    return GrantJournalFormat.read(bytes, new GrantJournalFormat.Records() {
-      @Override
-      public void grant(GrantRecord g) {
-        GrantRecord old = grants.get(g.id());
-        if (old == null || old.version() < g.version()) {
-          grants.put(g.id(), g);
-        }
-      }
-
-      @Override
-      public void account(AccountState a) {
-        AccountState old = accounts.get(a.account());
-        if (old == null || old.version() < a.version()) {
-          accounts.put(a.account(), a);
-        }
-      }
-    });
-  }
-
-
-  /**
-   * Creates the durable store in {@code <data directory>/state}. */
+  /** Creates the durable store in {@code <data directory>/state}. */
   public static final class Provider implements GrantStoreProvider {
     @Override
     public String name() {

@@ -2,14 +2,20 @@ package dev.breakglass.core.internal;
 
 import dev.breakglass.GrantStatus;
 import dev.breakglass.spi.AccountState;
+import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
+import dev.breakglass.spi.IncidentState;
+import dev.breakglass.spi.ThrottleState;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -23,6 +29,9 @@ public final class InMemoryGrantStore implements GrantStore {
 
   private final ConcurrentMap<String, GrantRecord> grants = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AccountState> accounts = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, ThrottleState> throttles = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, EngineRecord> engines = new ConcurrentHashMap<>();
+  private final AtomicReference<IncidentState> incident = new AtomicReference<>(IncidentState.none());
 
   @Override
   public void insert(GrantRecord grant) {
@@ -65,17 +74,71 @@ public final class InMemoryGrantStore implements GrantStore {
 
   @Override
   public boolean replaceAccount(AccountState expected, AccountState updated) {
-    if (!expected.account().equals(updated.account()) || updated.version() != expected.version() + 1) {
+    return expected.account().equals(updated.account())
+        && compareAndSet(accounts, expected.account(), expected, updated, AccountState::version);
+  }
+
+  @Override
+  public IncidentState incident() {
+    return incident.get();
+  }
+
+  @Override
+  public boolean replaceIncident(IncidentState expected, IncidentState updated) {
+    if (updated.version() != expected.version() + 1) {
       return false;
     }
-    if (expected.version() == 0) {
-      if (accounts.putIfAbsent(expected.account(), updated) == null) {
-        return true;
+    IncidentState current = incident.get();
+    return current.version() == expected.version() && incident.compareAndSet(current, updated);
+  }
+
+  @Override
+  public ThrottleState throttle(String key) {
+    ThrottleState t = throttles.get(key);
+    return t != null ? t : ThrottleState.initial(key);
+  }
+
+  @Override
+  public boolean replaceThrottle(ThrottleState expected, ThrottleState updated) {
+    return expected.key().equals(updated.key())
+        && compareAndSet(throttles, expected.key(), expected, updated, ThrottleState::version);
+  }
+
+  @Override
+  public int purgeThrottles(Instant now) {
+    int removed = 0;
+    for (ThrottleState t : throttles.values()) {
+      if (t.isExpired(now) && throttles.remove(t.key(), t)) {
+        removed++;
       }
     }
-    AccountState current = accounts.get(expected.account());
-    return current != null && current.version() == expected.version()
-        && accounts.replace(expected.account(), current, updated);
+    return removed;
+  }
+
+  @Override
+  public EngineRecord engine(String nodeId) {
+    EngineRecord e = engines.get(nodeId);
+    return e != null ? e : EngineRecord.initial(nodeId);
+  }
+
+  @Override
+  public boolean replaceEngine(EngineRecord expected, EngineRecord updated) {
+    return expected.nodeId().equals(updated.nodeId())
+        && compareAndSet(engines, expected.nodeId(), expected, updated, EngineRecord::version);
+  }
+
+  /** Compare-and-set by version on a map whose absent entries stand for version 0. */
+  private static <T> boolean compareAndSet(ConcurrentMap<String, T> map, String key, T expected, T updated,
+      Function<T, Long> version) {
+    long v = version.apply(expected);
+    if (version.apply(updated) != v + 1) {
+      return false;
+    }
+    if (v == 0 && map.putIfAbsent(key, updated) == null) {
+      return true;
+    }
+    T current = map.get(key);
+    return current != null && version.apply(current) == v && map.replace(key, current, updated);
   }
 
   /** Creates the in-memory store; takes no properties. */

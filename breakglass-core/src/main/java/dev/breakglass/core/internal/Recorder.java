@@ -190,6 +190,7 @@ final class Recorder {
       case CREDENTIALS_UNUSABLE:
       case ALERT_OUTBOX_TAMPERED:
       case LOGIN_REFUSALS_SUMMARIZED:
+      case STATE_STORE_CORRECTED:
         return Severity.CRITICAL;
       case GRANT_ISSUED:
       case CREDENTIAL_RELEASED:

@@ -5,7 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.GrantRecord;
+import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantStore;
+import dev.breakglass.spi.IncidentState;
+import dev.breakglass.spi.ThrottleState;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -53,6 +57,41 @@ class AccountLedgerRetryTest {
         return false;
       }
       return delegate.replaceAccount(expected, updated);
+    }
+
+    @Override
+    public IncidentState incident() {
+      return delegate.incident();
+    }
+
+    @Override
+    public boolean replaceIncident(IncidentState expected, IncidentState updated) {
+      return delegate.replaceIncident(expected, updated);
+    }
+
+    @Override
+    public ThrottleState throttle(String key) {
+      return delegate.throttle(key);
+    }
+
+    @Override
+    public boolean replaceThrottle(ThrottleState expected, ThrottleState updated) {
+      return delegate.replaceThrottle(expected, updated);
+    }
+
+    @Override
+    public int purgeThrottles(Instant now) {
+      return delegate.purgeThrottles(now);
+    }
+
+    @Override
+    public EngineRecord engine(String nodeId) {
+      return delegate.engine(nodeId);
+    }
+
+    @Override
+    public boolean replaceEngine(EngineRecord expected, EngineRecord updated) {
+      return delegate.replaceEngine(expected, updated);
     }
   }
 

@@ -136,10 +136,17 @@ final class EngineFixture implements AutoCloseable {
   }
 
   /** The procedure's audit records, without the alert-delivery records that arrive asynchronously. */
+  /** The lifecycle records: without alert deliveries and without the engine's start and stop records. */
   List<AuditEvent> events() {
-    return new AuditFile(auditFile).events().stream()
-        .filter(e -> e.type() != AuditEventType.ALERT_DELIVERED && e.type() != AuditEventType.ALERT_FAILED)
+    return allEvents().stream()
+        .filter(e -> e.type() != AuditEventType.ALERT_DELIVERED && e.type() != AuditEventType.ALERT_FAILED
+            && e.type() != AuditEventType.ENGINE_STARTED && e.type() != AuditEventType.ENGINE_STOPPED)
         .collect(Collectors.toList());
+  }
+
+  /** Every record of the fixture's audit file, in order. */
+  List<AuditEvent> allEvents() {
+    return new AuditFile(auditFile).events();
   }
 
   /** Reads an audit file written by the fixture, after the engine has gone. */

@@ -60,7 +60,7 @@ class FileGrantStoreJournalTest {
   @Test
   void aJournalExactlyAtTheThreshold_isKept_oneByteMoreIsCompacted() throws Exception {
     GrantRecord g = pending("g-1", "db", T0);
-    int frame = GrantJournalFormat.frame(g).length;
+    int frame = StateCodec.frame(g).length;
     store = FileGrantStore.open(state(), frame);
 
     store.insert(g);

@@ -32,6 +32,19 @@ class FileGrantStoreTest extends GrantStoreContract {
     return FileGrantStore.open(dir.resolve("state"));
   }
 
+  @Override
+  protected ChildProcessStore childProcessStore() {
+    return new ChildProcessStore(Opener.class, dir.resolve("state").toString());
+  }
+
+  /** Opens the store in the SIGKILL rule's child JVM. */
+  public static final class Opener implements StoreOpener {
+    @Override
+    public GrantStore open(String location) {
+      return FileGrantStore.open(Path.of(location));
+    }
+  }
+
   @Test
   void aTornFrameAtTheJournalTailIsCutAndEverythingBeforeItKept() throws Exception {
     GrantRecord g = pending("db");

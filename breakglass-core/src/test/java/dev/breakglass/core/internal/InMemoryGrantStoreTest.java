@@ -14,4 +14,10 @@ class InMemoryGrantStoreTest extends GrantStoreContract {
   protected GrantStore reopenStore() {
     return null;
   }
+
+  /** Nothing survives the process either. */
+  @Override
+  protected ChildProcessStore childProcessStore() {
+    return null;
+  }
 }

@@ -9,9 +9,13 @@ import dev.breakglass.BreakGlassException;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.spi.AccountState;
+import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
+import dev.breakglass.spi.IncidentState;
+import dev.breakglass.spi.ThrottleState;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -36,6 +40,19 @@ class ReleaseLostRaceTest {
     @Override public AccountState account(String account) { return shared.account(account); }
     @Override public boolean replaceAccount(AccountState expected, AccountState updated) {
       return shared.replaceAccount(expected, updated);
+    }
+    @Override public IncidentState incident() { return shared.incident(); }
+    @Override public boolean replaceIncident(IncidentState expected, IncidentState updated) {
+      return shared.replaceIncident(expected, updated);
+    }
+    @Override public ThrottleState throttle(String key) { return shared.throttle(key); }
+    @Override public boolean replaceThrottle(ThrottleState expected, ThrottleState updated) {
+      return shared.replaceThrottle(expected, updated);
+    }
+    @Override public int purgeThrottles(Instant now) { return shared.purgeThrottles(now); }
+    @Override public EngineRecord engine(String nodeId) { return shared.engine(nodeId); }
+    @Override public boolean replaceEngine(EngineRecord expected, EngineRecord updated) {
+      return shared.replaceEngine(expected, updated);
     }
 
     @Override
