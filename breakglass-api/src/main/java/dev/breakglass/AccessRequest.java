@@ -24,6 +24,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Identification evidence values are sensitive: they are stored in the audit log only as keyed
  * fingerprints and never appear in {@link #toString()}.
+ *
+ * <p>{@link Builder#build()} checks every field: the requester and account by the {@link Identity}
+ * rule, the text fields by the {@link FreeText} rule (no control, bidi or invisible characters) and
+ * their limits: reason {@value FreeText#MAX_REASON} characters, ticket {@value FreeText#MAX_TICKET},
+ * each piece of identification evidence {@value FreeText#MAX_EVIDENCE}, client address
+ * {@value FreeText#MAX_CLIENT_ADDRESS}. A violation is an {@link InvalidRequestException} naming
+ * the field.
  */
 public final class AccessRequest {
   private final String requester;
@@ -35,35 +42,22 @@ public final class AccessRequest {
   private final @Nullable String clientAddress;
 
   private AccessRequest(Builder b) {
-    this.requester = requireText("requester", b.requester);
-    this.account = requireText("account", b.account);
-    this.reason = b.reason == null ? "" : b.reason.strip();
-    this.ticket = b.ticket == null || b.ticket.isBlank() ? null : b.ticket.strip();
+    this.requester = Identity.require("requester", b.requester);
+    this.account = Identity.require("account", b.account);
+    String r = FreeText.check("reason", b.reason, FreeText.MAX_REASON);
+    this.reason = r == null ? "" : r;
+    String t = FreeText.check("ticket", b.ticket, FreeText.MAX_TICKET);
+    this.ticket = t == null || t.isEmpty() ? null : t;
     if (b.duration == null || b.duration.isZero() || b.duration.isNegative()) {
       throw new InvalidRequestException("duration", "must be positive, was " + b.duration);
     }
     this.duration = b.duration;
     for (Map.Entry<String, String> e : b.identification.entrySet()) {
-      requireText("identification key", e.getKey());
-      requireText("identification." + e.getKey(), e.getValue());
+      Identity.require("identification kind", e.getKey());
+      FreeText.require("identification." + e.getKey(), e.getValue(), FreeText.MAX_EVIDENCE);
     }
     this.identification = Collections.unmodifiableMap(new LinkedHashMap<>(b.identification));
-    this.clientAddress = b.clientAddress;
-  }
-
-  static String requireText(String field, @Nullable String value) {
-    if (value == null || value.isBlank()) {
-      throw new InvalidRequestException(field, "must not be blank");
-    }
-    if (value.length() > 512) {
-      throw new InvalidRequestException(field, "must be at most 512 characters");
-    }
-    for (int i = 0; i < value.length(); i++) {
-      if (Character.isISOControl(value.charAt(i))) {
-        throw new InvalidRequestException(field, "must not contain control characters");
-      }
-    }
-    return value.strip();
+    this.clientAddress = FreeText.check("clientAddress", b.clientAddress, FreeText.MAX_CLIENT_ADDRESS);
   }
 
   /**

@@ -2,8 +2,10 @@ package dev.breakglass;
 
 import java.time.Duration;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
@@ -12,6 +14,10 @@ import org.jspecify.annotations.Nullable;
  * The rules for one break-glass account: who may request it, what a request must carry, how many
  * custodians must approve, and for how long it may be granted. Immutable; built and validated by
  * {@link #builder(String)}.
+ *
+ * <p>Every name (the account's, its requesters', custodians', identification kinds', the backup
+ * account's) must be valid by the {@link Identity} rule, and no list may hold two spellings of one
+ * identity ({@code [Carol, carol]}); both are {@link PolicyException}s naming the field.
  *
  * @param name the account name (as the vault and the guard know it)
  * @param requesters who may request it
@@ -139,7 +145,8 @@ public record AccountPolicy(
    *     that names this account
    */
   public AccountPolicy {
-    String prefix = "accounts." + name + ".";
+    // A hostile name must not reach the message as it is: it is shown with its controls escaped.
+    String prefix = "accounts." + (name == null ? "null" : FreeText.inert(name, Identity.MAX_LENGTH)) + ".";
     requireName(prefix + "name", name);
     requesters = copy(prefix + "requesters", requesters);
     custodians = copy(prefix + "custodians", custodians);
@@ -172,34 +179,68 @@ public record AccountPolicy(
     if (drillEvery != null && drillEvery.compareTo(Duration.ofDays(400)) > 0) {
       throw new PolicyException(null, -1, prefix + "drillEvery", "must be at most 400 days, was " + drillEvery);
     }
-    if (backupAccount != null && backupAccount.equals(name)) {
+    if (backupAccount != null) {
+      requireName(prefix + "backupAccount", backupAccount);
+    }
+    if (backupAccount != null && Identity.same(backupAccount, name)) {
       throw new PolicyException(null, -1, prefix + "backupAccount", "must name another account");
     }
   }
 
   private static void requireName(String field, @Nullable String value) {
-    if (value == null || value.isBlank()) {
-      throw new PolicyException(null, -1, field, "must not be blank");
+    String problem = Identity.problem(value);
+    if (problem != null) {
+      throw new PolicyException(null, -1, field, problem);
     }
   }
 
+  /** Checks each name by the {@link Identity} rule; two spellings of one identity are an error. */
   private static Set<String> copy(String field, @Nullable Set<String> values) {
     Objects.requireNonNull(values, field);
+    Map<String, String> byKey = new HashMap<>();
     for (String v : values) {
       requireName(field, v);
+      String earlier = byKey.putIfAbsent(Identity.key(v), v);
+      if (earlier != null) {
+        throw new PolicyException(null, -1, field, "'" + earlier + "' and '" + v
+            + "' are the same identity (names are compared case-insensitively after Unicode NFKC); list it once");
+      }
     }
     return Collections.unmodifiableSet(new LinkedHashSet<>(values));
   }
 
   /**
-   * Whether a person may approve a request: a custodian who is not the requester.
+   * Whether {@code person} is a requester of this account, compared by the {@link Identity} rule.
+   *
+   * @param person who wants to request the account
+   * @return {@code true} if {@code person} is one of {@link #requesters()} under any spelling the
+   *     identity rule treats as the same
+   */
+  public boolean isRequester(String person) {
+    return Identity.contains(requesters, person);
+  }
+
+  /**
+   * Whether {@code person} is a custodian of this account, compared by the {@link Identity} rule.
+   *
+   * @param person who wants to approve
+   * @return {@code true} if {@code person} is one of {@link #custodians()} under any spelling the
+   *     identity rule treats as the same
+   */
+  public boolean isCustodian(String person) {
+    return Identity.contains(custodians, person);
+  }
+
+  /**
+   * Whether a person may approve a request: a custodian who is not the requester under any spelling
+   * (the {@link Identity} rule: {@code Alice} cannot approve {@code alice}'s request).
    *
    * @param custodian who wants to approve
    * @param requester who made the request
    * @return {@code true} if {@code custodian} is one of {@link #custodians()} and not the requester
    */
   public boolean mayApprove(String custodian, String requester) {
-    return custodians.contains(custodian) && !custodian.equals(requester);
+    return isCustodian(custodian) && !Identity.same(custodian, requester);
   }
 
   /**

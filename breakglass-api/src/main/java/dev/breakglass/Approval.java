@@ -48,10 +48,10 @@ public final class Approval {
 
   private Approval(String grantId, String custodian, String requestDigest, @Nullable String comment,
       char @Nullable [] share, @Nullable ApprovalSignature signature) {
-    this.grantId = AccessRequest.requireText("grantId", grantId);
-    this.custodian = AccessRequest.requireText("custodian", custodian);
-    this.requestDigest = AccessRequest.requireText("requestDigest", requestDigest);
-    this.comment = comment;
+    this.grantId = FreeText.require("grantId", grantId, FreeText.MAX_ID);
+    this.custodian = Identity.require("custodian", custodian);
+    this.requestDigest = FreeText.require("requestDigest", requestDigest, FreeText.MAX_ID);
+    this.comment = FreeText.check("comment", comment, FreeText.MAX_COMMENT);
     this.share = share;
     this.signature = signature;
   }
@@ -78,9 +78,11 @@ public final class Approval {
    * @param grantId the id of the pending grant
    * @param custodian the approving custodian; not the requester
    * @param requestDigest the {@link EmergencyAccessGrant#requestDigest()} the custodian reviewed
-   * @param comment an optional remark for the audit trail, or {@code null}
+   * @param comment an optional remark for the audit trail, or {@code null}: free text of at most
+   *     {@value FreeText#MAX_COMMENT} characters without control, bidi or invisible characters
    * @return the approval, without a share
-   * @throws InvalidRequestException if a required part is blank or malformed
+   * @throws InvalidRequestException naming the first invalid field (the custodian by the
+   *     {@link Identity} rule, the others by the {@link FreeText} rule)
    */
   public static Approval of(String grantId, String custodian, String requestDigest, @Nullable String comment) {
     return new Approval(grantId, custodian, requestDigest, comment, null, null);

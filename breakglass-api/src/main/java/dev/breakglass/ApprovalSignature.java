@@ -68,6 +68,9 @@ public final class ApprovalSignature {
     }
   }
 
+  /** The most characters a key id may have. */
+  static final int MAX_KEY_ID = 512;
+
   /** The first line of {@link #toText()}. */
   public static final String TEXT_HEADER = "breakglass-signature-v1";
 
@@ -84,7 +87,7 @@ public final class ApprovalSignature {
   private ApprovalSignature(Kind kind, String keyId, Instant signedAt, byte[] signature,
       byte @Nullable [] authenticatorData, byte @Nullable [] clientDataJson) {
     this.kind = Objects.requireNonNull(kind, "kind");
-    this.keyId = AccessRequest.requireText("keyId", keyId);
+    this.keyId = FreeText.require("keyId", keyId, MAX_KEY_ID);
     this.signedAt = Objects.requireNonNull(signedAt, "signedAt").truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     this.signature = requireBytes("signature", signature, 1024);
     this.authenticatorData = authenticatorData == null ? null : requireBytes("authenticatorData", authenticatorData, 4096);

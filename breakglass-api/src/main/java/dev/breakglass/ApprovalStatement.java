@@ -59,9 +59,9 @@ public final class ApprovalStatement {
 
   private ApprovalStatement(String grantId, String requestDigest, String approver, Decision decision,
       Instant signedAt) {
-    this.grantId = AccessRequest.requireText("grantId", grantId);
-    this.requestDigest = AccessRequest.requireText("requestDigest", requestDigest);
-    this.approver = AccessRequest.requireText("approver", approver);
+    this.grantId = FreeText.require("grantId", grantId, FreeText.MAX_ID);
+    this.requestDigest = FreeText.require("requestDigest", requestDigest, FreeText.MAX_ID);
+    this.approver = Identity.require("approver", approver);
     this.decision = Objects.requireNonNull(decision, "decision");
     this.signedAt = Objects.requireNonNull(signedAt, "signedAt").truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
   }

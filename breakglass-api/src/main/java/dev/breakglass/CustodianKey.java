@@ -66,8 +66,8 @@ public final class CustodianKey {
    */
   public CustodianKey(String custodian, String keyId, ApprovalSignature.Kind kind, byte[] publicKey,
       @Nullable String rpId, long signCount, String label, @Nullable Instant registeredAt) {
-    this.custodian = AccessRequest.requireText("custodian", custodian);
-    this.keyId = AccessRequest.requireText("keyId", keyId);
+    this.custodian = Identity.require("custodian", custodian);
+    this.keyId = FreeText.require("keyId", keyId, ApprovalSignature.MAX_KEY_ID);
     this.kind = Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(publicKey, "publicKey");
     if (publicKey.length == 0 || publicKey.length > 2048) {
@@ -75,7 +75,7 @@ public final class CustodianKey {
     }
     this.publicKey = publicKey.clone();
     if (kind == ApprovalSignature.Kind.WEBAUTHN) {
-      this.rpId = AccessRequest.requireText("rpId", rpId);
+      this.rpId = FreeText.require("rpId", rpId, 512);
     } else {
       this.rpId = null;
       toPublicKey(kind, this.publicKey);
@@ -84,7 +84,7 @@ public final class CustodianKey {
       throw new InvalidRequestException("signCount", "must be 0 to 2^32-1, was " + signCount);
     }
     this.signCount = signCount;
-    this.label = label == null || label.isBlank() ? kind.label() + " key" : AccessRequest.requireText("label", label);
+    this.label = label == null || label.isBlank() ? kind.label() + " key" : FreeText.require("label", label, 512);
     this.registeredAt = registeredAt;
   }
 

@@ -22,10 +22,10 @@ public final class Denial {
 
   private Denial(String grantId, String custodian, String requestDigest, String reason,
       @Nullable ApprovalSignature signature) {
-    this.grantId = AccessRequest.requireText("grantId", grantId);
-    this.custodian = AccessRequest.requireText("custodian", custodian);
-    this.requestDigest = AccessRequest.requireText("requestDigest", requestDigest);
-    this.reason = AccessRequest.requireText("reason", reason);
+    this.grantId = FreeText.require("grantId", grantId, FreeText.MAX_ID);
+    this.custodian = Identity.require("custodian", custodian);
+    this.requestDigest = FreeText.require("requestDigest", requestDigest, FreeText.MAX_ID);
+    this.reason = Objects.requireNonNullElse(FreeText.check("reason", reason, FreeText.MAX_REASON), "");
     this.signature = signature;
   }
 
@@ -36,11 +36,11 @@ public final class Denial {
    *
    * @param grant the pending grant the custodian reviewed
    * @param custodian the refusing custodian (or an incident declarer)
-   * @param reason why, for the audit trail and the requester
+   * @param reason why, for the audit trail and the requester; {@code null} or blank records no reason
    * @return the unsigned denial
    * @throws NullPointerException if {@code grant} is {@code null}
-   * @throws InvalidRequestException naming the field if {@code custodian} or {@code reason} is blank
-   *     or malformed
+   * @throws InvalidRequestException naming the field if {@code custodian} is not a valid name
+   *     ({@link Identity}) or {@code reason} is not valid free text ({@link FreeText})
    */
   public static Denial of(EmergencyAccessGrant grant, String custodian, String reason) {
     Objects.requireNonNull(grant, "grant");
@@ -55,9 +55,10 @@ public final class Denial {
    * @param custodian the refusing custodian (or an incident declarer)
    * @param requestDigest the {@link EmergencyAccessGrant#requestDigest()} the custodian reviewed; the
    *     engine refuses the denial with {@link ReasonCode#APPROVAL_MISMATCH} if it is not the grant's
-   * @param reason why, for the audit trail and the requester
+   * @param reason why, for the audit trail and the requester; {@code null} or blank records no reason
    * @return the unsigned denial
-   * @throws InvalidRequestException naming the field if a part is blank or malformed
+   * @throws InvalidRequestException naming the first invalid field (the custodian by the
+   *     {@link Identity} rule, the others by the {@link FreeText} rule)
    */
   public static Denial of(String grantId, String custodian, String requestDigest, String reason) {
     return new Denial(grantId, custodian, requestDigest, reason, null);
@@ -109,7 +110,7 @@ public final class Denial {
   /**
    * Why the custodian refuses, as recorded in the audit trail.
    *
-   * @return the reason
+   * @return the reason, stripped; empty if none was given
    */
   public String reason() {
     return reason;

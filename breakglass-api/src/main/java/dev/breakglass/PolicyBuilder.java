@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -20,15 +19,20 @@ final class PolicyBuilder implements BreakGlassPolicy.Builder {
   @Override
   public BreakGlassPolicy.Builder account(AccountPolicy account) {
     Objects.requireNonNull(account, "account");
-    if (accounts.putIfAbsent(account.name(), account) != null) {
-      throw new PolicyException(null, -1, "accounts." + account.name(), "is defined twice");
+    String same = Identity.find(accounts.keySet(), account.name());
+    if (same != null) {
+      throw new PolicyException(null, -1, "accounts." + account.name(), same.equals(account.name()) ? "is defined twice"
+          : "is the same account as '" + same + "' (names are compared case-insensitively after Unicode NFKC)");
     }
+    accounts.put(account.name(), account);
     return this;
   }
 
   @Override
   public BreakGlassPolicy.Builder incidentDeclarers(String... names) {
-    declarers.addAll(List.of(names));
+    for (String n : names) {
+      declarers.add(Objects.requireNonNull(n, "incident declarer"));
+    }
     return this;
   }
 
@@ -64,10 +68,18 @@ final class PolicyBuilder implements BreakGlassPolicy.Builder {
             "names unknown account '" + a.backupAccount() + "'");
       }
     }
+    Set<String> seen = new LinkedHashSet<>();
     for (String d : declarers) {
-      if (d == null || d.isBlank()) {
-        throw new PolicyException(null, -1, "incidentDeclarers", "must not contain blank names");
+      String problem = Identity.problem(d);
+      if (problem != null) {
+        throw new PolicyException(null, -1, "incidentDeclarers", problem);
       }
+      String earlier = Identity.find(seen, d);
+      if (earlier != null) {
+        throw new PolicyException(null, -1, "incidentDeclarers", "'" + earlier + "' and '" + d
+            + "' are the same identity; list it once");
+      }
+      seen.add(d);
     }
     return new Immutable(Collections.unmodifiableMap(new LinkedHashMap<>(accounts)),
         Collections.unmodifiableSet(new LinkedHashSet<>(declarers)), approvalTimeout, rateLimit,

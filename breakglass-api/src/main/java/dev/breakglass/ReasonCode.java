@@ -5,7 +5,11 @@ package dev.breakglass;
  * Every {@link BreakGlassException} carries one.
  */
 public enum ReasonCode {
-  /** The primary identity provider is healthy and no incident is declared. */
+  /**
+   * The primary identity provider is healthy and no incident is declared (a request, approval or
+   * release outside an emergency). A login is never refused with this code: see
+   * {@link #INVALID_CREDENTIALS}.
+   */
   NOT_IN_EMERGENCY,
   /** The requester is not named by the account's policy. */
   REQUESTER_NOT_ALLOWED,
@@ -41,7 +45,10 @@ public enum ReasonCode {
   AUDIT_UNAVAILABLE,
   /** The grant does not exist. */
   GRANT_NOT_FOUND,
-  /** The grant is not in a state that allows the operation (pending, ended, denied). */
+  /**
+   * The grant is not in a state that allows the operation (pending, ended, denied). A login is
+   * never refused with this code: see {@link #INVALID_CREDENTIALS}.
+   */
   GRANT_NOT_ACTIVE,
   /** The grant's credential has already been released once. */
   ALREADY_RELEASED,
@@ -53,7 +60,13 @@ public enum ReasonCode {
   PROVIDER_FAILURE,
   /** A policy file or policy definition is invalid. */
   INVALID_POLICY,
-  /** The credentials presented to the guard were rejected. */
+  /**
+   * The credentials presented to the guard were rejected. It is also the one answer to every
+   * refused break-glass login during an emergency (no active grant, a wrong or never-released
+   * credential, an attempt the login throttle turned away), so that a caller cannot tell which
+   * accounts exist or whether a grant is live; the precise reason is in the audit record only.
+   * Outside an emergency a break-glass login gets whatever the primary answered.
+   */
   INVALID_CREDENTIALS,
   /** The primary identity provider could not be reached (timeout, refused connection, 5xx). */
   PRIMARY_UNAVAILABLE,

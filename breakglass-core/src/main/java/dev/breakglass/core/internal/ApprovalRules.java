@@ -3,6 +3,7 @@ package dev.breakglass.core.internal;
 import dev.breakglass.AccountPolicy;
 import dev.breakglass.Approval;
 import dev.breakglass.GrantStatus;
+import dev.breakglass.Identity;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.spi.GrantRecord;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Who may decide about a grant, as pure functions: separation of duties for approvals (never the
  * requester, custodians only, each once, bound to the request's digest), and who may deny, revoke
- * or close. Each returns a {@link Refusal} or {@code null} for "allowed"; nothing here audits or
+ * or close. People are compared by the {@link Identity} rule, so another spelling of a name
+ * ({@code Alice} for {@code alice}) is the same person. Each returns a {@link Refusal} or {@code null} for "allowed"; nothing here audits or
  * changes state.
  */
 final class ApprovalRules {
@@ -38,10 +40,10 @@ final class ApprovalRules {
       return new Refusal(ReasonCode.GRANT_NOT_ACTIVE,
           "grant " + grant.id() + " is " + status + " and takes no approvals");
     }
-    if (custodian.equals(grant.requester())) {
+    if (Identity.same(custodian, grant.requester())) {
       return new Refusal(ReasonCode.SELF_APPROVAL, custodian + " may not approve their own request " + grant.id());
     }
-    if (!account.custodians().contains(custodian)) {
+    if (!account.isCustodian(custodian)) {
       return new Refusal(ReasonCode.NOT_A_CUSTODIAN, custodian + " is not a custodian of " + grant.account());
     }
     if (!MessageDigest.isEqual(approval.requestDigest().getBytes(StandardCharsets.UTF_8),
@@ -49,7 +51,7 @@ final class ApprovalRules {
       return new Refusal(ReasonCode.APPROVAL_MISMATCH,
           "approval by " + custodian + " was made for a different request than " + grant.id());
     }
-    if (grant.approvals().stream().anyMatch(a -> a.custodian().equals(custodian))) {
+    if (grant.approvals().stream().anyMatch(a -> Identity.same(a.custodian(), custodian))) {
       return new Refusal(ReasonCode.DUPLICATE_APPROVAL, custodian + " has already approved " + grant.id());
     }
     if (account.emergencyRequired() && !emergency) {
@@ -67,7 +69,7 @@ final class ApprovalRules {
   /** A custodian of the account or an incident declarer may deny a request that is still pending. */
   static @Nullable Refusal deny(GrantRecord grant, AccountPolicy account, Set<String> incidentDeclarers,
       String custodian, GrantStatus status) {
-    if (!account.custodians().contains(custodian) && !incidentDeclarers.contains(custodian)) {
+    if (!account.isCustodian(custodian) && !Identity.contains(incidentDeclarers, custodian)) {
       return new Refusal(ReasonCode.NOT_AUTHORIZED, custodian + " may not deny requests for " + grant.account());
     }
     if (status != GrantStatus.PENDING_APPROVAL) {
@@ -83,8 +85,8 @@ final class ApprovalRules {
    */
   static @Nullable Refusal end(GrantRecord grant, AccountPolicy account, Set<String> incidentDeclarers,
       String actor, GrantStatus terminal) {
-    boolean allowed = actor.equals(grant.requester()) || account.custodians().contains(actor)
-        || incidentDeclarers.contains(actor);
+    boolean allowed = Identity.same(actor, grant.requester()) || account.isCustodian(actor)
+        || Identity.contains(incidentDeclarers, actor);
     if (allowed) {
       return null;
     }

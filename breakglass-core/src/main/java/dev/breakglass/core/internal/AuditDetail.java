@@ -75,6 +75,13 @@ enum AuditDetail {
   CROSS_CHECK("crossCheck", true),
   FOUND("found", true),
   CORRECTED("corrected", true),
+  // Summaries of refused logins (LoginRefusals): counts, the kind summarized, the window.
+  REFUSED("refused", true),
+  COALESCED("coalesced", true),
+  EVENT("event", true),
+  WINDOW("window", true),
+  FROM("from", true),
+  TO("to", true),
   // Declared sensitive: written only as keyed fingerprints.
   CLIENT("client", false),
   CREDENTIAL("credential", false),

@@ -3,13 +3,10 @@ package dev.breakglass.core.internal;
 import dev.breakglass.AccessDeniedException;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
-import dev.breakglass.AuthenticationFailedException;
 import dev.breakglass.Credential;
 import dev.breakglass.GrantStatus;
-import dev.breakglass.LoginAttempt;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.rotation.EphemeralCredentials;
-import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.CredentialVault;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.SealedCredentialVault;
@@ -27,14 +24,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Where credentials leave the vault and come back as logins: the one release of an active grant's
  * credential (after a confirmed alert where the policy asks for one), the custodians' shares a
  * sealed vault needs (in memory only, until release or the grant's end), the login digests kept at
- * release, and the emergency login and the loud refusal of a break-glass account outside an
- * emergency. Thread-safe.
+ * release, and the check of a presented secret against them (the emergency login itself is
+ * {@link EmergencyLogins}). Thread-safe.
  */
 final class CredentialRelease {
   /** The longest a release waits for an alert confirmation, whatever the dispatcher's own timeout. */
@@ -44,19 +40,17 @@ final class CredentialRelease {
   private final GrantRules rules;
   private final Recorder recorder;
   private final EmergencyMonitor monitor;
-  private final AccountLedger accounts;
   private final CredentialVault vault;
   private final EphemeralCredentials ephemeral;
   private final ConcurrentHashMap<String, Map<String, char[]>> shares = new ConcurrentHashMap<>();
   private final LoginDigests digests = new LoginDigests();
 
   CredentialRelease(GrantStateMachine grants, GrantRules rules, Recorder recorder, EmergencyMonitor monitor,
-      AccountLedger accounts, CredentialVault vault, EphemeralCredentials ephemeral) {
+      CredentialVault vault, EphemeralCredentials ephemeral) {
     this.grants = grants;
     this.rules = rules;
     this.recorder = recorder;
     this.monitor = monitor;
-    this.accounts = accounts;
     this.vault = vault;
     this.ephemeral = ephemeral;
   }
@@ -192,68 +186,12 @@ final class CredentialRelease {
 
   // ---------------------------------------------------------------- logins
 
-  /** A break-glass account was presented while the primary is healthy and no incident is declared. */
-  AuthenticationFailedException useOutsideEmergency(LoginAttempt attempt) {
-    String account = attempt.username();
-    AccountState state = accounts.state(account);
-    AuditDetails details = recorder.details().put("operation", "login");
-    if (attempt.clientAddress() != null) {
-      details.put("client", attempt.clientAddress());
-    }
-    recorder.recordRefusal(AuditEventType.USE_OUTSIDE_EMERGENCY, account, state.holder(), account, details,
-        "break-glass account " + account + " used while the primary is healthy and no incident is declared");
-    return new AuthenticationFailedException(ReasonCode.NOT_IN_EMERGENCY,
-        "break-glass account '" + account + "' can only be used during an emergency");
-  }
-
-  /**
-   * Authenticates a break-glass account through its active grant, or refuses loudly.
-   *
-   * @return the grant the login went through
-   */
-  GrantRecord emergencyLogin(LoginAttempt attempt) {
-    String account = attempt.username();
-    AccountState state = accounts.state(account);
-    @Nullable GrantRecord rec = state.holder() == null ? null : grants.find(state.holder()).orElse(null);
-    AuditDetails details = recorder.details();
-    if (attempt.clientAddress() != null) {
-      details.put("client", attempt.clientAddress());
-    }
-    if (rec == null || rules.status(rec) != GrantStatus.ACTIVE) {
-      details.put("reason", ReasonCode.GRANT_NOT_ACTIVE.name());
-      recorder.recordRefusal(AuditEventType.EMERGENCY_LOGIN_REFUSED, account, rec == null ? null : rec.id(), account,
-          details, "emergency login to " + account + " refused: no active grant");
-      throw new AuthenticationFailedException(ReasonCode.GRANT_NOT_ACTIVE,
-          "no active break-glass grant for '" + account + "'");
-    }
-    if (DrillGrants.isDrill(rec.id())) {
-      details.put("reason", ReasonCode.DRILL_GRANT.name());
-      recorder.recordRefusal(AuditEventType.EMERGENCY_LOGIN_REFUSED, account, rec.id(), account, details,
-          "emergency login to " + account + " refused: it is held by drill grant " + rec.id()
-              + ", which is never real access");
-      throw new AuthenticationFailedException(ReasonCode.DRILL_GRANT,
-          "'" + account + "' is held by a drill, which can never be used as real access");
-    }
-    boolean matches = rec.credentialReleased() && presentedMatches(rec, attempt.secret());
-    if (!matches) {
-      details.put("reason", ReasonCode.INVALID_CREDENTIALS.name());
-      recorder.recordRefusal(AuditEventType.EMERGENCY_LOGIN_REFUSED, account, rec.id(), account, details,
-          "emergency login to " + account + " refused: wrong credential");
-      throw new AuthenticationFailedException("invalid credentials for '" + account + "'");
-    }
-    details.put("requester", rec.requester());
-    details.put("emergency", monitor.describe());
-    recorder.record(AuditEventType.EMERGENCY_LOGIN, rec.requester(), rec.id(), account, details,
-        rec.requester() + " signed in as " + account + " through grant " + rec.id());
-    return rec;
-  }
-
   /**
    * Checks a presented secret against the credential released for {@code rec}: by the keyed digest
    * kept at release (no vault access), or, where another engine instance released it, against the
    * vault's current value. A sealed vault cannot be read without shares, so there only the digest counts.
    */
-  private boolean presentedMatches(GrantRecord rec, char[] presented) {
+  boolean presentedMatches(GrantRecord rec, char[] presented) {
     if (rules.account(rec).ephemeral()) {
       return ephemeral.verify(rec.account(), presented);
     }

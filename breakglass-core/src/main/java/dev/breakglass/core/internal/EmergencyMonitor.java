@@ -197,7 +197,7 @@ final class EmergencyMonitor {
   }
 
   EmergencyState.Incident declare(String actor, String reason) {
-    if (!declarers.contains(actor)) {
+    if (!dev.breakglass.Identity.contains(declarers, actor)) {
       recorder.recordRefusal(AuditEventType.ACCESS_DENIED, actor, null, null,
           Map.of("reason", ReasonCode.NOT_AUTHORIZED.name(), "operation", "declare-incident"),
           actor + " tried to declare an incident but is not an incident declarer");
@@ -221,7 +221,7 @@ final class EmergencyMonitor {
   }
 
   void closeIncident(String actor, String reason) {
-    if (!declarers.contains(actor)) {
+    if (!dev.breakglass.Identity.contains(declarers, actor)) {
       recorder.recordRefusal(AuditEventType.ACCESS_DENIED, actor, null, null,
           Map.of("reason", ReasonCode.NOT_AUTHORIZED.name(), "operation", "close-incident"),
           actor + " tried to close the incident but is not an incident declarer");

@@ -5,7 +5,6 @@ import dev.breakglass.AccessRequest;
 import dev.breakglass.Approval;
 import dev.breakglass.AuditSink;
 import dev.breakglass.AuthenticatedPrincipal;
-import dev.breakglass.AuthenticationFailedException;
 import dev.breakglass.Authenticator;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassException;
@@ -98,6 +97,7 @@ public final class Engine implements BreakGlass {
   private final Drills drills;
   private final CustodianKeyService custodianKeys;
   private final EngineRuns runs;
+  private final EmergencyLogins logins;
   private final @Nullable ScheduledExecutorService scheduler;
   private volatile boolean closed;
 
@@ -113,8 +113,9 @@ public final class Engine implements BreakGlass {
     this.monitor = new EmergencyMonitor(config.probes(), config.fallThreshold(), config.riseThreshold(),
         config.passiveFallThreshold(), config.passiveWindow(), recorder, policy.incidentDeclarers(),
         this::emergencyEnded);
-    this.release = new CredentialRelease(grants, rules, recorder, monitor, accounts, config.vault(),
-        config.ephemeral());
+    this.release = new CredentialRelease(grants, rules, recorder, monitor, config.vault(), config.ephemeral());
+    this.logins = new EmergencyLogins(policy, grants, rules, accounts, recorder, monitor, release,
+        new LoginThrottle(LoginThrottle.Limits.PER_ACCOUNT, LoginThrottle.Limits.PER_CLIENT, clock));
     ExecutorService rotationThread = config.background()
         ? Executors.newSingleThreadExecutor(daemon("breakglass-rotation")) : null;
     this.rotation = new RotationScheduler(accounts, config.vault(), config.rotators(), recorder, clock,
@@ -192,10 +193,13 @@ public final class Engine implements BreakGlass {
 
   @Override
   public EmergencyAccessGrant deny(String grantId, String custodian, String reason) {
+    String checkedReason = Inputs.reason(reason);
     ensureOpen();
+    String checkedGrantId = Inputs.grantId(grantId);
+    String checkedCustodian = Inputs.name("custodian", custodian);
     // An unknown grant is refused (and audited) by the lifecycle; its digest is then never compared.
-    String digest = grants.find(grantId).map(GrantRecord::requestDigest).orElse("unknown");
-    return deny(Denial.of(grantId, custodian, digest, reason));
+    String digest = grants.find(checkedGrantId).map(GrantRecord::requestDigest).orElse("unknown");
+    return deny(Denial.of(checkedGrantId, checkedCustodian, digest, checkedReason));
   }
 
   @Override
@@ -213,14 +217,16 @@ public final class Engine implements BreakGlass {
 
   @Override
   public EmergencyAccessGrant revoke(String grantId, String actor, String reason) {
+    String checkedReason = Inputs.reason(reason);
     ensureOpen();
-    return handle(lifecycle.end(grantId, actor, reason, GrantStatus.REVOKED));
+    return handle(lifecycle.end(Inputs.grantId(grantId), Inputs.name("actor", actor), checkedReason,
+        GrantStatus.REVOKED));
   }
 
   @Override
   public EmergencyAccessGrant close(String grantId, String actor) {
     ensureOpen();
-    return handle(lifecycle.end(grantId, actor, "closed", GrantStatus.CLOSED));
+    return handle(lifecycle.end(Inputs.grantId(grantId), Inputs.name("actor", actor), "closed", GrantStatus.CLOSED));
   }
 
   Credential release(String grantId) {
@@ -237,6 +243,7 @@ public final class Engine implements BreakGlass {
     config.ephemeral().purgeExpired();
     rotation.rotateDue(policy.accounts().keySet());
     drills.checkOverdue();
+    logins.sweep();
   }
 
   private void sweepQuietly() {
@@ -280,7 +287,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(account, "account");
     Objects.requireNonNull(actor, "actor");
     ensureOpen();
-    return drills.drill(account, actor);
+    return drills.drill(Inputs.name("account", account), Inputs.name("actor", actor));
   }
 
   /** The accounts whose drill is overdue now; raises their HIGH alert once (see {@link Drills}). */
@@ -296,23 +303,28 @@ public final class Engine implements BreakGlass {
   }
 
   boolean isBreakGlassAccount(String username) {
-    return policy.accounts().containsKey(username);
+    return logins.account(username) != null;
   }
 
-  /** A break-glass account was presented while the primary is healthy and no incident is declared. */
-  AuthenticationFailedException useOutsideEmergency(LoginAttempt attempt) {
-    return release.useOutsideEmergency(attempt);
-  }
-
-  /** Authenticates a break-glass account through its active grant, or refuses loudly. */
-  AuthenticatedPrincipal emergencyLogin(LoginAttempt attempt) {
+  /**
+   * A break-glass account that the primary rejected while the primary is healthy and no incident is
+   * declared: recorded (see {@link EmergencyLogins}); returns what the caller gets, the primary's answer.
+   */
+  RuntimeException useOutsideEmergency(LoginAttempt attempt, RuntimeException primaryAnswer) {
     ensureOpen();
-    // The guard also comes here when the primary fails; that is no emergency by itself.
-    if (!monitor.isEmergency() && policy.accounts().get(attempt.username()).emergencyRequired()) {
-      throw release.useOutsideEmergency(attempt);
-    }
-    GrantRecord grant = release.emergencyLogin(attempt);
-    return AuthenticatedPrincipal.emergency(attempt.username(), handle(grant));
+    return logins.outsideEmergency(attempt, primaryAnswer);
+  }
+
+  /**
+   * Authenticates a break-glass account through its active grant, or refuses with one answer
+   * whatever the reason (see {@link EmergencyLogins}).
+   *
+   * @param primaryAnswer the primary's infrastructure failure if the guard came here because of it
+   */
+  AuthenticatedPrincipal emergencyLogin(LoginAttempt attempt, @Nullable RuntimeException primaryAnswer) {
+    ensureOpen();
+    GrantRecord grant = logins.login(attempt, primaryAnswer);
+    return AuthenticatedPrincipal.emergency(grant.account(), handle(grant));
   }
 
   // ---------------------------------------------------------------- state and queries
@@ -340,14 +352,16 @@ public final class Engine implements BreakGlass {
 
   @Override
   public EmergencyState.Incident declareIncident(String actor, String reason) {
+    String checkedReason = Inputs.reason(reason);
     ensureOpen();
-    return monitor.declare(actor, reason);
+    return monitor.declare(Inputs.name("actor", actor), checkedReason);
   }
 
   @Override
   public void closeIncident(String actor, String reason) {
+    String checkedReason = Inputs.reason(reason);
     ensureOpen();
-    monitor.closeIncident(actor, reason);
+    monitor.closeIncident(Inputs.name("actor", actor), checkedReason);
   }
 
   @Override
@@ -387,6 +401,7 @@ public final class Engine implements BreakGlass {
       return;
     }
     closed = true;
+    logins.close();
     release.forgetAll();
     if (scheduler != null) {
       scheduler.shutdownNow();

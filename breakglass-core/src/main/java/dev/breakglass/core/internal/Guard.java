@@ -20,6 +20,10 @@ import java.util.concurrent.TimeoutException;
  * During an emergency, break-glass accounts authenticate through their active grant. When the
  * primary fails with an infrastructure error outside an emergency, a break-glass login is a use
  * outside an emergency too (unless its account does not require one).
+ *
+ * <p>A refused break-glass login tells the caller nothing the primary would not: outside an
+ * emergency the caller gets the primary's own answer, during one a single uniform refusal
+ * ({@link EmergencyLogins}); the precise reason is only in the audit log.
  */
 final class Guard implements Authenticator {
   private final Authenticator primary;
@@ -44,7 +48,7 @@ final class Guard implements Authenticator {
           monitor.primaryAnswered();
         }
         if (engine.isBreakGlassAccount(attempt.username())) {
-          throw engine.useOutsideEmergency(attempt);
+          throw engine.useOutsideEmergency(attempt, rejected);
         }
         throw rejected;
       } catch (RuntimeException failure) {
@@ -53,7 +57,7 @@ final class Guard implements Authenticator {
         }
         monitor.primaryFailed();
         if (engine.isBreakGlassAccount(attempt.username())) {
-          return engine.emergencyLogin(attempt);
+          return engine.emergencyLogin(attempt, failure);
         }
         throw failure;
       }
@@ -63,7 +67,7 @@ final class Guard implements Authenticator {
       return principal;
     }
     if (engine.isBreakGlassAccount(attempt.username())) {
-      return engine.emergencyLogin(attempt);
+      return engine.emergencyLogin(attempt, null);
     }
     return primary.authenticate(attempt);
   }

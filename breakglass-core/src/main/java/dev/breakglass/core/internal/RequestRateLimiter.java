@@ -27,9 +27,9 @@ final class RequestRateLimiter {
         .build();
   }
 
-  /** Counts an attempt; returns how long to wait if it is over the limit. */
+  /** Counts an attempt; returns how long to wait if it is over the limit. Spellings of one name share a limit. */
   Optional<Duration> tryAcquire(String requester) {
-    Window w = windows.get(requester, k -> new Window());
+    Window w = windows.get(dev.breakglass.Identity.key(requester), k -> new Window());
     synchronized (w) {
       Instant now = clock.instant();
       if (w.blockedUntil != null && now.isBefore(w.blockedUntil)) {

@@ -29,7 +29,7 @@ final class RequestRules {
     if (account == null) {
       return new Refusal(ReasonCode.UNKNOWN_ACCOUNT, "'" + name + "' is not a break-glass account");
     }
-    if (!account.requesters().contains(request.requester())) {
+    if (!account.isRequester(request.requester())) {
       return new Refusal(ReasonCode.REQUESTER_NOT_ALLOWED,
           "'" + request.requester() + "' may not request '" + name + "'");
     }

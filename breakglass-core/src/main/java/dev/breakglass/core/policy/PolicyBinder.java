@@ -2,6 +2,7 @@ package dev.breakglass.core.policy;
 
 import dev.breakglass.AccountPolicy;
 import dev.breakglass.BreakGlassPolicy;
+import dev.breakglass.Identity;
 import dev.breakglass.PolicyException;
 import dev.breakglass.core.text.SafeText;
 import dev.breakglass.spi.ProviderContext;
@@ -131,8 +132,10 @@ final class PolicyBinder {
 
   private AccountPolicy account(PolicyNode.Entry entry) {
     String name = entry.key();
-    if (name.isBlank()) {
-      throw new PolicyException(source, entry.keyLine(), "accounts", "an account name must not be blank");
+    String problem = Identity.problem(name);
+    if (problem != null) {
+      throw new PolicyException(source, entry.keyLine(), "accounts", "account name '" + SafeText.printable(name)
+          + "' " + problem);
     }
     PolicyNode.Mapping m = mapping(entry.value(), "the rules of account '" + SafeText.printable(name) + "'");
     requireKnownFields(m, ACCOUNT_FIELDS, "an account");
@@ -191,7 +194,7 @@ final class PolicyBinder {
     // A requester who is also a custodian cannot approve their own request, so for them the
     // threshold must be reachable from the other custodians alone.
     for (String requester : policy.requesters()) {
-      if (custodians.contains(requester) && custodians.size() - 1 < policy.approvalsRequired()) {
+      if (Identity.contains(custodians, requester) && custodians.size() - 1 < policy.approvalsRequired()) {
         String field = m.path() + ".approvals";
         throw new PolicyException(source, lineOf(field, m.line()), field, "requires " + policy.approvalsRequired()
             + " approvals, but when custodian '" + SafeText.printable(requester) + "' requests, only " + (custodians.size() - 1)
@@ -218,7 +221,7 @@ final class PolicyBinder {
       List<PolicyNode> items = ((PolicyNode.Sequence) node).items();
       for (PolicyNode item : items) {
         String name = ((PolicyNode.Scalar) item).text();
-        if (!people.contains(name)) {
+        if (!Identity.contains(people, name)) {
           throw error(item, role + " '" + SafeText.printable(name) + "' is not listed under 'people' (line "
               + peopleLine + ")");
         }
@@ -242,14 +245,18 @@ final class PolicyBinder {
       if (name == null || name.isBlank()) {
         throw error(item, "a " + what + " must not be blank");
       }
-      if (name.chars().anyMatch(Character::isISOControl)) {
-        throw error(item, what + " '" + SafeText.printable(name) + "' contains a control character");
+      String problem = Identity.problem(name);
+      if (problem != null) {
+        throw error(item, what + " '" + SafeText.printable(name) + "' " + problem);
       }
-      Integer earlier = firstLine.putIfAbsent(name, item.line());
-      if (earlier != null) {
+      String same = Identity.find(firstLine.keySet(), name);
+      if (same != null) {
         throw error(item, what + " '" + SafeText.printable(name) + "' is listed twice (first on line "
-            + earlier + ")");
+            + firstLine.get(same) + (same.equals(name) ? ""
+                : " as '" + SafeText.printable(same) + "': the same identity, names are compared case-insensitively"
+                    + " after Unicode NFKC") + ")");
       }
+      firstLine.put(name, item.line());
     }
     return firstLine.keySet();
   }

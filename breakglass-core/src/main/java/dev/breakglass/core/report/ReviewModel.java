@@ -188,6 +188,19 @@ public final class ReviewModel {
           storm(e, flags);
         }
       }
+      case LOGIN_REFUSALS_SUMMARIZED -> {
+        int counted = count(e, "refused");
+        if (av != null) {
+          if (AuditEventType.USE_OUTSIDE_EMERGENCY.name().equals(e.details().get("event"))) {
+            av.usesOutsideEmergency += counted;
+          } else {
+            av.refusedLogins += counted;
+          }
+        }
+        flag(flags, AnomalyKind.LOGIN_STORM, e, (counted + count(e, "coalesced")) + " further refused logins to "
+            + account + " between " + e.details().getOrDefault("from", "?") + " and "
+            + e.details().getOrDefault("to", "?") + " (" + counted + " throttled)");
+      }
       case ACCESS_DENIED -> {
         if ("RATE_LIMITED".equals(e.details().get("reason"))) {
           flag(flags, AnomalyKind.LOGIN_STORM, e, e.actor() + " was rate limited (throttled requests)");
@@ -242,6 +255,14 @@ public final class ReviewModel {
     Phase phase = phase(e.type());
     if (phase != Phase.ALERT) {
       timeline.add(new Entry(e.time(), phase, e, Sentences.of(e, g), List.copyOf(flags)));
+    }
+  }
+
+  private static int count(AuditEvent e, String key) {
+    try {
+      return Math.max(0, Integer.parseInt(e.details().getOrDefault(key, "0")));
+    } catch (NumberFormatException notACount) {
+      return 0;
     }
   }
 

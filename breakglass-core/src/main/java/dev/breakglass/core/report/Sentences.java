@@ -45,8 +45,9 @@ final class Sentences {
       case CREDENTIAL_RELEASE_ATTEMPT -> "credential release of " + account + " attempted by " + e.actor();
       case CREDENTIAL_RELEASE_LOST_RACE -> "credential release of " + account + " lost the race to another node;"
           + " nothing released here";
-      case LOGIN_REFUSALS_SUMMARIZED -> d.getOrDefault("refused", "?") + " further refused logins as " + account
-          + opt(d, "window", " within ") + opt(d, "reasons", "; reasons: ");
+      case LOGIN_REFUSALS_SUMMARIZED -> d.getOrDefault("refused", "?") + " refused logins as " + account
+          + " throttled (counted here only)" + opt(d, "coalesced", "; alerts of ", " refusals recorded one by one"
+              + " coalesced here") + opt(d, "event", " (", ")") + opt(d, "from", "; from ") + opt(d, "to", " to ");
       case ALERT_OUTBOX_TAMPERED -> "alert outbox line refused: MAC check failed" + opt(d, "file", " in ");
       case EMERGENCY_LOGIN -> e.actor() + " signed in as " + account + " from client "
           + d.getOrDefault("client", "(not recorded)");

@@ -1,5 +1,6 @@
 package dev.breakglass.core.text;
 
+import dev.breakglass.FreeText;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,19 +20,29 @@ public final class SafeText {
   }
 
   /**
-   * At most {@code max} characters of {@code text} (then {@code ...}), every ISO control character
-   * replaced by {@code ?}; {@code null} is shown as {@code null}.
+   * At most {@code max} characters of {@code text} (then {@code ...}), every character that
+   * {@link FreeText#isForbidden} names (controls, line separators, bidi and invisible format
+   * characters) replaced by {@code ?}; {@code null} is shown as {@code null}.
    */
   public static String printable(@Nullable String text, int max) {
     if (text == null) {
       return "null";
     }
     StringBuilder sb = new StringBuilder(Math.min(text.length(), max) + 3);
-    for (int i = 0; i < text.length() && sb.length() < max; i++) {
-      char c = text.charAt(i);
-      sb.append(Character.isISOControl(c) ? '?' : c);
+    int i = 0;
+    while (i < text.length() && sb.length() < max) {
+      int cp = text.codePointAt(i);
+      int n = Character.charCount(cp);
+      if (FreeText.isForbidden(cp)) {
+        sb.append('?');
+      } else if (sb.length() + n <= max) {
+        sb.appendCodePoint(cp);
+      } else {
+        break;
+      }
+      i += n;
     }
-    if (text.length() > max) {
+    if (i < text.length()) {
       sb.append("...");
     }
     return sb.toString();

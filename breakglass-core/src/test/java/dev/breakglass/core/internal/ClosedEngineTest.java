@@ -72,7 +72,7 @@ class ClosedEngineTest {
           () -> f.engine.checkHealthNow(),
           () -> f.engine.declareIncident("sre-lead", "outage"),
           () -> f.engine.closeIncident("sre-lead", "over"),
-          () -> f.engine.emergencyLogin(LoginAttempt.of(EngineFixture.DB, EngineFixture.CANARY.toCharArray())));
+          () -> f.engine.emergencyLogin(LoginAttempt.of(EngineFixture.DB, EngineFixture.CANARY.toCharArray()), null));
       for (ThrowingCallable operation : operations) {
         assertThatThrownBy(operation)
             .isInstanceOf(BreakGlassException.class)

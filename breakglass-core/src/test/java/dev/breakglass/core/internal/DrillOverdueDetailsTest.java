@@ -43,7 +43,7 @@ class DrillOverdueDetailsTest {
       assertThat(f.engine.checkDrillsNow()).containsExactly(DB);
       assertThat(overdue(f)).hasSize(2).last().satisfies(e -> assertThat(e.details())
           .containsEntry("lastDrill", drill.finishedAt().toString()));
-      assertThat(f.alerts.received()).filteredOn(a -> a.type() == AuditEventType.DRILL_OVERDUE).hasSize(2).last()
+      assertThat(f.alerts.await(AuditEventType.DRILL_OVERDUE, 2)).hasSize(2).last()
           .satisfies(a -> assertThat(a.summary()).isEqualTo("[DRILL] " + DB + " is overdue for a drill: last passed "
               + drill.finishedAt() + ", interval PT2160H"));
     }

@@ -88,8 +88,9 @@ class EngineMetricsTest {
     f = engine();
     f.alerts.down(true);
     f.engine.declareIncident("sre-lead", "drill");
-    // ENGINE_STARTED, INCIDENT_DECLARED and EMERGENCY_OPENED wait for the recording channel, which keeps retrying.
-    assertThat(metrics.alertOutboxDepth()).isEqualTo(3);
+    // INCIDENT_DECLARED and EMERGENCY_OPENED wait for the recording channel, which keeps retrying; so does
+    // ENGINE_STARTED unless its delivery got through before the channel went down.
+    assertThat(metrics.alertOutboxDepth()).isIn(2, 3);
     f.alerts.down(false);
     f.alerts.await(AuditEventType.EMERGENCY_OPENED);
     awaitDepth(0);

@@ -95,9 +95,9 @@ class EngineRecordsTest {
     try (EngineFixture f = new EngineFixture(dir)) {
       f.openEmergency();
 
-      assertThatThrownBy(() -> f.engine.emergencyLogin(LoginAttempt.of(APP, "guess".toCharArray())))
+      assertThatThrownBy(() -> f.engine.emergencyLogin(LoginAttempt.of(APP, "guess".toCharArray()), null))
           .isInstanceOf(AuthenticationFailedException.class)
-          .hasMessage("no active break-glass grant for '" + APP + "'");
+          .hasMessage(EmergencyLogins.REFUSED);
       AuditEvent refusal = only(f, AuditEventType.EMERGENCY_LOGIN_REFUSED);
       assertThat(refusal.account()).isEqualTo(APP);
       assertThat(refusal.details()).containsEntry("reason", ReasonCode.GRANT_NOT_ACTIVE.name());

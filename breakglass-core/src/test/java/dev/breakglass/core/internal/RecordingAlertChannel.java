@@ -81,6 +81,24 @@ final class RecordingAlertChannel implements AlertChannel {
     }
   }
 
+  /** Waits (bounded, generously) until {@code count} alerts of {@code type} have arrived, and returns them. */
+  List<Alert> await(AuditEventType type, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    lock.lock();
+    try {
+      while (true) {
+        List<Alert> found = received.stream().filter(a -> a.type() == type).toList();
+        long left = deadline - System.nanoTime();
+        if (found.size() >= count || left <= 0) {
+          return found;
+        }
+        arrived.await(left, TimeUnit.NANOSECONDS);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
   boolean anyCritical() {
     return received.stream().anyMatch(a -> a.severity() == Severity.CRITICAL);
   }

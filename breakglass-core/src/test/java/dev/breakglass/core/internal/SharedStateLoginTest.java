@@ -41,7 +41,7 @@ class SharedStateLoginTest {
         secret = released.secret().clone();
       }
 
-      AuthenticatedPrincipal signedIn = second.engine.emergencyLogin(LoginAttempt.of(DB, secret.clone()));
+      AuthenticatedPrincipal signedIn = second.engine.emergencyLogin(LoginAttempt.of(DB, secret.clone()), null);
 
       assertThat(signedIn.isEmergencyAccess()).isTrue();
       assertThat(signedIn.grant().id()).isEqualTo(grant.id());
@@ -51,10 +51,10 @@ class SharedStateLoginTest {
 
       char[] wrong = secret.clone();
       wrong[0] ^= 1;
-      assertThatThrownBy(() -> second.engine.emergencyLogin(LoginAttempt.of(DB, wrong)))
-          .isInstanceOf(AuthenticationFailedException.class).hasMessage("invalid credentials for '" + DB + "'");
+      assertThatThrownBy(() -> second.engine.emergencyLogin(LoginAttempt.of(DB, wrong), null))
+          .isInstanceOf(AuthenticationFailedException.class).hasMessage(EmergencyLogins.REFUSED);
       assertThatThrownBy(() -> second.engine.emergencyLogin(LoginAttempt.of(DB, (new String(secret) + "x")
-          .toCharArray()))).isInstanceOf(AuthenticationFailedException.class);
+          .toCharArray()), null)).isInstanceOf(AuthenticationFailedException.class);
     }
   }
 

@@ -316,7 +316,7 @@ class PolicyFilesTest {
 
     assertThat(e.line()).isEqualTo(3);
     assertThat(e.field()).isEqualTo("accounts.ops.requesters");
-    assertThat(e.getMessage()).doesNotContain("\n").contains("requester 'alice??bob' contains a control character");
+    assertThat(e.getMessage()).doesNotContain("\n").contains("requester 'alice??bob' must not contain control characters", "U+000D");
   }
 
   @Test
