@@ -143,9 +143,11 @@ class ExampleApplicationTest {
     assertThat(new Browser().formLogin("app-admin", "a-guess")).isEqualTo("/login?error");
     assertThat(basic("GET", "/", "app-admin", "another-guess").statusCode()).isEqualTo(401);
 
+    // Both attempts are audited; the first raises the CRITICAL alert at once, later ones in the same
+    // minute join the summary of refused logins (a storm raises one alert, not thousands).
     await().atMost(PATIENCE).until(() ->
-        channel.count(Severity.CRITICAL, AuditEventType.USE_OUTSIDE_EMERGENCY) == before + 2);
-    assertThat(events.types).contains(AuditEventType.USE_OUTSIDE_EMERGENCY);
+        channel.count(Severity.CRITICAL, AuditEventType.USE_OUTSIDE_EMERGENCY) == before + 1);
+    assertThat(events.types).filteredOn(t -> t == AuditEventType.USE_OUTSIDE_EMERGENCY).hasSizeGreaterThanOrEqualTo(2);
   }
 
   @Test
