@@ -8,6 +8,7 @@ module dev.breakglass.cli {
   requires dev.breakglass.postgresql;
   requires info.picocli;
   requires tools.jackson.databind;
+  requires java.net.http;
   requires static org.jspecify;
 
   // picocli reads the commands' annotated fields and creates them reflectively.

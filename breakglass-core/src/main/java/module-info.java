@@ -22,6 +22,7 @@ module dev.breakglass.core {
   exports dev.breakglass.core.evidence;
   exports dev.breakglass.core.alert;
   exports dev.breakglass.core.alert.channel;
+  exports dev.breakglass.core.approval;
   exports dev.breakglass.core.health;
   exports dev.breakglass.core.policy;
   exports dev.breakglass.core.retry;
@@ -35,6 +36,7 @@ module dev.breakglass.core {
   uses dev.breakglass.spi.CredentialRotatorProvider;
   uses dev.breakglass.spi.GrantStoreProvider;
   uses dev.breakglass.spi.HealthProbeProvider;
+  uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
   uses dev.breakglass.spi.CheckpointWitnessProvider;
   uses dev.breakglass.spi.AuditSinkProvider;
 

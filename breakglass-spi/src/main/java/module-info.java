@@ -15,6 +15,7 @@ module dev.breakglass.spi {
   uses dev.breakglass.spi.HealthProbeProvider;
   uses dev.breakglass.spi.CredentialRotatorProvider;
   uses dev.breakglass.spi.GrantStoreProvider;
+  uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
   uses dev.breakglass.spi.CheckpointWitnessProvider;
   uses dev.breakglass.spi.AuditSinkProvider;
 }

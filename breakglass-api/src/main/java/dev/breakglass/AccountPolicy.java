@@ -40,6 +40,9 @@ import org.jspecify.annotations.Nullable;
  * @param drillEvery how often the account must be drilled ({@link BreakGlass#drill}); when its
  *     last successful drill is older, a HIGH stale-drill alert is raised. {@code null}: no drill
  *     interval (no stale-drill alert). At least one day, at most 400 days.
+ * @param approvalSignature whether approvals and denials must be signed by the custodian's
+ *     registered key (policy files: {@code approvalSignature: required | optional}); default
+ *     {@link SignatureRequirement#WHEN_REGISTERED}
  */
 public record AccountPolicy(
     String name,
@@ -55,7 +58,8 @@ public record AccountPolicy(
     boolean ephemeral,
     boolean confirmedAlertBeforeRelease,
     boolean fingerprintTicket,
-    @Nullable Duration drillEvery) {
+    @Nullable Duration drillEvery,
+    SignatureRequirement approvalSignature) {
 
   /**
    * The constructor without a drill interval ({@code drillEvery} is {@code null}); prefer
@@ -82,7 +86,37 @@ public record AccountPolicy(
       boolean confirmedAlertBeforeRelease, boolean fingerprintTicket) {
     this(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired, ticketRequired,
         identificationRequired, emergencyRequired, backupAccount, ephemeral, confirmedAlertBeforeRelease,
-        fingerprintTicket, null);
+        fingerprintTicket, null, SignatureRequirement.WHEN_REGISTERED);
+  }
+
+  /**
+   * The constructor without a signature requirement, kept for code written before signed approvals:
+   * {@code approvalSignature} is {@link SignatureRequirement#WHEN_REGISTERED}. Prefer
+   * {@link #builder(String)}.
+   *
+   * @param name the account name
+   * @param requesters who may request it
+   * @param custodians who may approve requests for it
+   * @param approvalsRequired how many distinct custodians must approve
+   * @param maxDuration the longest grant allowed
+   * @param reasonRequired whether a request must give a reason
+   * @param ticketRequired whether a request must reference a ticket
+   * @param identificationRequired kinds of identification evidence a request must carry
+   * @param emergencyRequired whether requests and use need an open emergency
+   * @param backupAccount an account to request instead while this one is tainted, or {@code null}
+   * @param ephemeral whether each grant mints a fresh credential instead of using the vault
+   * @param confirmedAlertBeforeRelease whether release waits for a confirmed alert
+   * @param fingerprintTicket whether the audit trail records the ticket as a keyed fingerprint
+   * @param drillEvery the drill interval, or {@code null}
+   * @throws PolicyException naming the invalid field
+   */
+  public AccountPolicy(String name, Set<String> requesters, Set<String> custodians, int approvalsRequired,
+      Duration maxDuration, boolean reasonRequired, boolean ticketRequired, Set<String> identificationRequired,
+      boolean emergencyRequired, @Nullable String backupAccount, boolean ephemeral,
+      boolean confirmedAlertBeforeRelease, boolean fingerprintTicket, @Nullable Duration drillEvery) {
+    this(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired, ticketRequired,
+        identificationRequired, emergencyRequired, backupAccount, ephemeral, confirmedAlertBeforeRelease,
+        fingerprintTicket, drillEvery, SignatureRequirement.WHEN_REGISTERED);
   }
 
   /**
@@ -102,6 +136,9 @@ public record AccountPolicy(
    * @param confirmedAlertBeforeRelease whether release waits for a confirmed alert
    * @param fingerprintTicket whether the audit trail records the ticket as a keyed fingerprint
    * @param drillEvery the drill interval, or {@code null}
+   * @param approvalSignature whether approvals and denials must be signed by a registered custodian
+   *     key; {@link SignatureRequirement#WHEN_REGISTERED} unless the policy says otherwise
+   * @throws NullPointerException if {@code maxDuration} or {@code approvalSignature} is {@code null}
    * @throws PolicyException naming the invalid field ({@code accounts.<name>.<field>}) and what is
    *     wrong with it: a blank name, no requesters, more approvals than custodians, a maximum duration
    *     that is not positive or over 7 days, a drill interval outside 1 to 400 days, or a backup account
@@ -115,6 +152,7 @@ public record AccountPolicy(
     custodians = copy(prefix + "custodians", custodians);
     identificationRequired = copy(prefix + "identification", identificationRequired);
     Objects.requireNonNull(maxDuration, "maxDuration");
+    Objects.requireNonNull(approvalSignature, prefix + "approvalSignature");
     if (requesters.isEmpty()) {
       throw new PolicyException(null, -1, prefix + "requesters", "must name at least one requester");
     }
@@ -240,6 +278,7 @@ public record AccountPolicy(
     private boolean confirmedAlertBeforeRelease;
     private boolean fingerprintTicket;
     private @Nullable Duration drillEvery;
+    private SignatureRequirement approvalSignature = SignatureRequirement.WHEN_REGISTERED;
 
     private Builder(String name) {
       this.name = name;
@@ -392,6 +431,21 @@ public record AccountPolicy(
     }
 
     /**
+     * Whether custodians must sign approvals and denials with a registered key (default {@link
+     * SignatureRequirement#WHEN_REGISTERED}: as soon as any custodian of the account has one). Set
+     * {@link SignatureRequirement#REQUIRED} only after every custodian has registered a key, or they
+     * cannot approve at all.
+     *
+     * @param requirement when signatures are required
+     * @return this builder
+     * @throws NullPointerException if {@code requirement} is {@code null}
+     */
+    public Builder approvalSignature(SignatureRequirement requirement) {
+      this.approvalSignature = Objects.requireNonNull(requirement, "requirement");
+      return this;
+    }
+
+    /**
      * Validates the settings and builds the immutable rules.
      *
      * @return the account policy
@@ -400,7 +454,7 @@ public record AccountPolicy(
     public AccountPolicy build() {
       return new AccountPolicy(name, requesters, custodians, approvalsRequired, maxDuration, reasonRequired,
           ticketRequired, identificationRequired, emergencyRequired, backupAccount, ephemeral,
-          confirmedAlertBeforeRelease, fingerprintTicket, drillEvery);
+          confirmedAlertBeforeRelease, fingerprintTicket, drillEvery, approvalSignature);
     }
   }
 }

@@ -29,6 +29,11 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
+ * <h2>Signed approvals</h2>
+ * Where the identity provider that would authenticate the custodian is down, the approval carries
+ * the custodian's own proof: a signature by a registered key over the request ({@link
+ * #withSignature}, {@link ApprovalStatement}).
+ *
  * <p>Immutable except for the attached share, which {@link #wipeShare()} clears; safe to pass between
  * threads, but only one party (the engine) should wipe the share.
  */
@@ -38,15 +43,17 @@ public final class Approval {
   private final String requestDigest;
   private final @Nullable String comment;
   private final char @Nullable [] share;
+  private final @Nullable ApprovalSignature signature;
   private volatile boolean shareWiped;
 
   private Approval(String grantId, String custodian, String requestDigest, @Nullable String comment,
-      char @Nullable [] share) {
+      char @Nullable [] share, @Nullable ApprovalSignature signature) {
     this.grantId = FreeText.require("grantId", grantId, FreeText.MAX_ID);
     this.custodian = Identity.require("custodian", custodian);
     this.requestDigest = FreeText.require("requestDigest", requestDigest, FreeText.MAX_ID);
     this.comment = FreeText.check("comment", comment, FreeText.MAX_COMMENT);
     this.share = share;
+    this.signature = signature;
   }
 
   /**
@@ -61,7 +68,7 @@ public final class Approval {
    */
   public static Approval of(EmergencyAccessGrant grant, String custodian) {
     Objects.requireNonNull(grant, "grant");
-    return new Approval(grant.id(), custodian, grant.requestDigest(), null, null);
+    return new Approval(grant.id(), custodian, grant.requestDigest(), null, null, null);
   }
 
   /**
@@ -78,7 +85,42 @@ public final class Approval {
    *     {@link Identity} rule, the others by the {@link FreeText} rule)
    */
   public static Approval of(String grantId, String custodian, String requestDigest, @Nullable String comment) {
-    return new Approval(grantId, custodian, requestDigest, comment, null);
+    return new Approval(grantId, custodian, requestDigest, comment, null, null);
+  }
+
+  /**
+   * This approval carrying the custodian's signature over the {@link Decision#APPROVE}
+   * {@link ApprovalStatement} of this grant, request digest and custodian. The engine verifies it
+   * against the custodian's registered keys; accounts whose policy requires signatures refuse an
+   * approval without one ({@link ReasonCode#SIGNATURE_REQUIRED}). Any attached share is kept
+   * (copied).
+   *
+   * <pre>{@code
+   * ApprovalStatement statement = ApprovalStatement.of(grant.id(), grant.requestDigest(), "carol",
+   *     Decision.APPROVE, Instant.now());
+   * ApprovalSignature signature = ApprovalSignature.raw(ApprovalSignature.Kind.ED25519, carolsKeyId,
+   *     statement.signedAt(), sign(statement.bytes()));
+   * breakGlass.approve(Approval.of(grant, "carol").withSignature(signature));
+   * }</pre>
+   *
+   * @param signature the custodian's signature, made with {@link ApprovalSignature#raw} or
+   *     {@link ApprovalSignature#webAuthn}
+   * @return a new approval with the same grant, custodian, digest, comment and share, plus the
+   *     signature
+   * @throws NullPointerException if {@code signature} is {@code null}
+   */
+  public Approval withSignature(ApprovalSignature signature) {
+    Objects.requireNonNull(signature, "signature");
+    return new Approval(grantId, custodian, requestDigest, comment, share == null ? null : share.clone(), signature);
+  }
+
+  /**
+   * The custodian's signature, if the approval is signed.
+   *
+   * @return the signature, or {@code null} for an unsigned approval
+   */
+  public @Nullable ApprovalSignature signature() {
+    return signature;
   }
 
   /**
@@ -94,7 +136,7 @@ public final class Approval {
     if (encodedShare.length == 0) {
       throw new IllegalArgumentException("encodedShare is empty");
     }
-    return new Approval(grantId, custodian, requestDigest, comment, encodedShare.clone());
+    return new Approval(grantId, custodian, requestDigest, comment, encodedShare.clone(), signature);
   }
 
   /**
@@ -172,6 +214,6 @@ public final class Approval {
   @Override
   public String toString() {
     return "Approval[grant=" + grantId + ", custodian=" + custodian
-        + (share != null ? ", share=<redacted>" : "") + "]";
+        + (share != null ? ", share=<redacted>" : "") + (signature != null ? ", signed" : "") + "]";
   }
 }

@@ -105,6 +105,13 @@ public enum AuditEventType {
   /** An account's last successful drill is older than its {@code drillEvery} interval (HIGH alert). */
   DRILL_OVERDUE,
   /**
+   * A custodian's public key (raw or WebAuthn) was registered; the record carries the public key, so
+   * approvals signed with it can be re-verified from the log alone.
+   */
+  CUSTODIAN_KEY_REGISTERED,
+  /** A custodian's key was removed; approvals signed with it later are refused. */
+  CUSTODIAN_KEY_REMOVED,
+  /**
    * An engine started on this node (details {@code version}, {@code node}, {@code previousRun}:
    * {@code first}, {@code clean} or {@code unclean}, {@code lastSeenAt} of the previous run, and
    * {@code crossCheck}: how many audit records were checked against the state store, or

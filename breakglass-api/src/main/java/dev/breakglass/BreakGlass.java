@@ -79,7 +79,10 @@ public interface BreakGlass extends AutoCloseable {
    * @return the grant after the approval: still {@link GrantStatus#PENDING_APPROVAL}, or
    *     {@link GrantStatus#ACTIVE} once enough custodians have approved
    * @throws AccessDeniedException for self-approval, a non-custodian, a duplicate, a mismatched
-   *     request digest, or an expired request
+   *     request digest, or an expired request; for a missing signature where the account requires one
+   *     ({@link ReasonCode#SIGNATURE_REQUIRED}, see {@link AccountPolicy#approvalSignature()}), or a
+   *     signature that does not verify ({@link ReasonCode#KEY_NOT_REGISTERED},
+   *     {@link ReasonCode#SIGNATURE_INVALID}, {@link ReasonCode#SIGNATURE_COUNTER_REGRESSED}, ...)
    * @throws AuditUnavailableException if the approval could not be audited (it is not counted)
    */
   EmergencyAccessGrant approve(Approval approval);
@@ -96,6 +99,50 @@ public interface BreakGlass extends AutoCloseable {
    * @throws AuditUnavailableException if the denial could not be audited (nothing changed)
    */
   EmergencyAccessGrant deny(String grantId, String custodian, String reason);
+
+  /**
+   * A custodian refuses a pending request, with the same checks as {@link #approve} for a
+   * signature: a denial of an account that requires signatures must carry one.
+   *
+   * <p>The default implementation handles unsigned denials only, through {@link #deny(String,
+   * String, String)}; engines that verify signatures (breakglass-core) override it.
+   *
+   * <pre>{@code
+   * breakGlass.deny(Denial.of(pendingGrant, "carol", "no incident ticket").withSignature(signature));
+   * }</pre>
+   *
+   * @param denial who refuses which request and why, bound to the request digest and optionally
+   *     signed ({@link Denial#withSignature})
+   * @return the grant, now {@link GrantStatus#DENIED}
+   * @throws BreakGlassException with {@link ReasonCode#PROVIDER_FAILURE} if the denial is signed and
+   *     this engine does not verify signatures
+   * @throws AuditUnavailableException if the denial could not be audited (nothing changed)
+   * @throws AccessDeniedException as {@link #deny(String, String, String)} does; with
+   *     {@link ReasonCode#APPROVAL_MISMATCH} if the denial's request digest is not the grant's; or with
+   *     a signature reason: {@link ReasonCode#SIGNATURE_REQUIRED} (the account requires a signature and
+   *     there is none), {@link ReasonCode#KEY_NOT_REGISTERED}, {@link ReasonCode#SIGNATURE_INVALID},
+   *     {@link ReasonCode#SIGNATURE_COUNTER_REGRESSED}, ...
+   */
+  default EmergencyAccessGrant deny(Denial denial) {
+    if (denial.signature() != null) {
+      throw new BreakGlassException(ReasonCode.PROVIDER_FAILURE, "this engine does not verify signed denials");
+    }
+    return deny(denial.grantId(), denial.custodian(), denial.reason());
+  }
+
+  /**
+   * The registry of custodians' public keys, which signed approvals are verified against.
+   *
+   * <p>The default implementation throws: engines that keep custodian keys (breakglass-core)
+   * override it. Register keys through it while the identity provider is healthy, from the host's
+   * own, authenticated key-enrolment page.
+   *
+   * @return the engine's key registry
+   * @throws BreakGlassException with {@link ReasonCode#PROVIDER_FAILURE} if this engine keeps none
+   */
+  default CustodianKeys custodianKeys() {
+    throw new BreakGlassException(ReasonCode.PROVIDER_FAILURE, "this engine keeps no custodian keys");
+  }
 
   /**
    * Ends a pending or active grant immediately, for example when access was requested by mistake or
@@ -203,7 +250,8 @@ public interface BreakGlass extends AutoCloseable {
    * identification, duration, rate limit, account free and not tainted), except that no emergency
    * is needed, and it is refused while an emergency is open (the account must stay free for real
    * use). The account's custodians then approve the returned grant with {@link #approve}, exactly
-   * as they would a real request (attached shares unseal a custodian-sealed vault), and someone
+   * as they would a real request (attached shares unseal a custodian-sealed vault; signatures are
+   * checked as {@link AccountPolicy#approvalSignature()} asks), and someone
    * finishes it with {@link #completeDrill}.
    *
    * <pre>{@code

@@ -83,5 +83,30 @@ public enum ReasonCode {
    */
   DRILL_GRANT,
   /** The engine has been closed. */
-  CLOSED
+  CLOSED,
+  /**
+   * The account requires custodians to sign their approvals and denials ({@link
+   * SignatureRequirement}), and this one carries no {@link ApprovalSignature}.
+   */
+  SIGNATURE_REQUIRED,
+  /**
+   * The signature does not verify over this request's {@link ApprovalStatement}: it was made over
+   * another request's digest, for another approver or decision, altered, or its signing time lies
+   * outside the request's life.
+   */
+  SIGNATURE_INVALID,
+  /** The signing key (or WebAuthn credential) is not registered to this custodian. */
+  KEY_NOT_REGISTERED,
+  /**
+   * A WebAuthn assertion whose challenge binds another request (or another approver, decision or
+   * time): an assertion replayed from elsewhere.
+   */
+  ASSERTION_REPLAYED,
+  /**
+   * The WebAuthn signature counter did not grow past the last one seen for this credential: the
+   * authenticator may have been cloned.
+   */
+  SIGNATURE_COUNTER_REGRESSED,
+  /** The WebAuthn assertion was made for another origin or relying-party id than this console's. */
+  WRONG_ORIGIN
 }

@@ -1,6 +1,8 @@
 package dev.breakglass.cli;
 
 import dev.breakglass.AuditEvent;
+import dev.breakglass.core.approval.ApprovalLogVerifier;
+import dev.breakglass.core.approval.SignatureVerifiers;
 import dev.breakglass.core.audit.AuditLogReader;
 import dev.breakglass.core.audit.AuditLogVerifier;
 import dev.breakglass.core.audit.AuditLogVerifier.VerificationResult;
@@ -89,6 +91,8 @@ final class AuditCommands {
       sortOptions = false,
       description = {"Verify the audit log in DIR: every frame and CRC, every Merkle leaf, sequence numbers and "
           + "times, and every signed checkpoint.",
+          "Then re-verify every signed approval and denial against the custodians' public keys registered in the "
+              + "log itself; a decision that does not verify is named by its record.",
           "With --checkpoint, also prove the log still holds the tree of a checkpoint kept elsewhere (a file, or "
               + "the engine's witness directory): it has only grown since, was not rolled back, and is the same log.",
           "Keep the public key and the checkpoint outside the data directory: a copy there proves nothing "
@@ -134,14 +138,22 @@ final class AuditCommands {
         }
       }
       VerificationResult result = verify(builder.requireSealed(sealed).decodeRecords(decode), json);
+      // Signed approvals are re-verified only in a log whose records are proven unchanged.
+      ApprovalLogVerifier.Result approvals = result.valid()
+          ? ApprovalLogVerifier.verify(AuditLogReader.readEvents(dir), SignatureVerifiers.offline()) : null;
+      boolean valid = result.valid() && approvals != null && approvals.valid();
       if (json) {
         ObjectNode n = resultJson(dir, result);
         if (kept != null) {
           n.set("keptCheckpoint", checkpointJson(kept));
           n.put("keptCheckpointIsPrefix", result.valid());
         }
+        if (approvals != null) {
+          n.set("approvals", ApprovalReport.json(approvals));
+          n.put("valid", valid);
+        }
         cli.out.println(JsonMapper.builder().build().writeValueAsString(n));
-        return result.valid() ? BreakGlassCli.OK : BreakGlassCli.FAILED;
+        return valid ? BreakGlassCli.OK : BreakGlassCli.FAILED;
       }
       if (!describe(cli.out, dir, result)) {
         return BreakGlassCli.FAILED;
@@ -151,7 +163,7 @@ final class AuditCommands {
             + "grown since.%n", kept.treeSize(), kept.time().truncatedTo(ChronoUnit.SECONDS),
             kept.logId() == null ? "" : ", log " + kept.logId());
       }
-      return BreakGlassCli.OK;
+      return ApprovalReport.describe(approvals, cli.out) ? BreakGlassCli.OK : BreakGlassCli.FAILED;
     }
   }
 

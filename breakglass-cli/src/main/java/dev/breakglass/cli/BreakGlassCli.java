@@ -85,7 +85,7 @@ public final class BreakGlassCli {
           "Every command that reads a log verifies it first with the public key."},
       subcommands = {AuditCommands.Verify.class, AuditCommands.CheckpointCommand.class, AuditCommands.Report.class,
           AuditCommands.Fingerprint.class, ExportCommand.class, DrillCommands.Drill.class, DrillCommands.Evidence.class,
-          VaultCommands.Vault.class, VaultCommands.Shares.class,
+          VaultCommands.Vault.class, VaultCommands.Shares.class, SigningCommands.Approve.class, SigningCommands.Keys.class,
           CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass verify /var/lib/breakglass/audit --public-key audit.pub",

@@ -7,6 +7,7 @@ import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.PolicyException;
 import dev.breakglass.ProviderException;
 import dev.breakglass.core.alert.AlertDispatcher;
+import dev.breakglass.core.alert.ConsoleLinks;
 import dev.breakglass.core.alert.channel.Slf4jAlertChannel;
 import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.audit.AuditLogCorruptException;
@@ -14,6 +15,10 @@ import dev.breakglass.core.audit.EmbeddedAuditLog;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.core.internal.AuditTrust;
 import dev.breakglass.core.internal.Engine;
+import dev.breakglass.core.internal.CustodianKeyStore;
+import dev.breakglass.core.approval.SignatureVerifiers;
+import dev.breakglass.spi.ApprovalSignatureVerifier;
+import dev.breakglass.spi.ApprovalSignatureVerifierProvider;
 import dev.breakglass.core.policy.PolicyFiles;
 import dev.breakglass.core.internal.ProviderRegistry;
 import dev.breakglass.core.internal.Components;
@@ -275,7 +280,8 @@ public final class BreakGlassEngine {
 
     /**
      * The durable alert outbox over the channels named by {@code alert.*} properties, plus the
-     * channels given in code, plus SLF4J (always, so every alert reaches at least the log).
+     * channels given in code, plus SLF4J (always, so every alert reaches at least the log); with
+     * {@code alert.console-url}, alerts link to the console page of their request ({@link ConsoleLinks}).
      */
     private AlertDispatcher alertDispatcher(Components components, AuditSink audit) {
       Map<String, String> alertProperties = new LinkedHashMap<>();
@@ -296,7 +302,14 @@ public final class BreakGlassEngine {
       for (AlertChannel channel : alertChannels) {
         b.channel("code-" + (n++) + "-" + channel.name(), channel, Severity.INFO);
       }
-      return b.listener(new DeliveryAuditor(audit)).build();
+      AlertDispatcher dispatcher = b.listener(new DeliveryAuditor(audit)).build();
+      String console = alertProperties.get("alert.console-url");
+      try {
+        return console == null ? dispatcher : ConsoleLinks.wrap(dispatcher, console);
+      } catch (RuntimeException e) {
+        dispatcher.close();
+        throw e;
+      }
     }
 
     /**
@@ -394,11 +407,19 @@ public final class BreakGlassEngine {
         EphemeralCredentials ephemeral = ephemeralCredentials != null ? ephemeralCredentials
             : new EphemeralCredentials(clock);
         owned.add(ephemeral);
+        CustodianKeyStore keys = components.hasDataDirectory()
+            ? CustodianKeyStore.open(components.dataDirectory("the custodian key registry"))
+            : CustodianKeyStore.inMemory();
+        List<ApprovalSignatureVerifier> verifiers = components.list("approval-signatures", "approval-signature",
+            ProviderRegistry.load("approval signature verifier", ApprovalSignatureVerifierProvider.class));
+        owned.addAll(verifiers);
         Engine engine = new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
             dispatcher, allProbes, fallRounds, riseRounds, interval, sweepInterval, fingerprinter,
-            background, rotationBackoff, ephemeral, owned, passiveFalls, window));
+            background, rotationBackoff, ephemeral, owned, passiveFalls, window, keys,
+            SignatureVerifiers.of(verifiers)));
         if (metrics != null) {
-          metrics.bind(dispatcher, store, effectivePolicy);
+          metrics.bind(dispatcher instanceof ConsoleLinks links ? links.delegate() : dispatcher, store,
+              effectivePolicy);
         }
         return engine;
       } catch (RuntimeException e) {

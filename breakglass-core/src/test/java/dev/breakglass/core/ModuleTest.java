@@ -25,7 +25,8 @@ class ModuleTest {
     assertThat(d.name()).isEqualTo("dev.breakglass.core");
     assertThat(d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()))
         .containsExactlyInAnyOrder("dev.breakglass.core", "dev.breakglass.core.audit", "dev.breakglass.core.alert",
-            "dev.breakglass.core.evidence", "dev.breakglass.core.alert.channel", "dev.breakglass.core.health", "dev.breakglass.core.policy",
+            "dev.breakglass.core.evidence", "dev.breakglass.core.alert.channel", "dev.breakglass.core.approval",
+            "dev.breakglass.core.health", "dev.breakglass.core.policy",
             "dev.breakglass.core.retry", "dev.breakglass.core.rotation", "dev.breakglass.core.vault");
     assertThat(d.packages()).contains("dev.breakglass.core.internal");
   }

@@ -22,6 +22,7 @@ class ModuleTest {
     assertThat(d.uses()).containsExactlyInAnyOrder(CredentialVaultProvider.class.getName(),
         AlertChannelProvider.class.getName(), HealthProbeProvider.class.getName(),
         CredentialRotatorProvider.class.getName(), GrantStoreProvider.class.getName(),
+        ApprovalSignatureVerifierProvider.class.getName(),
         CheckpointWitnessProvider.class.getName(), AuditSinkProvider.class.getName());
   }
 }

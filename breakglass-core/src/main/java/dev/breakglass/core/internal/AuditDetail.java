@@ -31,6 +31,23 @@ enum AuditDetail {
   EXPIRES_AT("expiresAt", true),
   APPROVED_BY("approvedBy", true),
   SOURCE("source", true),
+  // Signed decisions and custodian keys: signatures, public keys and WebAuthn data are public by
+  // nature and must stay readable, so that anyone can re-verify every approval from the log.
+  DECISION("decision", true),
+  SIGNATURE_KIND("signature.kind", true),
+  SIGNATURE_KEY("signature.key", true),
+  SIGNATURE_SIGNED_AT("signature.signedAt", true),
+  SIGNATURE_VALUE("signature.value", true),
+  SIGNATURE_AUTHENTICATOR_DATA("signature.authenticatorData", true),
+  SIGNATURE_CLIENT_DATA_JSON("signature.clientDataJSON", true),
+  SIGNATURE_SIGN_COUNT("signature.signCount", true),
+  CUSTODIAN("custodian", true),
+  KEY_ID("keyId", true),
+  KEY_KIND("keyKind", true),
+  PUBLIC_KEY("publicKey", true),
+  RP_ID("rpId", true),
+  KEY_LABEL("keyLabel", true),
+  SIGN_COUNT("signCount", true),
   // Rotation.
   ROTATOR("rotator", true),
   ERROR("error", true),

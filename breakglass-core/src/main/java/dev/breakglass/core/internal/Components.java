@@ -28,14 +28,14 @@ import org.slf4j.LoggerFactory;
 public final class Components {
   private static final Logger LOG = LoggerFactory.getLogger(Components.class);
   private static final Map<String, String> LIST_SELECTORS = Map.of("probes", "probe", "rotators", "rotator",
-      "witness", "witness");
+      "approval-signatures", "approval-signature", "witness", "witness");
   /** Whether signed audit checkpoints also go out as INFO alerts (default true); see {@code AuditTrust}. */
   public static final String WITNESS_ALERTS = "witness.alerts";
   /** Settings of the alert outbox itself (see {@code AlertDispatchers}). */
   private static final Set<String> ALERT_SETTINGS = Set.of("alert.channels", "alert.outbox.directory",
       "alert.retry.max-attempts", "alert.retry.initial-backoff", "alert.retry.max-backoff", "alert.retry.jitter",
       "alert.retry.give-up-after", "alert.confirmation-timeout", "alert.outbox.compaction-threshold",
-      "alert.outbox.completed-retention", "alert.threads-per-channel");
+      "alert.outbox.completed-retention", "alert.threads-per-channel", "alert.console-url");
   /** Health-check settings (see {@link #health}); {@code health.timeout} is every probe's default timeout. */
   private static final Set<String> HEALTH_SETTINGS = Set.of("health.interval", "health.timeout", "health.fall",
       "health.rise", "health.passive-fall", "health.passive-window");

@@ -11,6 +11,8 @@ import dev.breakglass.BreakGlassException;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.Credential;
 import dev.breakglass.CredentialCheck;
+import dev.breakglass.CustodianKeys;
+import dev.breakglass.Denial;
 import dev.breakglass.DrillResult;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.EmergencyState;
@@ -18,6 +20,7 @@ import dev.breakglass.GrantStatus;
 import dev.breakglass.LoginAttempt;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.alert.AlertDispatcher;
+import dev.breakglass.core.approval.SignatureVerifiers;
 import dev.breakglass.core.audit.Fingerprinter;
 import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
@@ -78,7 +81,9 @@ public final class Engine implements BreakGlass {
       EphemeralCredentials ephemeral,
       List<AutoCloseable> owned,
       int passiveFallThreshold,
-      Duration passiveWindow) {}
+      Duration passiveWindow,
+      CustodianKeyStore custodianKeyStore,
+      SignatureVerifiers signatureVerifiers) {}
 
   private final Config config;
   private final BreakGlassPolicy policy;
@@ -90,6 +95,7 @@ public final class Engine implements BreakGlass {
   private final RotationScheduler rotation;
   private final FreshnessChecks freshness;
   private final Drills drills;
+  private final CustodianKeyService custodianKeys;
   private final EngineRuns runs;
   private final EmergencyLogins logins;
   private final @Nullable ScheduledExecutorService scheduler;
@@ -115,8 +121,10 @@ public final class Engine implements BreakGlass {
     this.rotation = new RotationScheduler(accounts, config.vault(), config.rotators(), recorder, clock,
         config.rotationBackoff(), rotationThread);
     this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
+    this.custodianKeys = new CustodianKeyService(policy, config.custodianKeyStore(), recorder, monitor::isEmergency);
     this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
-        new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral());
+        new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral(),
+        new SignedDecisions(config.custodianKeyStore(), custodianKeys, config.signatureVerifiers()));
     this.drills = new Drills(policy, lifecycle, grants, rules, release, rotation, freshness, monitor, recorder);
     // Start rules first: the store is cross-checked against the audit log before any operation.
     this.runs = new EngineRuns(config.store(), recorder, config.audit());
@@ -187,7 +195,24 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant deny(String grantId, String custodian, String reason) {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
-    return handle(lifecycle.deny(Inputs.grantId(grantId), Inputs.name("custodian", custodian), checkedReason));
+    String checkedGrantId = Inputs.grantId(grantId);
+    String checkedCustodian = Inputs.name("custodian", custodian);
+    // An unknown grant is refused (and audited) by the lifecycle; its digest is then never compared.
+    String digest = grants.find(checkedGrantId).map(GrantRecord::requestDigest).orElse("unknown");
+    return deny(Denial.of(checkedGrantId, checkedCustodian, digest, checkedReason));
+  }
+
+  @Override
+  public EmergencyAccessGrant deny(Denial denial) {
+    Objects.requireNonNull(denial, "denial");
+    ensureOpen();
+    return handle(lifecycle.deny(denial));
+  }
+
+  @Override
+  public CustodianKeys custodianKeys() {
+    ensureOpen();
+    return custodianKeys;
   }
 
   @Override

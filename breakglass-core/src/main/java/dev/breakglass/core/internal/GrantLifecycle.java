@@ -8,6 +8,8 @@ import dev.breakglass.ApprovalRecord;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.AuditUnavailableException;
+import dev.breakglass.Decision;
+import dev.breakglass.Denial;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.RateLimitedException;
 import dev.breakglass.ReasonCode;
@@ -47,12 +49,14 @@ final class GrantLifecycle {
   private final CredentialRelease release;
   private final RotationScheduler rotation;
   private final EphemeralCredentials ephemeral;
+  private final SignedDecisions signatures;
   private final SecureRandom random = new SecureRandom();
 
   GrantLifecycle(GrantStateMachine grants, GrantRules rules, AccountLedger accounts, Recorder recorder,
       EmergencyMonitor monitor, RequestRateLimiter rateLimiter, CredentialRelease release, RotationScheduler rotation,
-      EphemeralCredentials ephemeral) {
+      EphemeralCredentials ephemeral, SignedDecisions signatures) {
     this.grants = grants;
+    this.signatures = signatures;
     this.rules = rules;
     this.accounts = accounts;
     this.recorder = recorder;
@@ -171,10 +175,12 @@ final class GrantLifecycle {
     if (refusal != null) {
       throw recorder.refuse(AuditEventType.APPROVAL_REFUSED, refusal, custodian, rec);
     }
+    Map<String, String> signed = checkSignature(rec, custodian, Decision.APPROVE, approval.signature(), now);
     int count = rec.approvals().size() + 1;
     AuditDetails details = recorder.details()
         .put("approvals", count + " of " + rec.approvalsRequired())
-        .put("requestDigest", rec.requestDigest());
+        .put("requestDigest", rec.requestDigest())
+        .putAll(signed);
     if (approval.comment() != null) {
       details.put("comment", approval.comment());
     }
@@ -191,15 +197,33 @@ final class GrantLifecycle {
     return next;
   }
 
-  GrantRecord deny(String grantId, String custodian, String reason) {
-    return grants.withGrant(grantId, custodian, rec -> {
+  GrantRecord deny(Denial denial) {
+    String custodian = denial.custodian();
+    return grants.withGrant(denial.grantId(), custodian, rec -> {
       Refusal refusal = ApprovalRules.deny(rec, rules.account(rec), rules.policy().incidentDeclarers(), custodian,
           rules.status(rec));
+      if (refusal == null && !denial.requestDigest().equals(rec.requestDigest())) {
+        refusal = new Refusal(ReasonCode.APPROVAL_MISMATCH,
+            "denial by " + custodian + " was made for a different request than " + rec.id());
+      }
       if (refusal != null) {
         throw recorder.refuse(AuditEventType.APPROVAL_REFUSED, refusal, custodian, rec);
       }
-      return endPending(rec, GrantTransition.DENY, custodian, reason);
+      // An incident declarer who is no custodian denies in their own name; only custodians sign.
+      Map<String, String> signed = rules.account(rec).custodians().contains(custodian) || denial.signature() != null
+          ? checkSignature(rec, custodian, Decision.DENY, denial.signature(), rules.now()) : Map.of();
+      return endPending(rec, GrantTransition.DENY, custodian, denial.reason(), signed);
     });
+  }
+
+  /** The signature half of a decision ({@link SignedDecisions}); a refusal is audited. */
+  private Map<String, String> checkSignature(GrantRecord rec, String custodian, Decision decision,
+      dev.breakglass.@Nullable ApprovalSignature signature, Instant now) {
+    try {
+      return signatures.check(rec, rules.account(rec), custodian, decision, signature, now);
+    } catch (AccessDeniedException e) {
+      throw recorder.refuse(AuditEventType.APPROVAL_REFUSED, new Refusal(e.code(), e.getMessage()), custodian, rec);
+    }
   }
 
   /** Caller holds the grant's lock. */
@@ -241,8 +265,13 @@ final class GrantLifecycle {
 
   /** Caller holds the lock. Ends a pending request: no credential left the vault, so no taint. */
   private GrantRecord endPending(GrantRecord rec, GrantTransition transition, String actor, String reason) {
+    return endPending(rec, transition, actor, reason, Map.of());
+  }
+
+  private GrantRecord endPending(GrantRecord rec, GrantTransition transition, String actor, String reason,
+      Map<String, String> extra) {
     GrantRecord next = grants.transition(rec, transition, rec.ended(transition.to(), rules.now()), actor,
-        recorder.details().put("reason", reason),
+        recorder.details().put("reason", reason).putAll(extra),
         rec.requester() + "'s request for " + rec.account() + " ended: " + transition.to());
     release.forget(rec.id());
     accounts.release(rec.account(), rec.id());

@@ -28,7 +28,7 @@ final class PolicyBinder {
   static final List<String> RATE_LIMIT_FIELDS = List.of("maxRequests", "window", "maxBackoff");
   static final List<String> ACCOUNT_FIELDS = List.of("requesters", "custodians", "approvals", "maxDuration",
       "reasonRequired", "ticketRequired", "identification", "emergencyRequired", "backupAccount", "ephemeral",
-      "confirmedAlertBeforeRelease", "fingerprintTicket", "drillEvery");
+      "confirmedAlertBeforeRelease", "fingerprintTicket", "drillEvery", "approvalSignature");
 
   /** The schema version this binder reads. */
   static final int VERSION = 1;
@@ -187,6 +187,9 @@ final class PolicyBinder {
     if (f.containsKey("drillEvery")) {
       b.drillEvery(duration(f.get("drillEvery").value()));
     }
+    if (f.containsKey("approvalSignature")) {
+      b.approvalSignature(signatureRequirement(f.get("approvalSignature").value()));
+    }
     AccountPolicy policy = b.build();
     // A requester who is also a custodian cannot approve their own request, so for them the
     // threshold must be reachable from the other custodians alone.
@@ -308,6 +311,20 @@ final class PolicyBinder {
     } catch (IllegalArgumentException e) {
       throw error(node, "'" + SafeText.printable(((PolicyNode.Scalar) node).text())
           + "' is not a duration; use 250ms, 90s, 30m, 2h, 1d or ISO-8601 such as PT30M");
+    }
+  }
+
+  private dev.breakglass.SignatureRequirement signatureRequirement(PolicyNode node) {
+    String word = node instanceof PolicyNode.Scalar && ((PolicyNode.Scalar) node).type() == PolicyNode.Type.TEXT
+        ? ((PolicyNode.Scalar) node).text().strip() : "";
+    switch (word) {
+      case "required":
+        return dev.breakglass.SignatureRequirement.REQUIRED;
+      case "optional":
+        return dev.breakglass.SignatureRequirement.OPTIONAL;
+      default:
+        throw error(node, "must be 'required' or 'optional' (leave it out to require signatures once keys are"
+            + " registered), found " + (word.isEmpty() ? node.kind() : "'" + SafeText.printable(word) + "'"));
     }
   }
 
