@@ -7,18 +7,10 @@ import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.EmergencyAccessGrant;
-import dev.breakglass.GrantStatus;
 import dev.breakglass.spi.AccountState;
-import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantRecord;
-import dev.breakglass.spi.GrantStore;
-import dev.breakglass.spi.IncidentState;
-import dev.breakglass.spi.ThrottleState;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,38 +22,16 @@ class ReleaseLostRaceTest {
   @TempDir Path dir;
 
   /** A real store shared with "another node" that releases the same grant just before our write lands. */
-  static final class RacingStore implements GrantStore {
-    final InMemoryGrantStore shared = new InMemoryGrantStore();
+  static final class RacingStore extends ForwardingGrantStore {
     volatile boolean otherNodeWins = true;
-
-    @Override public void insert(GrantRecord grant) { shared.insert(grant); }
-    @Override public Optional<GrantRecord> find(String grantId) { return shared.find(grantId); }
-    @Override public List<GrantRecord> findByStatus(Set<GrantStatus> statuses) { return shared.findByStatus(statuses); }
-    @Override public AccountState account(String account) { return shared.account(account); }
-    @Override public boolean replaceAccount(AccountState expected, AccountState updated) {
-      return shared.replaceAccount(expected, updated);
-    }
-    @Override public IncidentState incident() { return shared.incident(); }
-    @Override public boolean replaceIncident(IncidentState expected, IncidentState updated) {
-      return shared.replaceIncident(expected, updated);
-    }
-    @Override public ThrottleState throttle(String key) { return shared.throttle(key); }
-    @Override public boolean replaceThrottle(ThrottleState expected, ThrottleState updated) {
-      return shared.replaceThrottle(expected, updated);
-    }
-    @Override public int purgeThrottles(Instant now) { return shared.purgeThrottles(now); }
-    @Override public EngineRecord engine(String nodeId) { return shared.engine(nodeId); }
-    @Override public boolean replaceEngine(EngineRecord expected, EngineRecord updated) {
-      return shared.replaceEngine(expected, updated);
-    }
 
     @Override
     public boolean replace(GrantRecord expected, GrantRecord updated) {
       if (otherNodeWins && updated.credentialReleased() && !expected.credentialReleased()) {
         otherNodeWins = false;
-        assertThat(shared.replace(expected, expected.withCredentialReleased(true))).isTrue();
+        assertThat(delegate.replace(expected, expected.withCredentialReleased(true))).isTrue();
       }
-      return shared.replace(expected, updated);
+      return delegate.replace(expected, updated);
     }
   }
 
