@@ -4,7 +4,7 @@
  * conforming engine) is found at run time through {@link dev.breakglass.BreakGlassFactory}.
  */
 module dev.breakglass.api {
-  requires static org.jspecify;
+  requires static transitive org.jspecify;
 
   exports dev.breakglass;
 
