@@ -49,6 +49,8 @@ class ConsoleApiTest {
 
   @TempDir Path dir;
   Server server;
+  ServletContextHandler context;
+  ConsoleInChromiumTest.MapVault vault;
   BreakGlass engine;
   String origin;
   String base;
@@ -123,23 +125,15 @@ class ConsoleApiTest {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
+    context = new ServletContextHandler();
     server.setHandler(context);
     server.start();
     origin = "http://localhost:" + connector.getLocalPort();
     base = origin + "/breakglass";
-    BreakGlassPolicy policy = BreakGlassPolicy.builder()
-        .account(AccountPolicy.builder("prod-db-admin").requesters("alice").custodians("carol", "dave").approvals(2)
-            .maxDuration(Duration.ofMinutes(60)).build())
-        .account(AccountPolicy.builder("prod-backup").requesters("alice").custodians("carol", "dave").approvals(2)
-            .maxDuration(Duration.ofMinutes(60)).build())
-        .incidentDeclarers("carol").build();
-    ConsoleInChromiumTest.MapVault vault = new ConsoleInChromiumTest.MapVault();
+    vault = new ConsoleInChromiumTest.MapVault();
     vault.write("prod-db-admin", "one".toCharArray());
     vault.write("prod-backup", "two".toCharArray());
-    engine = BreakGlassEngine.builder().policy(policy).dataDirectory(dir).vault(vault).background(false)
-        .property("approval-signatures", "webauthn").property("approval-signature.webauthn.rp-id", "localhost")
-        .property("approval-signature.webauthn.origins", origin).build();
+    engine = openEngine();
     context.addServlet(new ServletHolder(new BreakGlassConsole(engine,
         ConsoleSettings.builder("localhost").origin(origin).build())), "/breakglass/*");
     carolKey = new SoftKey();
@@ -152,6 +146,19 @@ class ConsoleApiTest {
         .duration(Duration.ofMinutes(20)).build());
     b = engine.requestAccess(AccessRequest.builder().requester("alice").account("prod-backup").reason("outage")
         .duration(Duration.ofMinutes(20)).build());
+  }
+
+  /** The engine on {@code dir}; called again after {@code close()}, a restart. */
+  private BreakGlass openEngine() {
+    BreakGlassPolicy policy = BreakGlassPolicy.builder()
+        .account(AccountPolicy.builder("prod-db-admin").requesters("alice").custodians("carol", "dave").approvals(2)
+            .maxDuration(Duration.ofMinutes(60)).build())
+        .account(AccountPolicy.builder("prod-backup").requesters("alice").custodians("carol", "dave").approvals(2)
+            .maxDuration(Duration.ofMinutes(60)).build())
+        .incidentDeclarers("carol").build();
+    return BreakGlassEngine.builder().policy(policy).dataDirectory(dir).vault(vault).background(false)
+        .property("approval-signatures", "webauthn").property("approval-signature.webauthn.rp-id", "localhost")
+        .property("approval-signature.webauthn.origins", origin).build();
   }
 
   @AfterEach
@@ -246,6 +253,32 @@ class ConsoleApiTest {
         carolKey.answer(options.path("challenge").asString(), origin, "localhost", 3));
     assertThat(code(refused)).isEqualTo("SIGNATURE_COUNTER_REGRESSED");
     assertThat(clone.get("/").body()).doesNotContain("Signed in as");
+  }
+
+  @Test
+  void aSignInCounterIsKeptAcrossARestartSoALaggingCloneIsStillRefused() throws Exception {
+    Client c = new Client();
+    c.get("/signin");
+    JsonNode options = c.post("/signin/options", Map.of("user", "carol"));
+    assertThat(c.post("/signin/finish", carolKey.answer(options.path("challenge").asString(), origin, "localhost", 20))
+        .path("user").asString()).as(c.last.body()).isEqualTo("carol");
+
+    engine.close();
+    engine = openEngine();
+    context.addServlet(new ServletHolder(new BreakGlassConsole(engine,
+        ConsoleSettings.builder("localhost").origin(origin).build())), "/restarted/*");
+    base = origin + "/restarted";
+    Client clone = new Client();
+    clone.get("/signin");
+    options = clone.post("/signin/options", Map.of("user", "carol"));
+    assertThat(code(clone.post("/signin/finish",
+        carolKey.answer(options.path("challenge").asString(), origin, "localhost", 19)))).isEqualTo("SIGNATURE_COUNTER_REGRESSED");
+    assertThat(clone.get("/").body()).doesNotContain("Signed in as");
+    Client carol = new Client();
+    carol.get("/signin");
+    options = carol.post("/signin/options", Map.of("user", "carol"));
+    assertThat(carol.post("/signin/finish", carolKey.answer(options.path("challenge").asString(), origin, "localhost",
+        21)).path("user").asString()).isEqualTo("carol");
   }
 
   @Test
