@@ -229,6 +229,12 @@ public final class BreakGlassConsole extends HttpServlet {
       EmergencyAccessGrant g = engine.requestAccess(r.build());
       s.flash = "Request filed; custodians have been alerted.";
       resp.sendRedirect(base + "/requests/" + g.id());
+    } else if (path.equals("/keys/remove")) {
+      // The signed-in person removes their own key; the engine audits it, also during an emergency.
+      String keyId = param(req, "keyId");
+      engine.custodianKeys().remove(user, keyId, user, param(req, "reason"));
+      s.flash = "Key " + keyId + " removed.";
+      resp.sendRedirect(base + "/keys");
     } else if (path.equals("/incident/declare")) {
       engine.declareIncident(user, reason);
       s.flash = "Incident declared.";

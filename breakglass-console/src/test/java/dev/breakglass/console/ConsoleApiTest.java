@@ -6,6 +6,8 @@ import dev.breakglass.AccessRequest;
 import dev.breakglass.AccountPolicy;
 import dev.breakglass.ApprovalSignature;
 import dev.breakglass.ApprovalStatement;
+import dev.breakglass.AuditEvent;
+import dev.breakglass.AuditEventType;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.CustodianKey;
@@ -13,16 +15,20 @@ import dev.breakglass.Decision;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.core.BreakGlassEngine;
+import dev.breakglass.core.audit.AuditLogReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -93,6 +99,21 @@ class ConsoleApiTest {
       last = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
       remember();
       return JSON.readTree(last.body());
+    }
+
+    /** Posts an HTML form (with this session's CSRF token), as a browser does. */
+    HttpResponse<String> form(String path, Map<String, String> fields) throws Exception {
+      StringBuilder body = new StringBuilder("csrf=").append(URLEncoder.encode(csrf, StandardCharsets.UTF_8));
+      fields.forEach((k, v) -> body.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+      HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+      if (!cookie.isEmpty()) {
+        r.header("Cookie", cookie);
+      }
+      last = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+      remember();
+      return last;
     }
 
     private void remember() {
@@ -191,6 +212,40 @@ class ConsoleApiTest {
     JsonNode refused = c.post("/signin/options", Map.of("user", "carol"));
     assertThat(c.last.statusCode()).isEqualTo(403);
     assertThat(code(refused)).isEqualTo("CSRF");
+  }
+
+  @Test
+  void carolRemovesHerOwnKeyWhileTheIdentityProviderIsDownButNotAnothersAndBothAreAudited() throws Exception {
+    Client c = new Client();
+    c.signIn("carol", carolKey);
+    String page = c.get("/keys").body();
+    String carols = engine.custodianKeys().keys("carol").get(0).keyId();
+    assertThat(page).contains(carols, "Why remove carol&#39;s key").doesNotContain("id=\"register\"");
+
+    assertThat(c.form("/keys/remove", Map.of("keyId", keyId, "reason", "not mine")).statusCode()).isEqualTo(403);
+    assertThat(c.last.body()).contains("KEY_NOT_REGISTERED");
+    assertThat(engine.custodianKeys().keys("dave")).hasSize(1);
+
+    assertThat(c.form("/keys/remove", Map.of("keyId", carols, "reason", "lost on the train")).statusCode())
+        .isEqualTo(302);
+    assertThat(c.get("/keys").body()).contains("Key " + carols + " removed.").contains("None registered.");
+    assertThat(engine.custodianKeys().keys("carol")).isEmpty();
+    // without the key, her next decision is refused
+    Client again = new Client();
+    again.get("/signin");
+    assertThat(code(again.post("/signin/options", Map.of("user", "carol")))).isEqualTo("KEY_NOT_REGISTERED");
+
+    engine.close();
+    List<AuditEvent> events = AuditLogReader.readEvents(dir.resolve("audit"));
+    assertThat(events).filteredOn(e -> e.type() == AuditEventType.CUSTODIAN_KEY_REMOVED).singleElement()
+        .satisfies(e -> {
+          assertThat(e.actor()).isEqualTo("carol");
+          assertThat(e.details()).containsEntry("keyId", carols).containsEntry("reason", "lost on the train");
+        });
+    assertThat(events).filteredOn(e -> e.type() == AuditEventType.ACCESS_DENIED
+        && "remove-custodian-key".equals(e.details().get("operation"))).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("reason", "KEY_NOT_REGISTERED"));
+    engine = openEngine();   // for stop()
   }
 
   @Test
