@@ -133,7 +133,8 @@ final class ConsolePages {
 
   static String signInFirst(String base) {
     return "<p>Sign in first: <a href=\"" + e(base) + "/signin\">with your security key</a> (works while the identity"
-        + " provider is down).</p>";
+        + " provider is down). Requesters and custodians alike register their keys on the <a href=\"" + e(base)
+        + "/keys\">Security keys</a> page while the identity provider works.</p>";
   }
 
   String request(String base, ConsoleSessions.Session s, @Nullable String user, EmergencyAccessGrant g,

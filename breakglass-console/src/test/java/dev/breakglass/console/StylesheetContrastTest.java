@@ -100,7 +100,7 @@ class StylesheetContrastTest {
         }
       }
     }
-    assertThat(checked).isGreaterThanOrEqualTo(10);
+    assertThat(checked).as("colours found in the stylesheet").isGreaterThanOrEqualTo(8);
     assertThat(low).isEmpty();
   }
 }
