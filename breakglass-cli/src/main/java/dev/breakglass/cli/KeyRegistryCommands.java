@@ -73,7 +73,8 @@ final class KeyRegistryCommands {
       description = {"List the registered keys (all, or one person's): holder, kind, key id, name, registration "
           + "time and the last WebAuthn signature counter seen."},
       footerHeading = "%nExamples:%n",
-      footer = {"  breakglass keys list --data /var/lib/myapp/breakglass --policy /etc/myapp/breakglass.yaml \\",
+      footer = {"  breakglass keys list --data /var/lib/myapp/breakglass \\",
+          "      --policy /etc/myapp/breakglass.yaml \\",
           "      --config /etc/myapp/breakglass.properties --custodian carol"})
   static final class ListKeys implements Callable<Integer> {
     private final BreakGlassCli cli;
@@ -112,8 +113,9 @@ final class KeyRegistryCommands {
           "Whoever runs this acts for --actor: run it as the service's user, after the person proved who they are "
               + "the usual way, while the application that owns the data directory is stopped."},
       footerHeading = "%nExamples:%n",
-      footer = {"  breakglass keys register --data data --policy policy.yaml --config engine.properties \\",
-          "      --custodian carol --actor carol --public-key carol.pub --label 'YubiKey 5C PIV'"})
+      footer = {"  breakglass keys register --data data --policy policy.yaml \\",
+          "      --config engine.properties --custodian carol --actor carol \\",
+          "      --public-key carol.pub --label 'YubiKey 5C PIV'"})
   static final class Register implements Callable<Integer> {
     private final BreakGlassCli cli;
 
@@ -190,8 +192,9 @@ final class KeyRegistryCommands {
           "Run it while the application that owns the data directory is stopped; while it runs, remove the key in "
               + "the console's Security keys page."},
       footerHeading = "%nExamples:%n",
-      footer = {"  breakglass keys remove --data data --policy policy.yaml --config engine.properties \\",
-          "      --custodian carol --key-id ed25519:Xq3... --actor sre-lead --reason 'laptop stolen'"})
+      footer = {"  breakglass keys remove --data data --policy policy.yaml \\",
+          "      --config engine.properties --custodian carol --key-id ed25519:Xq3... \\",
+          "      --actor sre-lead --reason 'laptop stolen'"})
   static final class Remove implements Callable<Integer> {
     private final BreakGlassCli cli;
 
