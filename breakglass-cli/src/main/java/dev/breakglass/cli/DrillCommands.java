@@ -34,6 +34,7 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Option;
@@ -87,18 +88,7 @@ final class DrillCommands {
         description = "Continue a drill that waits for approvals (exit status 3): its id, bg-drill-...")
     @Nullable String resume;
 
-    @Option(names = "--data", paramLabel = "DIR", required = true,
-        description = "The engine's data directory (it holds audit/, keys/ and state/).")
-    Path data;
-
-    @Option(names = "--policy", paramLabel = "FILE", required = true,
-        description = "The engine's policy file (YAML or JSON).")
-    Path policy;
-
-    @Option(names = "--config", paramLabel = "FILE",
-        description = "The engine's configuration properties (vault, rotators, alert channels), as a .properties "
-            + "file. Default: the file vault <data>/vault.json.")
-    @Nullable Path config;
+    @Mixin EngineOptions engine;
 
     @Option(names = "--actor", paramLabel = "NAME", required = true,
         description = "Who runs the drill: its requester, one of the account's requesters.")
@@ -155,25 +145,15 @@ final class DrillCommands {
         throw new UsageException("--decision and --inbox continue a drill that waits: file the drill first, then "
             + "give them with --resume DRILL (the id the waiting drill printed)");
       }
-      if (!Files.isDirectory(data)) {
-        throw new UsageException("data directory " + data + (Files.exists(data) ? " is a file" : " does not exist")
-            + "; give the engine's data directory, which holds audit/, keys/ and state/");
-      }
-      Files2.requireFile(policy, "policy");
       // Untrusted files are read and parsed before the engine starts: a bad one changes nothing.
       List<DecisionFile> signed = DecisionFile.readAll(decisions, inbox);
-      BreakGlassEngine.Builder builder = BreakGlassEngine.builder().policyFile(policy).dataDirectory(data)
-          .background(false);
-      if (config != null) {
-        Properties p = properties(config);
-        p.stringPropertyNames().forEach(k -> builder.property(k, p.getProperty(k)));
-      }
+      Path data = engine.data;
       Progress progress = new Progress(json ? null : cli.out);
       DrillResult result = null;
       String drillId;
       String drilled;
       String detail;
-      try (BreakGlass breakGlass = builder.build()) {
+      try (BreakGlass breakGlass = engine.open()) {
         EmergencyAccessGrant grant;
         AccountPolicy rules;
         if (resume == null) {
@@ -240,7 +220,7 @@ final class DrillCommands {
 
     private AccountPolicy rules(BreakGlass breakGlass, String name) {
       return breakGlass.policy().account(name).orElseThrow(() -> new UsageException(
-          "the policy " + policy + " has no account '" + name + "' (accounts: "
+          "the policy " + engine.policy + " has no account '" + name + "' (accounts: "
               + String.join(", ", breakGlass.policy().accounts().keySet()) + ")"));
     }
 
@@ -342,8 +322,8 @@ final class DrillCommands {
       Instant until = grant.requestedAt().plus(breakGlass.policy().approvalTimeout()).truncatedTo(ChronoUnit.SECONDS);
       List<String> pending = rules.custodians().stream().filter(c -> !c.equals(grant.requester()))
           .filter(c -> grant.approvals().stream().noneMatch(a -> a.custodian().equals(c))).toList();
-      String resumeCommand = "breakglass drill --resume " + grant.id() + " --data " + data + " --policy " + policy
-          + (config == null ? "" : " --config " + config) + " --actor " + actor
+      String resumeCommand = "breakglass drill --resume " + grant.id() + " --data " + engine.data + " --policy "
+          + engine.policy + (engine.config == null ? "" : " --config " + engine.config) + " --actor " + actor
           + (mustSign ? " --inbox DIR" : " --approver CUSTODIAN");
       if (json) {
         ObjectNode n = JsonMapper.builder().build().createObjectNode();

@@ -28,37 +28,6 @@ import picocli.CommandLine.Option;
 final class KeyRegistryCommands {
   private KeyRegistryCommands() {}
 
-  /** The engine to open: its data directory, policy and configuration, as for {@code drill}. */
-  static final class EngineOptions {
-    @Option(names = "--data", paramLabel = "DIR", required = true,
-        description = "The engine's data directory (it holds audit/ and custodian-keys.json).")
-    Path data;
-
-    @Option(names = "--policy", paramLabel = "FILE", required = true,
-        description = "The engine's policy file (YAML or JSON).")
-    Path policy;
-
-    @Option(names = "--config", paramLabel = "FILE",
-        description = "The engine's configuration properties (vault, alert channels), as a .properties file.")
-    @Nullable Path config;
-
-    /** Opens the engine without background work; the caller closes it. */
-    BreakGlass open() {
-      if (!Files.isDirectory(data)) {
-        throw new UsageException("data directory " + data + (Files.exists(data) ? " is a file" : " does not exist")
-            + "; give the engine's data directory");
-      }
-      Files2.requireFile(policy, "policy");
-      BreakGlassEngine.Builder builder = BreakGlassEngine.builder().policyFile(policy).dataDirectory(data)
-          .background(false);
-      if (config != null) {
-        Properties p = DrillCommands.properties(config);
-        p.stringPropertyNames().forEach(k -> builder.property(k, p.getProperty(k)));
-      }
-      return builder.build();
-    }
-  }
-
   /** Runs {@code action} on the opened engine; a refusal is printed with its reason code. */
   static int withEngine(BreakGlassCli cli, EngineOptions engine, Function<BreakGlass, Integer> action) {
     try (BreakGlass breakGlass = engine.open()) {
