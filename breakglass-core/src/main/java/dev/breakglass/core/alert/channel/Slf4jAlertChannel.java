@@ -56,12 +56,13 @@ public final class Slf4jAlertChannel implements AlertChannel {
   }
 
   /**
-   * Logs the alert.
+   * Logs the alert, its text {@linkplain Alert#inert() inert} so that it cannot forge a log line.
    *
    * @throws AlertDeliveryException (retryable) if the logging backend throws
    */
   @Override
-  public void deliver(Alert alert) {
+  public void deliver(Alert hostile) {
+    Alert alert = hostile.inert();
     String grant = alert.grantId() == null ? "" : " grant=" + alert.grantId();
     String account = alert.account() == null ? "" : " account=" + alert.account();
     String format = "[breakglass {} {}] {}{}{} {} id={}";
