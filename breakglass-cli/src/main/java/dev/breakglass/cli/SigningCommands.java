@@ -208,8 +208,10 @@ final class SigningCommands {
 
   @Command(name = "keys", mixinStandardHelpOptions = true, versionProvider = BreakGlassCli.Version.class,
       description = {"Custodian signing keys: make a key file, or print the public key of a key file or a PKCS#11 "
-          + "token key, for the host to register while its identity provider is healthy."},
-      subcommands = {Generate.class, PublicKeyCommand.class})
+          + "token key, for the host to register while its identity provider is healthy; list, register and "
+          + "remove the keys in an engine's registry (audited)."},
+      subcommands = {Generate.class, PublicKeyCommand.class, KeyRegistryCommands.ListKeys.class,
+          KeyRegistryCommands.Register.class, KeyRegistryCommands.Remove.class})
   static final class Keys implements Callable<Integer> {
     private final BreakGlassCli cli;
 
@@ -219,7 +221,7 @@ final class SigningCommands {
 
     @Override
     public Integer call() {
-      cli.err.println("breakglass keys: choose 'generate' or 'public' (see breakglass keys --help)");
+      cli.err.println("breakglass keys: choose generate, public, list, register or remove (see breakglass keys --help)");
       return BreakGlassCli.USAGE;
     }
   }
