@@ -32,20 +32,29 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * option, or standard input, never from the command line.
  *
  * <p>Exit status: 0 success, 1 a check failed (the log does not verify, the shares do not open the
- * vault), 2 bad usage or unusable input (including a wrong passphrase or a missing file).
+ * vault), 2 bad usage or unusable input (including a wrong passphrase or a missing file), and for
+ * {@code drill} 3: the drill waits for its custodians' approvals.
  */
 public final class BreakGlassCli {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
+  /** {@code drill} only: the drill is filed and waits for its custodians' approvals. */
+  static final int WAITING = 3;
 
-  private static final Map<String, String> EXIT_CODES = exitCodes();
+  private static final Map<String, String> EXIT_CODES = exitCodes(false);
+  private static final Map<String, String> DRILL_EXIT_CODES = exitCodes(true);
 
-  private static Map<String, String> exitCodes() {
+  private static Map<String, String> exitCodes(boolean drill) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(" 0", "success");
-    m.put(" 1", "a check failed: the log does not verify, the shares do not open the vault");
-    m.put(" 2", "bad usage or unusable input: a missing or unreadable file, a wrong key or passphrase");
+    m.put(" 0", drill ? "the drill passed" : "success");
+    m.put(" 1", drill ? "the drill failed (the step and the reason are printed; its evidence is still written)"
+        : "a check failed: the log does not verify, the shares do not open the vault");
+    m.put(" 2", "bad usage or unusable input: a missing or unreadable file, a wrong key or passphrase"
+        + (drill ? ", a decision file that is malformed or refused" : ""));
+    if (drill) {
+      m.put(" 3", "waiting: the drill is filed and waits for its custodians' approvals; continue it with --resume");
+    }
     return m;
   }
 
@@ -139,7 +148,8 @@ public final class BreakGlassCli {
   }
 
   private static void withExitCodes(CommandLine cl) {
-    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(EXIT_CODES);
+    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n")
+        .exitCodeList(cl.getCommandSpec().userObject() instanceof DrillCommands.Drill ? DRILL_EXIT_CODES : EXIT_CODES);
     cl.getSubcommands().values().forEach(BreakGlassCli::withExitCodes);
   }
 

@@ -302,7 +302,7 @@ public final class BreakGlassEngine {
       for (AlertChannel channel : alertChannels) {
         b.channel("code-" + (n++) + "-" + channel.name(), channel, Severity.INFO);
       }
-      AlertDispatcher dispatcher = b.listener(new DeliveryAuditor(audit)).build();
+      AlertDispatcher dispatcher = b.listener(new DeliveryAuditor(audit, clock)).build();
       String console = alertProperties.get("alert.console-url");
       try {
         return console == null ? dispatcher : ConsoleLinks.wrap(dispatcher, console);

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code alert.channel.KEY.*}</td><td></td><td>every other property is passed to the
  *       provider with the prefix removed (see each provider's documentation)</td></tr>
  *   <tr><td>{@code alert.outbox.directory}</td><td>{@code DATA/alert-outbox}</td><td>the outbox</td></tr>
+ *   <tr><td>{@code alert.outbox.key-file}</td><td>{@code DATA/keys/alert-outbox.key}</td><td>the key
+ *       that authenticates outbox lines (created owner-only if absent)</td></tr>
  *   <tr><td>{@code alert.retry.max-attempts}</td><td>{@code 20}</td><td>per channel per alert</td></tr>
  *   <tr><td>{@code alert.retry.initial-backoff}</td><td>{@code 1s}</td><td></td></tr>
  *   <tr><td>{@code alert.retry.max-backoff}</td><td>{@code 5m}</td><td></td></tr>
@@ -96,7 +98,9 @@ public final class AlertDispatchers {
       Path dataDirectory, Map<String, AlertChannelProvider> providers, Function<String, String> environment) {
     Config c = new Config(properties);
     Path outboxDir = c.get("outbox.directory").map(Path::of).orElse(dataDirectory.resolve("alert-outbox"));
-    OutboxAlertDispatcher.Builder b = OutboxAlertDispatcher.builder(outboxDir).clock(clock);
+    OutboxAlertDispatcher.Builder b = OutboxAlertDispatcher.builder(outboxDir).clock(clock)
+        .outboxKeyFile(c.get("outbox.key-file").map(Path::of)
+            .orElse(dataDirectory.resolve("keys").resolve(OutboxSeal.KEY_FILE)));
     try {
       b.maxAttempts(c.integer("retry.max-attempts", 20))
           .backoff(c.duration("retry.initial-backoff", Duration.ofSeconds(1)),

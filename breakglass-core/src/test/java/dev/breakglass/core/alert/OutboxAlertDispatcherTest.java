@@ -421,14 +421,19 @@ class OutboxAlertDispatcherTest {
   }
 
   @Test
-  void damagedRecordStopsStartWithAnErrorNamingIt() throws Exception {
+  void damagedRecordWithAValidMacStopsStartWithAnErrorNamingIt() throws Exception {
     Path outbox = Files.createDirectories(dir.resolve("outbox"));
-    Files.writeString(outbox.resolve("alerts-000001.jsonl"), "{\"op\":\"done\",\"id\":\"x\",\"confirmed\":true,"
-        + "\"at\":\"2026-01-01T00:00:00Z\"}\nnot json at all\n");
+    OutboxSeal seal = OutboxSeal.loadOrCreate(dir.resolve("keys").resolve(OutboxSeal.KEY_FILE));
+    Files.writeString(outbox.resolve("alerts-000001.jsonl"), sealed(seal, "{\"op\":\"done\",\"id\":\"x\","
+        + "\"confirmed\":true,\"at\":\"2026-01-01T00:00:00Z\"}") + "\n" + sealed(seal, "not json at all") + "\n");
     assertThatThrownBy(() -> fast().channel(new Slf4jAlertChannel(), Severity.INFO).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("record 2")
         .hasMessageContaining(outbox.toString());
+  }
+
+  private static String sealed(OutboxSeal seal, String json) {
+    return new String(seal.seal(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
   }
 
   @Test
