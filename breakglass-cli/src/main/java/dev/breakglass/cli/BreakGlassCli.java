@@ -161,7 +161,11 @@ public final class BreakGlassCli {
   private int usageError(ParameterException e, String[] args) {
     CommandLine line = e.getCommandLine();
     String command = line.getCommandSpec().qualifiedName();
-    if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()) {
+    String unknown = e instanceof MissingParameterException ? unknownOption(line, args) : null;
+    if (unknown != null) {
+      // A mistyped option explains the missing input better than the missing input does.
+      err.println(command + ": " + unknownOptionMessage(line, unknown));
+    } else if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()) {
       err.println(command + " needs " + String.join(" and ", m.getMissing().stream().map(BreakGlassCli::describe)
           .toList()));
     } else {
@@ -177,15 +181,33 @@ public final class BreakGlassCli {
     return arg instanceof OptionSpec o ? o.longestName() + " " + o.paramLabel() + what : arg.paramLabel() + what;
   }
 
+  /** The first argument that looks like an option the command does not have, if any. */
+  private static @Nullable String unknownOption(CommandLine line, String[] args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        return null;
+      }
+      if (a.startsWith("-") && a.length() > 1 && line.getCommandSpec().findOption(a.split("=", 2)[0]) == null) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static String unknownOptionMessage(CommandLine line, String option) {
+    List<String> options = line.getCommandSpec().options().stream().filter(o -> !o.hidden())
+        .map(o -> o.longestName()).sorted().toList();
+    return "unknown option " + option.split("=", 2)[0] + " for "
+        + line.getCommandSpec().qualifiedName().replaceFirst("^breakglass ", "") + " (accepted: "
+        + String.join(", ", options) + ")";
+  }
+
   /** Names an unknown option or command, but never echoes a stray value: it may be a secret typed in the wrong place. */
   private static String unmatched(CommandLine line, UnmatchedArgumentException u) {
     String first = u.getUnmatched().get(0);
     String name = line.getCommandSpec().qualifiedName();
     if (first.startsWith("-")) {
-      List<String> options = line.getCommandSpec().options().stream().filter(o -> !o.hidden())
-          .map(o -> o.longestName()).sorted().toList();
-      return "unknown option " + first.split("=", 2)[0] + " for " + name.replaceFirst("^breakglass ", "")
-          + " (accepted: " + String.join(", ", options) + ")";
+      return unknownOptionMessage(line, first);
     }
     if (!line.getSubcommands().isEmpty()) {
       List<String> suggestions = u.getSuggestions();

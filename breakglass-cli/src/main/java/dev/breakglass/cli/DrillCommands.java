@@ -499,8 +499,8 @@ final class DrillCommands {
               + "2 the file is missing or not an evidence pack."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass evidence verify bg-drill-1f2e.evidence.json --public-key audit.pub",
-          "  breakglass evidence verify bg-drill-1f2e.evidence.json --public-key audit.pub \\",
-          "      --checkpoint /mnt/audit-witness/myapp",
+          "  breakglass evidence verify bg-drill-1f2e.evidence.json \\",
+          "      --public-key audit.pub --checkpoint /mnt/audit-witness/myapp",
           "  breakglass evidence verify bg-drill-1f2e.evidence.json --json | jq .valid"})
   static final class EvidenceVerify implements Callable<Integer> {
     private final BreakGlassCli cli;
