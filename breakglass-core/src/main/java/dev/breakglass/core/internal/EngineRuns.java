@@ -82,7 +82,10 @@ final class EngineRuns {
     if (sink instanceof ReadableAuditSink readable) {
       checkedUpTo = readable.durableSize();
       CrossCheck check = new CrossCheck();
-      readable.read(previous.auditPosition(), check::see);
+      if (previous.auditPosition() < checkedUpTo) {
+        // After a clean stop nothing follows the stop record: no need to scan the log at all.
+        readable.read(previous.auditPosition(), check::see);
+      }
       corrected = check.correct();
       crossCheck = Long.toString(check.seen);
     } else {
