@@ -1,7 +1,7 @@
 /**
  * Spring Boot 4 auto-configuration for breakglass: the {@code BreakGlass} bean from {@code breakglass.*}
  * properties, emergency sign-in through Spring Security, the actuator health indicator and endpoint,
- * Micrometer metrics and application events. Spring Security, the actuator and Micrometer are
+ * Micrometer metrics, application events and the approval console. Spring Security, the actuator and Micrometer are
  * optional: each part switches on when its library is present.
  */
 module dev.breakglass.spring {
@@ -18,6 +18,7 @@ module dev.breakglass.spring {
   requires static spring.security.web;
   requires static spring.web;
   requires static jakarta.servlet;
+  requires static dev.breakglass.console;
   requires static spring.boot.actuator;
   requires static spring.boot.actuator.autoconfigure;
   requires static spring.boot.health;

@@ -269,6 +269,11 @@ public interface BreakGlass extends AutoCloseable {
    * can never be used as real access: {@link EmergencyAccessGrant#releaseCredential()} and the
    * guard refuse it with {@link ReasonCode#DRILL_GRANT}.
    *
+   * <p>A drill that ends any other way than through {@link #completeDrill} fails: denied or expired
+   * before its approvals were complete (step {@code approval}), or approved and then revoked, closed
+   * or expired before its completion (step {@code complete}; the account is rotated as after any
+   * grant). Each records one {@link AuditEventType#DRILL_FAILED} with a CRITICAL alert.
+   *
    * @param request the drill request, under every rule of the account's policy (requester, reason,
    *     ticket, identification, duration) except the emergency
    * @return the drill's grant, {@link GrantStatus#PENDING_APPROVAL} (or already active if the

@@ -25,12 +25,16 @@ public interface CustodianKeys {
    * are accepted, and accounts whose {@link AccountPolicy#approvalSignature()} is
    * {@link SignatureRequirement#WHEN_REGISTERED} start requiring signatures from their custodians.
    *
+   * <p>Requesters and incident declarers register keys too: a key signs its holder in to the
+   * approval console while the identity provider is down. Only a custodian's key ever counts for an
+   * approval, because the engine checks custodianship before it looks at a signature.
+   *
    * @param key the key, from {@link CustodianKey#raw} or {@link CustodianKey#webAuthn}
-   * @param actor who registers it: the custodian, or one of the policy's incident declarers
+   * @param actor who registers it: the key's holder, or one of the policy's incident declarers
    * @return the key as stored, with its registration time
    * @throws AccessDeniedException with {@link ReasonCode#NOT_AUTHORIZED} if the actor may not
-   *     register it, the custodian is no custodian of any account, the key is already registered,
-   *     or an emergency is open
+   *     register it, its holder is no requester or custodian of any account nor an incident
+   *     declarer, the key is already registered, or an emergency is open
    * @throws AuditUnavailableException if the registration could not be audited (nothing stored)
    */
   CustodianKey register(CustodianKey key, String actor);
@@ -51,6 +55,28 @@ public interface CustodianKeys {
    * @throws AuditUnavailableException if the removal could not be audited (nothing removed)
    */
   void remove(String custodian, String keyId, String actor, String reason);
+
+  /**
+   * Records the signature counter of a WebAuthn assertion made with {@code keyId} outside a
+   * decision, such as a sign-in to the approval console, after the caller has verified the
+   * assertion. The counter is stored where the key is, so it survives restarts and is shared with
+   * every instance on the same data directory; the next assertion, for a sign-in or a decision,
+   * must report a higher one.
+   *
+   * <pre>{@code
+   * long count = verifier.verifyAssertion(key, challenge, authenticatorData, clientDataJSON, signature);
+   * breakGlass.custodianKeys().recordSignCount(key.keyId(), count);   // throws for a cloned key
+   * }</pre>
+   *
+   * @param keyId the WebAuthn credential id
+   * @param signCount the counter the verified assertion reported; 0 from an authenticator that
+   *     keeps no counter (accepted only while the stored counter is 0 as well)
+   * @return the key as stored after the update
+   * @throws AccessDeniedException with {@link ReasonCode#SIGNATURE_COUNTER_REGRESSED} if the
+   *     counter does not grow past the stored one (the authenticator may have been cloned; the
+   *     refusal is audited), or {@link ReasonCode#KEY_NOT_REGISTERED} if no such key is registered
+   */
+  CustodianKey recordSignCount(String keyId, long signCount);
 
   /**
    * The keys registered to {@code custodian}, oldest first; show them on a custodian's key page.

@@ -32,20 +32,29 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * option, or standard input, never from the command line.
  *
  * <p>Exit status: 0 success, 1 a check failed (the log does not verify, the shares do not open the
- * vault), 2 bad usage or unusable input (including a wrong passphrase or a missing file).
+ * vault), 2 bad usage or unusable input (including a wrong passphrase or a missing file), and for
+ * {@code drill} 3: the drill waits for its custodians' approvals.
  */
 public final class BreakGlassCli {
   static final int OK = 0;
   static final int FAILED = 1;
   static final int USAGE = 2;
+  /** {@code drill} only: the drill is filed and waits for its custodians' approvals. */
+  static final int WAITING = 3;
 
-  private static final Map<String, String> EXIT_CODES = exitCodes();
+  private static final Map<String, String> EXIT_CODES = exitCodes(false);
+  private static final Map<String, String> DRILL_EXIT_CODES = exitCodes(true);
 
-  private static Map<String, String> exitCodes() {
+  private static Map<String, String> exitCodes(boolean drill) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put(" 0", "success");
-    m.put(" 1", "a check failed: the log does not verify, the shares do not open the vault");
-    m.put(" 2", "bad usage or unusable input: a missing or unreadable file, a wrong key or passphrase");
+    m.put(" 0", drill ? "the drill passed" : "success");
+    m.put(" 1", drill ? "the drill failed (the step and the reason are printed; its evidence is still written)"
+        : "a check failed: the log does not verify, the shares do not open the vault");
+    m.put(" 2", "bad usage or unusable input: a missing or unreadable file, a wrong key or passphrase"
+        + (drill ? ", a decision file that is malformed or refused" : ""));
+    if (drill) {
+      m.put(" 3", "waiting: the drill is filed and waits for its custodians' approvals; continue it with --resume");
+    }
     return m;
   }
 
@@ -139,7 +148,8 @@ public final class BreakGlassCli {
   }
 
   private static void withExitCodes(CommandLine cl) {
-    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(EXIT_CODES);
+    cl.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n")
+        .exitCodeList(cl.getCommandSpec().userObject() instanceof DrillCommands.Drill ? DRILL_EXIT_CODES : EXIT_CODES);
     cl.getSubcommands().values().forEach(BreakGlassCli::withExitCodes);
   }
 
@@ -151,7 +161,11 @@ public final class BreakGlassCli {
   private int usageError(ParameterException e, String[] args) {
     CommandLine line = e.getCommandLine();
     String command = line.getCommandSpec().qualifiedName();
-    if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()) {
+    String unknown = e instanceof MissingParameterException ? unknownOption(line, args) : null;
+    if (unknown != null) {
+      // A mistyped option explains the missing input better than the missing input does.
+      err.println(command + ": " + unknownOptionMessage(line, unknown));
+    } else if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()) {
       err.println(command + " needs " + String.join(" and ", m.getMissing().stream().map(BreakGlassCli::describe)
           .toList()));
     } else {
@@ -167,15 +181,33 @@ public final class BreakGlassCli {
     return arg instanceof OptionSpec o ? o.longestName() + " " + o.paramLabel() + what : arg.paramLabel() + what;
   }
 
+  /** The first argument that looks like an option the command does not have, if any. */
+  private static @Nullable String unknownOption(CommandLine line, String[] args) {
+    for (String a : args) {
+      if (a.equals("--")) {
+        return null;
+      }
+      if (a.startsWith("-") && a.length() > 1 && line.getCommandSpec().findOption(a.split("=", 2)[0]) == null) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  private static String unknownOptionMessage(CommandLine line, String option) {
+    List<String> options = line.getCommandSpec().options().stream().filter(o -> !o.hidden())
+        .map(o -> o.longestName()).sorted().toList();
+    return "unknown option " + option.split("=", 2)[0] + " for "
+        + line.getCommandSpec().qualifiedName().replaceFirst("^breakglass ", "") + " (accepted: "
+        + String.join(", ", options) + ")";
+  }
+
   /** Names an unknown option or command, but never echoes a stray value: it may be a secret typed in the wrong place. */
   private static String unmatched(CommandLine line, UnmatchedArgumentException u) {
     String first = u.getUnmatched().get(0);
     String name = line.getCommandSpec().qualifiedName();
     if (first.startsWith("-")) {
-      List<String> options = line.getCommandSpec().options().stream().filter(o -> !o.hidden())
-          .map(o -> o.longestName()).sorted().toList();
-      return "unknown option " + first.split("=", 2)[0] + " for " + name.replaceFirst("^breakglass ", "")
-          + " (accepted: " + String.join(", ", options) + ")";
+      return unknownOptionMessage(line, first);
     }
     if (!line.getSubcommands().isEmpty()) {
       List<String> suggestions = u.getSuggestions();

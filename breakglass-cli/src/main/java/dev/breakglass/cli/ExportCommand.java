@@ -21,7 +21,8 @@ import picocli.CommandLine.Parameters;
         + "as one consistent snapshot, so that 'breakglass verify DIR --public-key ...' checks it offline.",
         "The password comes from --password-env or --password-file, never from the command line."},
     footerHeading = "%nExamples:%n",
-    footer = {"  BG_DB=... breakglass export trail/ --jdbc-url jdbc:postgresql://db:5432/app --user auditor \\",
+    footer = {"  BG_DB=... breakglass export trail/ \\",
+        "      --jdbc-url jdbc:postgresql://db:5432/app --user auditor \\",
         "      --password-env BG_DB",
         "  breakglass verify trail/ --public-key audit.pub"})
 final class ExportCommand implements Callable<Integer> {

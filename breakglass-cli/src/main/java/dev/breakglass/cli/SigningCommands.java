@@ -107,10 +107,11 @@ final class SigningCommands {
               + "covers exactly them, your name, the decision and the time. Prints the signed decision, or posts it "
               + "to the console with --post."},
       footerHeading = "%nExamples:%n",
-      footer = {"  breakglass approve --grant bg-5c1e... --request-digest 3f9a... --custodian carol \\",
-          "      --key-file ~/.breakglass/carol.key",
-          "  breakglass approve --grant bg-5c1e... --request-digest 3f9a... --custodian carol \\",
-          "      --pkcs11-library /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so --alias 'PIV AUTH key' \\",
+      footer = {"  breakglass approve --grant bg-5c1e... --request-digest 3f9a... \\",
+          "      --custodian carol --key-file ~/.breakglass/carol.key > carol.decision",
+          "  breakglass approve --grant bg-5c1e... --request-digest 3f9a... \\",
+          "      --custodian carol --alias 'PIV AUTH key' \\",
+          "      --pkcs11-library /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so \\",
           "      --post https://ops.example.com/breakglass"})
   static final class Approve implements Callable<Integer> {
     private final BreakGlassCli cli;
@@ -208,8 +209,13 @@ final class SigningCommands {
 
   @Command(name = "keys", mixinStandardHelpOptions = true, versionProvider = BreakGlassCli.Version.class,
       description = {"Custodian signing keys: make a key file, or print the public key of a key file or a PKCS#11 "
-          + "token key, for the host to register while its identity provider is healthy."},
-      subcommands = {Generate.class, PublicKeyCommand.class})
+          + "token key, for the host to register while its identity provider is healthy; list, register and "
+          + "remove the keys in an engine's registry (audited)."},
+      subcommands = {Generate.class, PublicKeyCommand.class, KeyRegistryCommands.ListKeys.class,
+          KeyRegistryCommands.Register.class, KeyRegistryCommands.Remove.class},
+      footerHeading = "%nExamples:%n",
+      footer = {"  breakglass keys generate --out ~/.breakglass/carol.key",
+          "  breakglass keys public --key-file ~/.breakglass/carol.key"})
   static final class Keys implements Callable<Integer> {
     private final BreakGlassCli cli;
 
@@ -219,7 +225,7 @@ final class SigningCommands {
 
     @Override
     public Integer call() {
-      cli.err.println("breakglass keys: choose 'generate' or 'public' (see breakglass keys --help)");
+      cli.err.println("breakglass keys: choose generate, public, list, register or remove (see breakglass keys --help)");
       return BreakGlassCli.USAGE;
     }
   }
@@ -295,7 +301,8 @@ final class SigningCommands {
           + "for the host to register."},
       footerHeading = "%nExamples:%n",
       footer = {"  breakglass keys public --key-file ~/.breakglass/carol.key",
-          "  breakglass keys public --pkcs11-library /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so --alias 'PIV AUTH key'"})
+          "  breakglass keys public --alias 'PIV AUTH key' \\",
+          "      --pkcs11-library /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so"})
   static final class PublicKeyCommand implements Callable<Integer> {
     private final BreakGlassCli cli;
 

@@ -87,19 +87,6 @@ class CliCommandsTest {
 
   @Nested
   class Help {
-    @ParameterizedTest
-    @ValueSource(strings = {"verify", "checkpoint", "report", "fingerprint", "vault", "vault create", "vault put",
-        "vault list", "shares", "shares check"})
-    void everyCommandHasHelpWithExamplesAndExitCodes(String command) {
-      List<String> args = new ArrayList<>(List.of(command.split(" ")));
-      args.add("--help");
-      assertThat(cli.run(args.toArray(String[]::new))).isEqualTo(BreakGlassCli.OK);
-      assertThat(cli.out).startsWith("Usage: breakglass " + command).contains("Examples:", "  breakglass " + command,
-          "Exit status:", "2   bad usage or unusable input");
-      assertThat(cli.err).isEmpty();
-      assertExamplesFitEightyColumns(cli.out);
-    }
-
     @Test
     void topLevelHelpListsCommandsWithExamples() {
       assertThat(cli.run("--help")).isEqualTo(BreakGlassCli.OK);

@@ -117,18 +117,33 @@ class DrillCommandsTest {
   }
 
   @Test
-  void anAccountThatNeedsApprovalsIsDrilledWithItsCustodiansAndRefusedWithoutThem() {
-    assertThat(drill("prod-db-admin", "--ticket", "DRILL-1")).isEqualTo(2);
-    assertThat(cli.err).contains("account 'prod-db-admin' needs 2 approvals from its custodians (carol, dave, erin)")
-        .contains("--approver");
-    // nothing was filed
-    assertThat(AuditLogReader.readEvents(data.resolve("audit")))
-        .noneMatch(e -> e.type().name().equals("DRILL_STARTED"));
-
+  void anAccountThatNeedsApprovalsIsDrilledWithItsCustodiansOrWaitsForThem() {
     assertThat(drill("prod-db-admin", "--ticket", "DRILL-1", "--approver", "carol", "--approver", "dave"))
         .as(cli.out + cli.err).isEqualTo(0);
     assertThat(cli.out).containsPattern("approval +ok +by carol \\(1 of 2\\)")
         .containsPattern("approval +ok +by dave \\(2 of 2\\)").contains("PASSED");
+
+    assertThat(drill("prod-db-admin", "--ticket", "DRILL-2", "--approver", "carol")).as(cli.out + cli.err)
+        .isEqualTo(BreakGlassCli.WAITING);
+    assertThat(cli.out).containsPattern("approval +ok +by carol \\(1 of 2\\)")
+        .containsPattern("approvals +WAITING 1 of 2").contains("WAITING  drill bg-drill-")
+        .contains("needs 1 more approval from dave, erin by ").contains("request digest: ")
+        .contains("breakglass drill --resume bg-drill-");
+    assertThat(cli.err).isEmpty();
+    String id = waitingDrill();
+
+    assertThat(cli.run("drill", "--resume", id, "--data", data.toString(), "--policy", policy.toString(), "--config",
+        config.toString(), "--actor", "alice", "--approver", "carol", "--approver", "erin")).as(cli.out + cli.err)
+        .isEqualTo(0);
+    assertThat(cli.out).contains("Drill " + id + " of prod-db-admin resumed by alice")
+        .contains("carol's approval is counted already").containsPattern("approval +ok +by erin \\(2 of 2\\)")
+        .contains("PASSED  drill " + id);
+  }
+
+  private String waitingDrill() {
+    Matcher m = Pattern.compile("WAITING  drill (bg-drill-[0-9a-f]+)").matcher(cli.out);
+    assertThat(m.find()).as(cli.out).isTrue();
+    return m.group(1);
   }
 
   @Test

@@ -1,11 +1,13 @@
 package dev.breakglass.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.core.audit.AuditSigningKey;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
+import dev.breakglass.core.evidence.DrillEvidence;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -33,17 +36,18 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
- * The HTML review opened from a file in real headless Chromium (Debian's {@code chromium} and
- * {@code chromium-driver}; nothing is downloaded): the timeline is there in story order, and a
- * {@code <script>} in a reason neither runs nor disappears, but shows as text. Saves a screenshot
- * under {@code target/screenshots/}. Without Chromium the test is skipped locally and fails when
- * {@code CI} is set.
+ * The HTML review and the drill report opened from a file in real headless Chromium (Debian's
+ * {@code chromium} and {@code chromium-driver}; nothing is downloaded): the timeline is there in
+ * story order, and a {@code <script>}, an event handler, injected markup, CR/LF and bidi controls in
+ * a reason neither run nor disappear, but show as inert text. Saves screenshots under
+ * {@code target/screenshots/} ({@code docs/post-incident-review.png} and {@code docs/drill-report.png}
+ * are copies). Without Chromium the test is skipped locally and fails when {@code CI} is set.
  */
 class HtmlReportInChromiumTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final String HOSTILE = "<script>window.pwned=1;document.title='PWNED'</script>"
-      + "<img src=x onerror=\"window.pwned=2\">\r\nFAKE LINE \u202Eexe.txt";
+  private static final String HOSTILE = "<script>window.pwned=1;document.title='PWNED';alert('pwned')</script>"
+      + "<img src=x onerror=\"window.pwned=2\"><div id=injected onclick=alert(1)>x</div>\r\nFAKE LINE \u202Eexe.txt";
 
   private static WebDriver driver;
   private static Path userData;
@@ -104,21 +108,16 @@ class HtmlReportInChromiumTest {
         html.toString())).isEqualTo(BreakGlassCli.OK);
 
     driver.get(html.toUri().toString());
-    JavascriptExecutor js = (JavascriptExecutor) driver;
 
     assertThat(driver.getTitle()).isEqualTo("Post-incident review");
-    assertThat(js.executeScript("return typeof window.pwned")).isEqualTo("undefined");
-    assertThat(driver.findElements(By.tagName("script"))).isEmpty();
-    assertThat(driver.findElements(By.tagName("img"))).isEmpty();
+    assertNothingRan();
 
     List<String> types = driver.findElements(By.cssSelector("#timeline > li")).stream()
         .map(li -> li.getAttribute("data-type")).toList();
     assertThat(types).containsSubsequence("EMERGENCY_OPENED", "ACCESS_REQUESTED", "APPROVAL_ACCEPTED", "GRANT_ISSUED",
         "CREDENTIAL_RELEASED", "EMERGENCY_LOGIN", "GRANT_EXPIRED", "CREDENTIAL_ROTATED", "EMERGENCY_CLOSED");
     WebElement request = driver.findElement(By.cssSelector("#timeline > li[data-type=ACCESS_REQUESTED]"));
-    assertThat(request.getText()).contains("<script>window.pwned=1;document.title='PWNED'</script>",
-        "<img src=x onerror=\"window.pwned=2\">", "\\u000D\\u000AFAKE LINE \\u202Eexe.txt")
-        .doesNotContain("\u202E").doesNotContain("\n");
+    assertInert(request.getText());
     assertThat(driver.findElement(By.id("checkpoint")).getText()).startsWith("Verified against the signed checkpoint of "
         + incident().size() + " records").contains(key.keyId());
     assertThat(driver.findElements(By.cssSelector("#anomalies li[data-kind]"))).extracting(e -> e.getAttribute("data-kind"))
@@ -131,6 +130,86 @@ class HtmlReportInChromiumTest {
     Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), shot,
         StandardCopyOption.REPLACE_EXISTING);
     assertThat(Files.size(shot)).isGreaterThan(10_000);
+  }
+
+  @Test
+  void theDrillReportReadsAsTheDrillsTimelineAndHostileTextStaysText(@TempDir Path dir) throws IOException {
+    Path log = dir.resolve("audit");
+    AuditSigningKey key = AuditSigningKey.generate();
+    String drill = "bg-drill-5c1e0aa4";
+    try (TamperEvidentAuditLog l = TamperEvidentAuditLog.builder(log).signingKey(key).backgroundCheckpoints(false)
+        .build()) {
+      drill(drill).forEach(l::append);
+      l.checkpoint();
+    }
+    DrillEvidence.Written written = DrillEvidence.export(log, key, drill, dir.resolve("drills"));
+
+    driver.get(written.report().toUri().toString());
+    assertThat(driver.getTitle()).isEqualTo("Drill report: prod-db-admin (passed)");
+    assertNothingRan();
+    List<String> types = driver.findElements(By.cssSelector("#timeline > li")).stream()
+        .map(li -> li.getAttribute("data-type")).toList();
+    assertThat(types).containsSubsequence("DRILL_STARTED", "ACCESS_REQUESTED", "APPROVAL_ACCEPTED", "GRANT_ISSUED",
+        "CREDENTIAL_RELEASED", "GRANT_CLOSED", "CREDENTIAL_ROTATED", "DRILL_COMPLETED");
+    assertInert(driver.findElement(By.cssSelector("#timeline > li[data-type=ACCESS_REQUESTED]")).getText());
+    assertThat(driver.findElement(By.tagName("body")).getText()).containsIgnoringCase("drill");
+    assertThat(driver.findElement(By.id("checkpoint")).getText()).contains(key.keyId());
+
+    Path shot = Path.of("target", "screenshots", "drill-report.png");
+    Files.createDirectories(shot.getParent());
+    Files.copy(((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE).toPath(), shot,
+        StandardCopyOption.REPLACE_EXISTING);
+    assertThat(Files.size(shot)).isGreaterThan(10_000);
+  }
+
+  /** No script of the page ran: no alert is open, no global was set, no hostile element or handler exists. */
+  private static void assertNothingRan() {
+    assertThatThrownBy(() -> driver.switchTo().alert()).isInstanceOf(NoAlertPresentException.class);
+    JavascriptExecutor js = (JavascriptExecutor) driver;
+    assertThat(js.executeScript("return typeof window.pwned")).isEqualTo("undefined");
+    assertThat(driver.findElements(By.tagName("script"))).isEmpty();
+    assertThat(driver.findElements(By.tagName("img"))).isEmpty();
+    assertThat(driver.findElements(By.id("injected"))).isEmpty();
+    assertThat(js.executeScript("return document.querySelectorAll('[onerror],[onclick],[onload]').length"))
+        .isEqualTo(0L);
+  }
+
+  /** The hostile reason shows as text: markup as characters, CR/LF and the bidi override as visible escapes. */
+  private static void assertInert(String shown) {
+    assertThat(shown).contains("<script>window.pwned=1;document.title='PWNED';alert('pwned')</script>",
+        "<img src=x onerror=\"window.pwned=2\">", "<div id=injected onclick=alert(1)>x</div>",
+        "\\u000D\\u000AFAKE LINE \\u202Eexe.txt")
+        .doesNotContain("\u202E").doesNotContain("\n");
+  }
+
+  private static List<AuditEvent> drill(String id) {
+    Instant t = Instant.parse("2026-11-28T09:00:00Z");
+    String db = "prod-db-admin";
+    Map<String, String> marked = Map.of("drill", "true", "drillId", id);
+    List<AuditEvent> events = new ArrayList<>();
+    java.util.function.BiFunction<Map<String, String>, Map<String, String>, Map<String, String>> with = (a, b) -> {
+      Map<String, String> m = new java.util.HashMap<>(a);
+      m.putAll(b);
+      return m;
+    };
+    events.add(new AuditEvent(t, AuditEventType.DRILL_STARTED, "alice", id, db, with.apply(marked,
+        Map.of("rotator", "postgresql"))));
+    events.add(new AuditEvent(t.plusSeconds(1), AuditEventType.ACCESS_REQUESTED, "alice", id, db, with.apply(marked,
+        Map.of("reason", HOSTILE, "ticket", "DRILL-2026-Q4", "duration", "PT15M", "approvalsRequired", "2"))));
+    events.add(new AuditEvent(t.plusSeconds(40), AuditEventType.APPROVAL_ACCEPTED, "carol", id, db, with.apply(marked,
+        Map.of("approvals", "1 of 2"))));
+    events.add(new AuditEvent(t.plusSeconds(70), AuditEventType.APPROVAL_ACCEPTED, "dave", id, db, with.apply(marked,
+        Map.of("approvals", "2 of 2"))));
+    events.add(new AuditEvent(t.plusSeconds(70), AuditEventType.GRANT_ISSUED, "dave", id, db, with.apply(marked,
+        Map.of("requester", "alice", "expiresAt", t.plusSeconds(970).toString(), "approvedBy", "carol,dave"))));
+    events.add(new AuditEvent(t.plusSeconds(71), AuditEventType.CREDENTIAL_RELEASED, "alice", id, db, marked));
+    events.add(new AuditEvent(t.plusSeconds(73), AuditEventType.GRANT_CLOSED, "alice", id, db, with.apply(marked,
+        Map.of("reason", "drill proven"))));
+    events.add(new AuditEvent(t.plusSeconds(74), AuditEventType.CREDENTIAL_ROTATED, AuditEvent.SYSTEM, id, db,
+        with.apply(marked, Map.of("rotator", "postgresql"))));
+    events.add(new AuditEvent(t.plusSeconds(75), AuditEventType.DRILL_COMPLETED, "alice", id, db, with.apply(marked,
+        Map.of("proof", "FRESH", "rotated", "true", "proofAfterRotation", "FRESH"))));
+    return events;
   }
 
   private static List<AuditEvent> incident() {

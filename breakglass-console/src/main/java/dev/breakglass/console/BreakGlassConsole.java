@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -46,8 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
  * deny by touching their security key (a WebAuthn assertion whose challenge is the approval
  * statement's digest, verified by the engine); everyone sees open grants and their time left;
  * signed-in users revoke grants and declare or close incidents (the engine checks who may). Users
- * register security keys while the host's normal sign-in works ({@link ConsoleSettings#hostUser()})
- * and sign in with the key alone when it does not.
+ * (requesters as well as custodians) register security keys while the host's normal sign-in works
+ * ({@link ConsoleSettings#hostUser()}), sign in with the key alone when it does not, and remove
+ * their own keys at any time. A sign-in's WebAuthn counter is recorded with the key
+ * ({@link dev.breakglass.CustodianKeys#recordSignCount}), so a cloned key is refused across restarts.
  *
  * <p>Every response carries a strict Content-Security-Policy (no inline script or style), every
  * state-changing request needs the session's CSRF token, the session cookie is {@code Secure},
@@ -71,7 +72,6 @@ public final class BreakGlassConsole extends HttpServlet {
   private final transient WebAuthnRegistration registration;
   private final transient WebAuthnSignatureVerifier verifier;
   private final transient JsonMapper json = JsonMapper.builder().build();
-  private final transient Map<String, Long> signInCounters = new ConcurrentHashMap<>();
 
   /** A console over {@code engine}. */
   public BreakGlassConsole(BreakGlass engine, ConsoleSettings settings) {
@@ -231,6 +231,12 @@ public final class BreakGlassConsole extends HttpServlet {
       EmergencyAccessGrant g = engine.requestAccess(r.build());
       s.flash = "Request filed; custodians have been alerted.";
       resp.sendRedirect(base + "/requests/" + g.id());
+    } else if (path.equals("/keys/remove")) {
+      // The signed-in person removes their own key; the engine audits it, also during an emergency.
+      String keyId = param(req, "keyId");
+      engine.custodianKeys().remove(user, keyId, user, param(req, "reason"));
+      s.flash = "Key " + keyId + " removed.";
+      resp.sendRedirect(base + "/keys");
     } else if (path.equals("/incident/declare")) {
       engine.declareIncident(user, reason);
       s.flash = "Incident declared.";
@@ -331,7 +337,8 @@ public final class BreakGlassConsole extends HttpServlet {
         CustodianKey key = key(p.user(), field(body, "credentialId"));
         long count = verifier.verifyAssertion(key, p.challenge(), bytes(body, "authenticatorData"),
             bytes(body, "clientDataJSON"), bytes(body, "signature"));
-        checkCounter(key, count);
+        // Sign-ins see the counter too, kept with the key: one that does not grow means a cloned authenticator.
+        engine.custodianKeys().recordSignCount(key.keyId(), count);
         sessions.end(s);
         ConsoleSessions.Session fresh = sessions.start(req, resp);
         fresh.user = p.user();
@@ -397,23 +404,6 @@ public final class BreakGlassConsole extends HttpServlet {
     return engine.custodianKeys().keys(user).stream().filter(k -> k.keyId().equals(credentialId)).findFirst()
         .orElseThrow(() -> new AccessDeniedException(dev.breakglass.ReasonCode.KEY_NOT_REGISTERED,
             "credential " + credentialId + " is not registered for " + user));
-  }
-
-  /** Sign-ins see the counter too: one that does not grow means a cloned authenticator. */
-  private void checkCounter(CustodianKey key, long count) {
-    Long[] refused = {null};
-    signInCounters.compute(key.keyId(), (k, last) -> {
-      long seen = Math.max(last == null ? 0 : last, key.signCount());
-      if (count != 0 && count <= seen) {
-        refused[0] = seen;
-        return last;
-      }
-      return Math.max(seen, count);
-    });
-    if (refused[0] != null) {
-      throw new AccessDeniedException(dev.breakglass.ReasonCode.SIGNATURE_COUNTER_REGRESSED, "the signature counter of "
-          + key.keyId() + " went from " + refused[0] + " to " + count + ": the authenticator may have been cloned");
-    }
   }
 
   private List<String> credentialIds(String user) {

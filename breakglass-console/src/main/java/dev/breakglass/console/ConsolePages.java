@@ -5,6 +5,7 @@ import static dev.breakglass.console.Html.e;
 import dev.breakglass.AccountPolicy;
 import dev.breakglass.ApprovalRecord;
 import dev.breakglass.BreakGlass;
+import dev.breakglass.CustodianKey;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.GrantStatus;
 import java.time.Duration;
@@ -132,7 +133,8 @@ final class ConsolePages {
 
   static String signInFirst(String base) {
     return "<p>Sign in first: <a href=\"" + e(base) + "/signin\">with your security key</a> (works while the identity"
-        + " provider is down).</p>";
+        + " provider is down). Requesters and custodians alike register their keys on the <a href=\"" + e(base)
+        + "/keys\">Security keys</a> page while the identity provider works.</p>";
   }
 
   String request(String base, ConsoleSessions.Session s, @Nullable String user, EmergencyAccessGrant g,
@@ -198,19 +200,42 @@ final class ConsolePages {
         + " required></p><p><button type=\"button\" id=\"signin\" data-action=\"signin\">Sign in</button></p>");
   }
 
+  /**
+   * The key page: registration while the host's normal sign-in works, and each key of the signed-in
+   * person with a form to remove it (also while the identity provider is down: a lost key must go).
+   */
   String keys(String base, ConsoleSessions.Session s, @Nullable String user, @Nullable String hostUser) {
     StringBuilder b = new StringBuilder();
+    String holder = hostUser != null ? hostUser : user;
     if (hostUser == null) {
       b.append("<p>Security keys are registered while the identity provider is healthy: sign in to this site the")
           .append(" usual way first.</p>");
     } else {
       b.append("<p>Signed in by the identity provider as <strong>").append(e(hostUser)).append("</strong>.</p>");
-      b.append("<ul>");
-      engine.custodianKeys().keys(hostUser).forEach(k -> b.append("<li>").append(e(k.label())).append(" (")
-          .append(e(k.kind().label())).append(", ").append(e(k.keyId())).append(")</li>"));
-      b.append("</ul><p><label for=\"key-label\">Name of the new key</label> <input id=\"key-label\" maxlength=\"100\"")
-          .append(" value=\"security key\"></p><p><button type=\"button\" id=\"register\" data-action=\"register\">")
-          .append("Register a security key</button></p>");
+    }
+    if (holder != null) {
+      List<CustodianKey> keys = engine.custodianKeys().keys(holder);
+      b.append("<h2 id=\"yours\">Your keys</h2>");
+      if (keys.isEmpty()) {
+        b.append("<p>None registered.</p>");
+      }
+      b.append("<ul aria-labelledby=\"yours\" class=\"keys\">");
+      for (int i = 0; i < keys.size(); i++) {
+        CustodianKey k = keys.get(i);
+        String id = "remove-reason-" + i;
+        b.append("<li><span class=\"key\">").append(e(k.label())).append(" (").append(e(k.kind().label()))
+            .append(", ").append(e(k.keyId())).append(")</span><form method=\"post\" action=\"").append(e(base))
+            .append("/keys/remove\">").append(csrf(s)).append("<input type=\"hidden\" name=\"keyId\" value=\"")
+            .append(e(k.keyId())).append("\"><label for=\"").append(id).append("\">Why remove ").append(e(k.label()))
+            .append("</label> <input id=\"").append(id).append("\" name=\"reason\" required maxlength=\"500\">")
+            .append(" <button type=\"submit\">Remove this key</button></form></li>");
+      }
+      b.append("</ul>");
+    }
+    if (hostUser != null) {
+      b.append("<h2>Add a key</h2><p><label for=\"key-label\">Name of the new key</label> <input id=\"key-label\"")
+          .append(" maxlength=\"100\" value=\"security key\"></p><p><button type=\"button\" id=\"register\"")
+          .append(" data-action=\"register\">Register a security key</button></p>");
     }
     return page(base, s, user, "Security keys", b.toString());
   }

@@ -6,6 +6,8 @@ import dev.breakglass.AccessRequest;
 import dev.breakglass.AccountPolicy;
 import dev.breakglass.ApprovalSignature;
 import dev.breakglass.ApprovalStatement;
+import dev.breakglass.AuditEvent;
+import dev.breakglass.AuditEventType;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.CustodianKey;
@@ -13,16 +15,20 @@ import dev.breakglass.Decision;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.core.BreakGlassEngine;
+import dev.breakglass.core.audit.AuditLogReader;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -49,6 +55,8 @@ class ConsoleApiTest {
 
   @TempDir Path dir;
   Server server;
+  ServletContextHandler context;
+  ConsoleInChromiumTest.MapVault vault;
   BreakGlass engine;
   String origin;
   String base;
@@ -93,6 +101,21 @@ class ConsoleApiTest {
       return JSON.readTree(last.body());
     }
 
+    /** Posts an HTML form (with this session's CSRF token), as a browser does. */
+    HttpResponse<String> form(String path, Map<String, String> fields) throws Exception {
+      StringBuilder body = new StringBuilder("csrf=").append(URLEncoder.encode(csrf, StandardCharsets.UTF_8));
+      fields.forEach((k, v) -> body.append('&').append(k).append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+      HttpRequest.Builder r = HttpRequest.newBuilder(URI.create(base + path))
+          .header("Content-Type", "application/x-www-form-urlencoded")
+          .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+      if (!cookie.isEmpty()) {
+        r.header("Cookie", cookie);
+      }
+      last = http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+      remember();
+      return last;
+    }
+
     private void remember() {
       last.headers().firstValue("Set-Cookie").ifPresent(c -> cookie = c.substring(0, c.indexOf(';')));
     }
@@ -123,23 +146,15 @@ class ConsoleApiTest {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     server.addConnector(connector);
-    ServletContextHandler context = new ServletContextHandler();
+    context = new ServletContextHandler();
     server.setHandler(context);
     server.start();
     origin = "http://localhost:" + connector.getLocalPort();
     base = origin + "/breakglass";
-    BreakGlassPolicy policy = BreakGlassPolicy.builder()
-        .account(AccountPolicy.builder("prod-db-admin").requesters("alice").custodians("carol", "dave").approvals(2)
-            .maxDuration(Duration.ofMinutes(60)).build())
-        .account(AccountPolicy.builder("prod-backup").requesters("alice").custodians("carol", "dave").approvals(2)
-            .maxDuration(Duration.ofMinutes(60)).build())
-        .incidentDeclarers("carol").build();
-    ConsoleInChromiumTest.MapVault vault = new ConsoleInChromiumTest.MapVault();
+    vault = new ConsoleInChromiumTest.MapVault();
     vault.write("prod-db-admin", "one".toCharArray());
     vault.write("prod-backup", "two".toCharArray());
-    engine = BreakGlassEngine.builder().policy(policy).dataDirectory(dir).vault(vault).background(false)
-        .property("approval-signatures", "webauthn").property("approval-signature.webauthn.rp-id", "localhost")
-        .property("approval-signature.webauthn.origins", origin).build();
+    engine = openEngine();
     context.addServlet(new ServletHolder(new BreakGlassConsole(engine,
         ConsoleSettings.builder("localhost").origin(origin).build())), "/breakglass/*");
     carolKey = new SoftKey();
@@ -152,6 +167,19 @@ class ConsoleApiTest {
         .duration(Duration.ofMinutes(20)).build());
     b = engine.requestAccess(AccessRequest.builder().requester("alice").account("prod-backup").reason("outage")
         .duration(Duration.ofMinutes(20)).build());
+  }
+
+  /** The engine on {@code dir}; called again after {@code close()}, a restart. */
+  private BreakGlass openEngine() {
+    BreakGlassPolicy policy = BreakGlassPolicy.builder()
+        .account(AccountPolicy.builder("prod-db-admin").requesters("alice").custodians("carol", "dave").approvals(2)
+            .maxDuration(Duration.ofMinutes(60)).build())
+        .account(AccountPolicy.builder("prod-backup").requesters("alice").custodians("carol", "dave").approvals(2)
+            .maxDuration(Duration.ofMinutes(60)).build())
+        .incidentDeclarers("carol").build();
+    return BreakGlassEngine.builder().policy(policy).dataDirectory(dir).vault(vault).background(false)
+        .property("approval-signatures", "webauthn").property("approval-signature.webauthn.rp-id", "localhost")
+        .property("approval-signature.webauthn.origins", origin).build();
   }
 
   @AfterEach
@@ -184,6 +212,40 @@ class ConsoleApiTest {
     JsonNode refused = c.post("/signin/options", Map.of("user", "carol"));
     assertThat(c.last.statusCode()).isEqualTo(403);
     assertThat(code(refused)).isEqualTo("CSRF");
+  }
+
+  @Test
+  void carolRemovesHerOwnKeyWhileTheIdentityProviderIsDownButNotAnothersAndBothAreAudited() throws Exception {
+    Client c = new Client();
+    c.signIn("carol", carolKey);
+    String page = c.get("/keys").body();
+    String carols = engine.custodianKeys().keys("carol").get(0).keyId();
+    assertThat(page).contains(carols, "Why remove carol&#39;s key").doesNotContain("id=\"register\"");
+
+    assertThat(c.form("/keys/remove", Map.of("keyId", keyId, "reason", "not mine")).statusCode()).isEqualTo(403);
+    assertThat(c.last.body()).contains("KEY_NOT_REGISTERED");
+    assertThat(engine.custodianKeys().keys("dave")).hasSize(1);
+
+    assertThat(c.form("/keys/remove", Map.of("keyId", carols, "reason", "lost on the train")).statusCode())
+        .isEqualTo(302);
+    assertThat(c.get("/keys").body()).contains("Key " + carols + " removed.").contains("None registered.");
+    assertThat(engine.custodianKeys().keys("carol")).isEmpty();
+    // without the key, her next decision is refused
+    Client again = new Client();
+    again.get("/signin");
+    assertThat(code(again.post("/signin/options", Map.of("user", "carol")))).isEqualTo("KEY_NOT_REGISTERED");
+
+    engine.close();
+    List<AuditEvent> events = AuditLogReader.readEvents(dir.resolve("audit"));
+    assertThat(events).filteredOn(e -> e.type() == AuditEventType.CUSTODIAN_KEY_REMOVED).singleElement()
+        .satisfies(e -> {
+          assertThat(e.actor()).isEqualTo("carol");
+          assertThat(e.details()).containsEntry("keyId", carols).containsEntry("reason", "lost on the train");
+        });
+    assertThat(events).filteredOn(e -> e.type() == AuditEventType.ACCESS_DENIED
+        && "remove-custodian-key".equals(e.details().get("operation"))).singleElement()
+        .satisfies(e -> assertThat(e.details()).containsEntry("reason", "KEY_NOT_REGISTERED"));
+    engine = openEngine();   // for stop()
   }
 
   @Test
@@ -246,6 +308,32 @@ class ConsoleApiTest {
         carolKey.answer(options.path("challenge").asString(), origin, "localhost", 3));
     assertThat(code(refused)).isEqualTo("SIGNATURE_COUNTER_REGRESSED");
     assertThat(clone.get("/").body()).doesNotContain("Signed in as");
+  }
+
+  @Test
+  void aSignInCounterIsKeptAcrossARestartSoALaggingCloneIsStillRefused() throws Exception {
+    Client c = new Client();
+    c.get("/signin");
+    JsonNode options = c.post("/signin/options", Map.of("user", "carol"));
+    assertThat(c.post("/signin/finish", carolKey.answer(options.path("challenge").asString(), origin, "localhost", 20))
+        .path("user").asString()).as(c.last.body()).isEqualTo("carol");
+
+    engine.close();
+    engine = openEngine();
+    context.addServlet(new ServletHolder(new BreakGlassConsole(engine,
+        ConsoleSettings.builder("localhost").origin(origin).build())), "/restarted/*");
+    base = origin + "/restarted";
+    Client clone = new Client();
+    clone.get("/signin");
+    options = clone.post("/signin/options", Map.of("user", "carol"));
+    assertThat(code(clone.post("/signin/finish",
+        carolKey.answer(options.path("challenge").asString(), origin, "localhost", 19)))).isEqualTo("SIGNATURE_COUNTER_REGRESSED");
+    assertThat(clone.get("/").body()).doesNotContain("Signed in as");
+    Client carol = new Client();
+    carol.get("/signin");
+    options = carol.post("/signin/options", Map.of("user", "carol"));
+    assertThat(carol.post("/signin/finish", carolKey.answer(options.path("challenge").asString(), origin, "localhost",
+        21)).path("user").asString()).isEqualTo("carol");
   }
 
   @Test

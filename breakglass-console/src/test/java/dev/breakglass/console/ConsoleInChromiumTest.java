@@ -12,6 +12,8 @@ import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.approval.ApprovalLogVerifier;
 import dev.breakglass.core.approval.SignatureVerifiers;
 import dev.breakglass.core.audit.AuditLogReader;
+import dev.breakglass.spi.Alert;
+import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.CredentialVault;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -36,7 +38,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -49,7 +54,10 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.breakglass.EmergencyAccessGrant;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -64,10 +72,13 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 /**
  * The console end to end in real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}; nothing is downloaded), each person with their own WebAuthn virtual
- * authenticator: three people enroll a security key while the identity provider is up; the identity
- * provider goes down; a custodian signs in with the key alone and declares an incident; the
- * requester files a request, and her own approval is refused as self-approval; each custodian
- * approves with their key; the requester releases the credential. Then the log re-verifies every
+ * authenticator: three people (a requester who is no custodian, and two custodians) enroll a
+ * security key while the identity provider is up; the identity provider goes down; a custodian signs
+ * in with the key alone and declares an incident; the requester signs in with hers and files a
+ * request, the custodians' alert links to its page, and her own approval is refused as
+ * self-approval; each custodian approves with their key; the requester releases the credential.
+ * A second run does it with the keyboard alone (tab order, a visible focus ring, labels and text
+ * contrast on every page) and removes a key. Then the log re-verifies every
  * approval offline, and a changed byte in a stored assertion names its record. A screenshot of each
  * page goes to {@code target/screenshots/console-*.png}. Without Chromium the test is skipped
  * locally and fails when {@code CI} is set.
@@ -133,6 +144,32 @@ class ConsoleInChromiumTest {
     }
   }
 
+  /** What custodians' pagers receive. */
+  final BlockingQueue<Alert> alerts = new LinkedBlockingQueue<>();
+
+  final class CapturedAlerts implements AlertChannel {
+    @Override
+    public String name() {
+      return "pager";
+    }
+
+    @Override
+    public void deliver(Alert alert) {
+      alerts.add(alert);
+    }
+  }
+
+  /** The alert of {@code type} about {@code grantId}, waiting for the outbox to deliver it. */
+  private Alert alert(AuditEventType type, String grantId) throws InterruptedException {
+    while (true) {
+      Alert a = alerts.poll(60, TimeUnit.SECONDS);
+      assertThat(a).as("no " + type + " alert about " + grantId + " was delivered").isNotNull();
+      if (a.type() == type && grantId.equals(a.grantId())) {
+        return a;
+      }
+    }
+  }
+
   @BeforeEach
   void start() throws Exception {
     int port;
@@ -142,17 +179,17 @@ class ConsoleInChromiumTest {
     String origin = "http://localhost:" + port;
     MapVault vault = new MapVault();
     vault.write("prod-db-admin", SECRET.toCharArray());
+    // alice requests and is no custodian: she registers a key only to sign in while the IdP is down.
     BreakGlassPolicy policy = BreakGlassPolicy.builder()
         .account(AccountPolicy.builder("prod-db-admin").requesters("alice").custodians("carol", "dave").approvals(2)
-            .maxDuration(Duration.ofMinutes(60)).build())
-        // The on-call rotation: alice is a custodian too (keys are registered for custodians only).
-        .account(AccountPolicy.builder("prod-network").requesters("carol").custodians("alice", "dave").approvals(2)
             .maxDuration(Duration.ofMinutes(60)).build())
         .incidentDeclarers("carol", "dave").build();
     engine = BreakGlassEngine.builder().policy(policy).dataDirectory(dir.resolve("data")).vault(vault)
         .background(false).property("approval-signatures", "webauthn")
         .property("approval-signature.webauthn.rp-id", "localhost")
-        .property("approval-signature.webauthn.origins", origin).build();
+        .property("approval-signature.webauthn.origins", origin)
+        .property("alert.console-url", origin + "/breakglass")
+        .alertChannel(new CapturedAlerts()).build();
     server = new Server();
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
@@ -310,6 +347,64 @@ class ConsoleInChromiumTest {
     screenshot("5-cloned-key-refused");
   }
 
+  /** WCAG relative luminance and contrast, computed by the browser over what it actually renders. */
+  private static final String COLOURS = """
+      const rgb = c => { const p = c.match(/[\\d.]+/g).map(Number); return p.length > 3 && p[3] === 0 ? null : p; };
+      const lum = p => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+        return 0.2126 * f(p[0]) + 0.7152 * f(p[1]) + 0.0722 * f(p[2]); };
+      const ratio = (a, b) => { const x = lum(a), y = lum(b); return (Math.max(x, y) + 0.05) / (Math.min(x, y) + 0.05); };
+      const background = el => { for (let e = el; e; e = e.parentElement) {
+          const c = rgb(getComputedStyle(e).backgroundColor); if (c) { return c; } } return [255, 255, 255]; };
+      """;
+
+  /** Every element showing text whose colour has less than 4.5:1 contrast against its background. */
+  @SuppressWarnings("unchecked")
+  private List<String> lowContrastText() {
+    return (List<String>) driver.executeScript(COLOURS + """
+        const low = [];
+        for (const el of document.querySelectorAll('body *')) {
+          const text = Array.from(el.childNodes).some(n => n.nodeType === 3 && n.textContent.trim() !== '');
+          const r = el.getBoundingClientRect();
+          if (!text || r.width === 0 || r.right < 0 || r.bottom < 0) { continue; }
+          const c = ratio(rgb(getComputedStyle(el).color), background(el));
+          if (c < 4.5) { low.push(el.tagName + ' "' + el.textContent.trim().slice(0, 40) + '" ' + c.toFixed(2)); }
+        }
+        return low;
+        """);
+  }
+
+  /** The focused element and whether its focus ring shows: at least 2px, 3:1 against what is around it. */
+  private String focused() {
+    return (String) driver.executeScript(COLOURS + """
+        const el = document.activeElement, s = getComputedStyle(el);
+        const ring = rgb(s.outlineColor);
+        const shows = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 && ring
+            && ratio(ring, background(el.parentElement)) >= 3 && el.getBoundingClientRect().left >= 0;
+        return (el.id || el.getAttribute('href') || el.tagName) + (shows ? '' : ' (focus not visible)');
+        """);
+  }
+
+  /** Presses Tab until {@code id} has the focus; returns what had it on the way, each checked for a visible ring. */
+  private List<String> tabTo(String id) {
+    List<String> seen = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      new Actions(driver).sendKeys(Keys.TAB).perform();
+      String f = focused();
+      seen.add(f);
+      assertThat(f).as("focus ring of " + f + " on " + driver.getCurrentUrl()).doesNotEndWith("(focus not visible)");
+      if (f.equals(id)) {
+        return seen;
+      }
+    }
+    throw new AssertionError("Tab never reached #" + id + " on " + driver.getCurrentUrl() + "; it went " + seen);
+  }
+
+  /** Labels, keyboard focus and contrast of the page on screen. */
+  private void accessible() {
+    everyFieldIsLabelled();
+    assertThat(lowContrastText()).as("text under 4.5:1 on " + driver.getCurrentUrl()).isEmpty();
+  }
+
   /** Every visible field has a label that names it. */
   private void everyFieldIsLabelled() {
     for (org.openqa.selenium.WebElement input : driver.findElements(By.cssSelector("input:not([type=hidden]), select"))) {
@@ -320,10 +415,69 @@ class ConsoleInChromiumTest {
   }
 
   @Test
+  void theConsoleWorksFromTheKeyboardAloneWithLabelsVisibleFocusAndReadableContrast() throws Exception {
+    enroll("alice");
+    accessible();
+    idpUp.set(false);
+    engine.declareIncident("carol", "IdP down since 03:10");
+
+    // Sign in: the first Tab reaches the skip link, shown on focus; then the name field and the button.
+    plugIn("alice");
+    driver.manage().deleteAllCookies();
+    driver.get(base + "/signin");
+    accessible();
+    assertThat(tabTo("#main")).containsExactly("#main");
+    tabTo("username");
+    new Actions(driver).sendKeys("alice").perform();
+    tabTo("signin");
+    new Actions(driver).sendKeys(Keys.ENTER).perform();
+    waiting().until(ExpectedConditions.presenceOfElementLocated(By.id("who")));
+    accessible();
+
+    // File a request with the keyboard alone, in the order the form reads.
+    driver.get(base + "/request");
+    accessible();
+    List<String> order = new ArrayList<>(tabTo("account"));
+    new Actions(driver).sendKeys(Keys.ARROW_DOWN).perform();
+    order.addAll(tabTo("reason"));
+    new Actions(driver).sendKeys("replication stuck").perform();
+    order.addAll(tabTo("ticket"));
+    new Actions(driver).sendKeys("INC-4711").perform();
+    order.addAll(tabTo("identification"));
+    new Actions(driver).sendKeys("call back on +41 44 000 00 00").perform();
+    order.addAll(tabTo("minutes"));
+    new Actions(driver).keyDown(Keys.CONTROL).sendKeys("a").keyUp(Keys.CONTROL).sendKeys("15").perform();
+    order.addAll(tabTo("file"));
+    assertThat(order).containsSubsequence("account", "reason", "ticket", "identification", "minutes", "file");
+    screenshot("8-keyboard-focus");
+    new Actions(driver).sendKeys(Keys.ENTER).perform();
+    waiting().until(ExpectedConditions.urlContains("/requests/"));
+    String grantId = driver.getCurrentUrl().substring(driver.getCurrentUrl().lastIndexOf('/') + 1);
+    EmergencyAccessGrant filed = engine.grant(grantId).orElseThrow();
+    assertThat(filed.requester()).isEqualTo("alice");
+    assertThat(filed.reason()).isEqualTo("replication stuck");
+    assertThat(filed.ticket()).hasValue("INC-4711");
+    assertThat(filed.duration()).isEqualTo(Duration.ofMinutes(15));
+    accessible();
+
+    // Remove her key with the keyboard: it is gone, and the removal is audited.
+    driver.get(base + "/keys");
+    accessible();
+    tabTo("remove-reason-0");
+    new Actions(driver).sendKeys("left it on the train", Keys.ENTER).perform();
+    waiting().until(d -> d.findElement(By.className("flash")).getText().startsWith("Key "));
+    assertThat(engine.custodianKeys().keys("alice")).isEmpty();
+    accessible();
+    driver.get(base + "/");
+    accessible();
+  }
+
+  @Test
   void custodiansApproveWithTheirSecurityKeysWhileTheIdentityProviderIsDown() throws Exception {
     for (String who : List.of("alice", "carol", "dave")) {
       enroll(who);
     }
+    assertThat(engine.policy().account("prod-db-admin").orElseThrow().isCustodian("alice")).isFalse();
     assertThat(engine.custodianKeys().keys("carol")).singleElement()
         .satisfies(k -> assertThat(k.label()).isEqualTo("carol's YubiKey"));
 
@@ -358,6 +512,9 @@ class ConsoleInChromiumTest {
         .contains("restore replication <script>alert(1)</script>", "INC-4711", grantId,
             engine.grant(grantId).orElseThrow().requestDigest());
     screenshot("4-request");
+
+    // The custodians' alert links to this very page.
+    assertThat(alert(AuditEventType.ACCESS_REQUESTED, grantId).details()).containsEntry("console", requestPage);
 
     // Her own approval, signed with her own registered key, is refused with its reason code.
     driver.findElement(By.id("approve")).click();

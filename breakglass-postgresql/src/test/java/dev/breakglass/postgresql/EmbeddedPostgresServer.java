@@ -66,6 +66,7 @@ final class EmbeddedPostgresServer implements AutoCloseable {
     char[] adminPassword = randomPassword();
     this.adminPasswordFile = Files.createTempFile("bg-pg-admin", ".secret",
         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    adminPasswordFile.toFile().deleteOnExit();
     Files.writeString(adminPasswordFile, new String(adminPassword) + "\n", StandardCharsets.UTF_8);
     superuser("CREATE ROLE " + ADMIN + " LOGIN CREATEROLE IN ROLE pg_signal_backend");
     setPassword(ADMIN, adminPassword);

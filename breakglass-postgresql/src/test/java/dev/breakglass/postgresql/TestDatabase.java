@@ -43,6 +43,7 @@ final class TestDatabase {
     try {
       Path file = Files.createTempFile("bg-pg-" + hint, ".secret",
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      file.toFile().deleteOnExit();
       Files.writeString(file, new String(password) + "\n", StandardCharsets.UTF_8);
       return new TestDatabase(server, name, user, url, file);
     } catch (IOException e) {

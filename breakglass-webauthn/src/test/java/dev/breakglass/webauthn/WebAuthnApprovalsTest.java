@@ -75,21 +75,27 @@ class WebAuthnApprovalsTest {
     }
   }
 
+  final MapVault vault = new MapVault();
+
   @BeforeEach
   void setUp() {
-    MapVault vault = new MapVault();
     vault.write("prod-db-admin", "db-secret".toCharArray());
+    engine = open();
+    enrol("carol", carol);
+    enrol("dave", dave);
+  }
+
+  /** The engine on {@code dir}: a second call after {@code close()} is a restart. */
+  private BreakGlass open() {
     BreakGlassPolicy policy = BreakGlassPolicy.builder()
         .account(AccountPolicy.builder("prod-db-admin").requesters("alice").custodians("carol", "dave").approvals(2)
             .maxDuration(Duration.ofMinutes(30)).build())
         .incidentDeclarers("sre-lead").build();
-    engine = BreakGlassEngine.builder().policy(policy).dataDirectory(dir).vault(vault).background(false)
+    return BreakGlassEngine.builder().policy(policy).dataDirectory(dir).vault(vault).background(false)
         .property("approval-signatures", "webauthn")
         .property("approval-signature.webauthn.rp-id", RP)
         .property("approval-signature.webauthn.origins", ORIGIN)
         .build();
-    enrol("carol", carol);
-    enrol("dave", dave);
   }
 
   @AfterEach
@@ -196,6 +202,52 @@ class WebAuthnApprovalsTest {
     assertThatThrownBy(() -> engine.approve(Approval.of(next, "carol").withSignature(clone)))
         .satisfies(e -> assertThat(code(e)).isEqualTo(ReasonCode.SIGNATURE_COUNTER_REGRESSED));
     assertThat(next.approvals()).isEmpty();
+  }
+
+  @Test
+  void aCounterGoingBackwardsAfterARestartIsStillRefused() {
+    EmergencyAccessGrant g = request();
+    carol.counter = 41;
+    engine.approve(Approval.of(g, "carol").withSignature(carol.sign(statement(g, "carol"), ORIGIN, RP)));
+    g.revoke("alice", "start again");
+    engine.close();
+
+    engine = open();
+    assertThat(engine.custodianKeys().keys("carol")).singleElement()
+        .satisfies(k -> assertThat(k.signCount()).isEqualTo(42));
+    EmergencyAccessGrant next = request();
+    ApprovalStatement st = statement(next, "carol");
+    ApprovalSignature clone = carol.signWith(st.webAuthnChallenge(), st, ORIGIN, RP, 40);
+    assertThatThrownBy(() -> engine.approve(Approval.of(next, "carol").withSignature(clone)))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ReasonCode.SIGNATURE_COUNTER_REGRESSED));
+    assertThat(engine.grant(next.id()).orElseThrow().approvals()).isEmpty();
+  }
+
+  @Test
+  void aSignInCounterIsKeptWithTheKeyAcrossARestartAndARegressionIsAudited() {
+    String id = carol.credentialIdBase64();
+    assertThat(engine.custodianKeys().recordSignCount(id, 7).signCount()).isEqualTo(7);
+    engine.close();
+
+    engine = open();
+    assertThat(engine.custodianKeys().find(id).orElseThrow().signCount()).isEqualTo(7);
+    assertThatThrownBy(() -> engine.custodianKeys().recordSignCount(id, 7))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ReasonCode.SIGNATURE_COUNTER_REGRESSED));
+    // a decision after the sign-in must go past it too
+    EmergencyAccessGrant g = request();
+    ApprovalStatement st = statement(g, "carol");
+    assertThatThrownBy(() -> engine.approve(Approval.of(g, "carol")
+        .withSignature(carol.signWith(st.webAuthnChallenge(), st, ORIGIN, RP, 5))))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ReasonCode.SIGNATURE_COUNTER_REGRESSED));
+    assertThatThrownBy(() -> engine.custodianKeys().recordSignCount("no-such-key", 1))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ReasonCode.KEY_NOT_REGISTERED));
+    engine.close();
+
+    assertThat(AuditLogReader.readEvents(dir.resolve("audit"))).filteredOn(e -> e.type() == AuditEventType.ACCESS_DENIED
+        && "sign-in".equals(e.details().get("operation"))).singleElement().satisfies(e -> {
+          assertThat(e.actor()).isEqualTo("carol");
+          assertThat(e.details()).containsEntry("reason", "SIGNATURE_COUNTER_REGRESSED").containsEntry("keyId", id);
+        });
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.breakglass.core.alert;
 
 import dev.breakglass.spi.Alert;
+import java.nio.file.Path;
 import java.time.Instant;
 
 /**
@@ -40,4 +41,18 @@ public interface AlertDeliveryListener {
    * from memory, but the alert would be lost if the process stopped before it was delivered.
    */
   default void outboxUnavailable(Alert alert, Exception error) {}
+
+  /**
+   * When the dispatcher opened its outbox, {@code lines} lines failed their MAC check: written into
+   * the outbox by someone without the outbox key, altered on disk, or left unauthenticated by an
+   * older version. They were not replayed and nothing in them is delivered; they were moved to
+   * {@code quarantined} for investigation. Called once per start, from the thread that builds the
+   * dispatcher, before the CRITICAL {@code ALERT_OUTBOX_TAMPERED} alert is dispatched (the engine
+   * audits it here, so the audit record comes first).
+   *
+   * @param quarantined the owner-only file that now holds the refused lines
+   * @param lines how many lines were refused
+   * @param problem where the first refused line was and what was wrong with it (never its content)
+   */
+  default void outboxTampered(Path quarantined, int lines, String problem) {}
 }

@@ -42,6 +42,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code alert.channel.KEY.*}</td><td></td><td>every other property is passed to the
  *       provider with the prefix removed (see each provider's documentation)</td></tr>
  *   <tr><td>{@code alert.outbox.directory}</td><td>{@code DATA/alert-outbox}</td><td>the outbox</td></tr>
+ *   <tr><td>{@code alert.outbox.key-file}</td><td>{@code DATA/keys/alert-outbox.key}</td><td>the key
+ *       that authenticates outbox lines (created owner-only if absent)</td></tr>
  *   <tr><td>{@code alert.retry.max-attempts}</td><td>{@code 20}</td><td>per channel per alert</td></tr>
  *   <tr><td>{@code alert.retry.initial-backoff}</td><td>{@code 1s}</td><td></td></tr>
  *   <tr><td>{@code alert.retry.max-backoff}</td><td>{@code 5m}</td><td></td></tr>
@@ -52,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code alert.outbox.compaction-threshold}</td><td>{@code 1048576}</td><td>bytes</td></tr>
  *   <tr><td>{@code alert.outbox.completed-retention}</td><td>{@code 24h}</td><td>how long completed ids
  *       are remembered</td></tr>
+ *   <tr><td>{@code alert.outbox.completed-limit}</td><td>{@code 10000}</td><td>how many completed ids
+ *       are remembered at most</td></tr>
  *   <tr><td>{@code alert.threads-per-channel}</td><td>{@code 2}</td><td></td></tr>
  * </table>
  *
@@ -96,7 +100,9 @@ public final class AlertDispatchers {
       Path dataDirectory, Map<String, AlertChannelProvider> providers, Function<String, String> environment) {
     Config c = new Config(properties);
     Path outboxDir = c.get("outbox.directory").map(Path::of).orElse(dataDirectory.resolve("alert-outbox"));
-    OutboxAlertDispatcher.Builder b = OutboxAlertDispatcher.builder(outboxDir).clock(clock);
+    OutboxAlertDispatcher.Builder b = OutboxAlertDispatcher.builder(outboxDir).clock(clock)
+        .outboxKeyFile(c.get("outbox.key-file").map(Path::of)
+            .orElse(dataDirectory.resolve("keys").resolve(OutboxSeal.KEY_FILE)));
     try {
       b.maxAttempts(c.integer("retry.max-attempts", 20))
           .backoff(c.duration("retry.initial-backoff", Duration.ofSeconds(1)),
@@ -106,6 +112,7 @@ public final class AlertDispatchers {
           .confirmationTimeout(c.duration("confirmation-timeout", Duration.ofSeconds(30)))
           .compactionThreshold(c.integer("outbox.compaction-threshold", 1 << 20))
           .completedRetention(c.duration("outbox.completed-retention", Duration.ofHours(24)))
+          .maxCompletedIds(c.integer("outbox.completed-limit", 10_000))
           .threadsPerChannel(c.integer("threads-per-channel", 2));
     } catch (IllegalArgumentException e) {
       throw new ProviderException("alert", "alert configuration: " + e.getMessage(), e);

@@ -11,6 +11,9 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -166,6 +169,31 @@ final class AlertOutbox implements AutoCloseable {
       DurableFiles.fsyncDirectory(directory);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot compact alert outbox " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Writes {@code lines} durably to a new owner-only file in {@code quarantine/} and returns it: the
+   * refused lines are kept for investigation, outside the segments that are replayed.
+   */
+  Path quarantine(List<String> lines, Instant now) {
+    StringBuilder text = new StringBuilder();
+    for (String line : lines) {
+      text.append(line).append('\n');
+    }
+    Path dir = directory.resolve("quarantine");
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC).format(now);
+    try {
+      DurableFiles.createPrivateDirectories(dir);
+      Path file = dir.resolve("refused-" + stamp + "-g" + generation + ".jsonl");
+      for (int n = 2; Files.exists(file); n++) {
+        file = dir.resolve("refused-" + stamp + "-g" + generation + "-" + n + ".jsonl");
+      }
+      DurableFiles.write(file, text.toString().getBytes(StandardCharsets.UTF_8));
+      DurableFiles.fsyncDirectory(directory);
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot quarantine refused alert outbox lines in " + dir + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.breakglass.core.alert;
 
+import dev.breakglass.AuditEventType;
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.retry.Backoff;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -42,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *       that alert again, so receivers de-duplicate by {@link Alert#id()} (every channel passes it on).
  *   <li><b>Idempotent.</b> Dispatching an alert whose id the outbox already holds starts nothing new
  *       and returns a fresh future for the existing delivery. Ids of completed alerts are kept for
- *       the {@linkplain Builder#completedRetention retention period}.
+ *       the {@linkplain Builder#completedRetention retention period}, at most the
+ *       {@linkplain Builder#maxCompletedIds newest 10,000}.
  *   <li><b>Never blocks the caller.</b> {@code dispatch} returns after the outbox write. Its future
  *       completes normally once a channel that {@linkplain AlertChannel#confirmsDelivery() confirms
  *       delivery} has delivered; exceptionally with an {@link AlertDeliveryException} once every such
@@ -51,6 +54,12 @@ import org.slf4j.LoggerFactory;
  *       goes on in the background; dispatching the same alert again returns a new future). A slow or
  *       hung channel only delays its own queue.
  *   <li><b>Routing by severity.</b> Each channel gets the alerts at or above its minimum severity.
+ *   <li><b>Authenticated.</b> Every outbox line carries an HMAC-SHA256 under a key kept outside the
+ *       outbox ({@linkplain Builder#outboxKeyFile the outbox key file}). On start a line whose MAC is
+ *       missing or wrong (injected or altered on disk) is not delivered: it is moved to
+ *       {@code quarantine/} in the outbox directory, reported to
+ *       {@link AlertDeliveryListener#outboxTampered} and raised as a CRITICAL
+ *       {@code ALERT_OUTBOX_TAMPERED} alert.
  *   <li><b>Bounded.</b> When the active outbox file has grown past the compaction threshold, it is
  *       rewritten with only the alerts still in flight and the ids of recently completed ones.
  * </ul>
@@ -79,14 +88,15 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
   private final OutboxLedger ledger;
   private final ChannelDeliveries deliveries;
 
-  private OutboxAlertDispatcher(Builder b, ChannelRoutes routes, AlertOutbox outbox) {
+  private OutboxAlertDispatcher(Builder b, ChannelRoutes routes, AlertOutbox outbox, OutboxSeal seal) {
     this.routes = routes;
     this.listener = b.listener;
     this.clock = b.clock;
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : defaultScheduler();
     this.closeTimeout = b.closeTimeout;
-    this.ledger = new OutboxLedger(outbox, routes.byKey(), clock, b.completedRetention, b.compactionThreshold);
+    this.ledger = new OutboxLedger(outbox, seal, routes.byKey(), clock, b.completedRetention, b.maxCompletedIds,
+        b.compactionThreshold);
     this.deliveries = new ChannelDeliveries(routes.byKey(), ledger, listener, clock, scheduler, b.retryBackoff(),
         b.giveUpAfter, b.confirmationTimeout);
   }
@@ -160,6 +170,26 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     }
   }
 
+  private void notifyTampered(OutboxLedger.Refusal refusal) {
+    LOG.error("alert outbox: {} line(s) failed the MAC check and were refused, not delivered ({}); moved to {}",
+        refusal.lines(), refusal.problem(), refusal.quarantined());
+    try {
+      listener.outboxTampered(refusal.quarantined(), refusal.lines(), refusal.problem());
+    } catch (RuntimeException e) {
+      LOG.warn("alert delivery listener failed on 'outboxTampered': {}", e.toString());
+    }
+  }
+
+  private Alert tamperAlert(OutboxLedger.Refusal refusal) {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("file", refusal.quarantined().toString());
+    details.put("lines", Integer.toString(refusal.lines()));
+    details.put("problem", refusal.problem());
+    return new Alert(UUID.randomUUID().toString(), clock.instant(), Severity.CRITICAL,
+        AuditEventType.ALERT_OUTBOX_TAMPERED, refusal.lines() + " alert outbox line(s) failed the MAC check"
+            + " (injected or altered on disk) and were refused, not delivered", null, null, details);
+  }
+
   @Override
   public void close() {
     if (!ledger.markClosed()) {
@@ -194,6 +224,11 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     return ledger.segmentCount();
   }
 
+  /** For tests: the number of completed alert ids remembered. */
+  int completedCount() {
+    return ledger.completedCount();
+  }
+
   /** For tests: the size of the active outbox file. */
   long outboxSize() {
     return ledger.size();
@@ -219,9 +254,11 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     private Duration giveUpAfter = Duration.ofHours(24);
     private Duration confirmationTimeout = Duration.ofSeconds(30);
     private Duration completedRetention = Duration.ofHours(24);
+    private int maxCompletedIds = 10_000;
     private long compactionThreshold = 1 << 20;
     private Duration closeTimeout = Duration.ofSeconds(5);
     private int threadsPerChannel = 2;
+    private @Nullable Path keyFile;
     private boolean built;
 
     private Builder(Path directory) {
@@ -340,6 +377,19 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
       return this;
     }
 
+    /**
+     * How many completed alert ids are remembered at most, whatever their age: past it the oldest
+     * is forgotten (and would be sent again if dispatched again), so an alert storm cannot grow the
+     * outbox and memory without bound. Default 10,000.
+     */
+    public Builder maxCompletedIds(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxCompletedIds must be at least 1, was " + max);
+      }
+      this.maxCompletedIds = max;
+      return this;
+    }
+
     /** Size of the active outbox file (bytes) past which it is compacted. Default 1 MiB. */
     public Builder compactionThreshold(long bytes) {
       if (bytes < 1) {
@@ -358,6 +408,17 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
       return this;
     }
 
+    /**
+     * The file with the key that authenticates outbox lines (32 random bytes, created owner-only if
+     * absent, refused if others may read it). Keep it where whoever can write the outbox cannot read
+     * it. Default: {@code keys/alert-outbox.key} next to the outbox directory, i.e.
+     * {@code <data>/keys/alert-outbox.key} for the engine's {@code <data>/alert-outbox}.
+     */
+    public Builder outboxKeyFile(Path keyFile) {
+      this.keyFile = Objects.requireNonNull(keyFile, "keyFile");
+      return this;
+    }
+
     /** Concurrent deliveries per channel. Default 2. */
     public Builder threadsPerChannel(int threads) {
       if (threads < 1) {
@@ -371,8 +432,10 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
      * Opens the outbox, replays it, compacts it, and resumes delivery of every alert that was not
      * finished before the last stop.
      *
-     * @throws IllegalStateException if no channel was added, or the outbox holds a damaged record
-     * @throws UncheckedIOException if the outbox cannot be read or written
+     * @throws IllegalStateException if no channel was added, or the outbox holds an authenticated
+     *     record that cannot be read
+     * @throws IllegalArgumentException if the outbox key file may be read by others or is damaged
+     * @throws UncheckedIOException if the outbox or its key cannot be read or written
      */
     public OutboxAlertDispatcher build() {
       if (built) {
@@ -382,11 +445,18 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
         throw new IllegalStateException("an alert dispatcher needs at least one channel");
       }
       built = true;
+      OutboxSeal seal = OutboxSeal.loadOrCreate(keyFile != null ? keyFile
+          : directory.toAbsolutePath().resolveSibling("keys").resolve(OutboxSeal.KEY_FILE));
       AlertOutbox.Loaded loaded = AlertOutbox.open(directory);
       OutboxAlertDispatcher d = new OutboxAlertDispatcher(this, ChannelRoutes.start(channelSpecs, threadsPerChannel),
-          loaded.outbox());
+          loaded.outbox(), seal);
+      OutboxLedger.Refusal refusal;
       try {
         d.ledger.replay(loaded.records());
+        refusal = d.ledger.quarantineRefused();
+        if (refusal != null) {
+          d.notifyTampered(refusal);
+        }
         d.ledger.compact();
       } catch (RuntimeException e) {
         loaded.outbox().close();
@@ -397,6 +467,9 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
         throw e;
       }
       d.deliveries.resume();
+      if (refusal != null) {
+        d.dispatch(d.tamperAlert(refusal));
+      }
       return d;
     }
 

@@ -27,21 +27,27 @@ final class OutboxLedger {
   private static final Logger LOG = LoggerFactory.getLogger(OutboxLedger.class);
 
   private final AlertOutbox outbox;
+  private final OutboxSeal seal;
   private final Map<String, Route> routes;
   private final Clock clock;
   private final Duration completedRetention;
+  private final int maxCompleted;
   private final long compactionThreshold;
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
   private final Map<String, Completed> completed = new LinkedHashMap<>();
+  private final List<String> refused = new ArrayList<>();
+  private @Nullable String firstRefusal;
   private long compactAt;
   private boolean closed;
 
-  OutboxLedger(AlertOutbox outbox, Map<String, Route> routes, Clock clock, Duration completedRetention,
-      long compactionThreshold) {
+  OutboxLedger(AlertOutbox outbox, OutboxSeal seal, Map<String, Route> routes, Clock clock,
+      Duration completedRetention, int maxCompleted, long compactionThreshold) {
     this.outbox = outbox;
+    this.seal = seal;
     this.routes = routes;
     this.clock = clock;
     this.completedRetention = completedRetention;
+    this.maxCompleted = maxCompleted;
     this.compactionThreshold = compactionThreshold;
   }
 
@@ -66,6 +72,10 @@ final class OutboxLedger {
     return inFlight.get(id);
   }
 
+  synchronized int completedCount() {
+    return completed.size();
+  }
+
   synchronized int pendingCount() {
     return inFlight.size();
   }
@@ -82,7 +92,7 @@ final class OutboxLedger {
   synchronized void accept(InFlight entry) {
     inFlight.put(entry.alert.id(), entry);
     try {
-      outbox.append(OutboxRecord.encode(new OutboxRecord.Accepted(entry.alert, entry.acceptedAt,
+      outbox.append(sealed(new OutboxRecord.Accepted(entry.alert, entry.acceptedAt,
           new ArrayList<>(entry.outcomes.keySet()))));
     } finally {
       if (entry.outcomes.isEmpty()) {
@@ -99,7 +109,7 @@ final class OutboxLedger {
     }
     entry.outcomes.put(key, outcome);
     try {
-      outbox.append(OutboxRecord.encode(outcome));
+      outbox.append(sealed(outcome));
     } catch (UncheckedIOException e) {
       // The outcome stays in memory; after a restart the alert would be sent again on this channel.
       LOG.error("outcome of alert {} on channel '{}' could not be written to the outbox: {}", entry.alert.id(),
@@ -153,7 +163,19 @@ final class OutboxLedger {
     }
     String failure = confirmed ? null : (failures.length() == 0 ? "no channel that confirms delivery was routed"
         : failures.toString());
-    completed.put(entry.alert.id(), new Completed(entry.alert.id(), confirmed, failure, clock.instant()));
+    remember(new Completed(entry.alert.id(), confirmed, failure, clock.instant()));
+  }
+
+  /** Remembers a completed alert; past the count bound the oldest remembered one is forgotten. */
+  private void remember(Completed c) {
+    if (completed.putIfAbsent(c.id(), c) != null) {
+      return;
+    }
+    Iterator<String> oldest = completed.keySet().iterator();
+    while (completed.size() > maxCompleted) {
+      oldest.next();
+      oldest.remove();
+    }
   }
 
   private void maybeCompact() {
@@ -171,15 +193,15 @@ final class OutboxLedger {
       if (c.at.isBefore(horizon)) {
         it.remove();
       } else {
-        live.add(OutboxRecord.encode(new OutboxRecord.Done(c.id, c.confirmed, c.failure, c.at)));
+        live.add(sealed(new OutboxRecord.Done(c.id, c.confirmed, c.failure, c.at)));
       }
     }
     for (InFlight entry : inFlight.values()) {
-      live.add(OutboxRecord.encode(new OutboxRecord.Accepted(entry.alert, entry.acceptedAt,
+      live.add(sealed(new OutboxRecord.Accepted(entry.alert, entry.acceptedAt,
           new ArrayList<>(entry.outcomes.keySet()))));
       for (OutboxRecord outcome : entry.outcomes.values()) {
         if (outcome != null) {
-          live.add(OutboxRecord.encode(outcome));
+          live.add(sealed(outcome));
         }
       }
     }
@@ -193,14 +215,32 @@ final class OutboxLedger {
     compactAt = Math.max(compactionThreshold, outbox.size() * 2);
   }
 
-  /** Replays the records read from the outbox into the in-memory state. */
+  private byte[] sealed(OutboxRecord record) {
+    return seal.seal(OutboxRecord.encode(record));
+  }
+
+  /**
+   * Replays the records read from the outbox into the in-memory state. A line whose MAC is missing
+   * or wrong is not replayed: it is kept aside for {@link #quarantineRefused()}.
+   *
+   * @throws IllegalStateException if a line with a valid MAC is not a valid record
+   */
   synchronized void replay(List<String> lines) {
     int n = 0;
     for (String line : lines) {
       n++;
+      String json = seal.open(line);
+      if (json == null) {
+        refused.add(line);
+        if (firstRefusal == null) {
+          firstRefusal = "record " + n + " of " + outbox.directory() + (line.startsWith("m1:")
+              ? " has a MAC that does not match its content" : " carries no MAC");
+        }
+        continue;
+      }
       OutboxRecord record;
       try {
-        record = OutboxRecord.decode(line);
+        record = OutboxRecord.decode(json);
       } catch (IllegalArgumentException e) {
         throw new IllegalStateException("alert outbox " + outbox.directory() + ": record " + n
             + " is not valid (" + e.getMessage() + "); move the outbox directory aside to start without it", e);
@@ -211,7 +251,7 @@ final class OutboxLedger {
         }
       } else if (record instanceof OutboxRecord.Done d) {
         inFlight.remove(d.id());
-        completed.putIfAbsent(d.id(), new Completed(d.id(), d.confirmed(), d.failure(), d.at()));
+        remember(new Completed(d.id(), d.confirmed(), d.failure(), d.at()));
       } else {
         InFlight entry = inFlight.get(record.id());
         String channel = record instanceof OutboxRecord.Delivered d ? d.channel() : ((OutboxRecord.Failed) record).channel();
@@ -225,6 +265,26 @@ final class OutboxLedger {
         complete(entry);
       }
     }
+  }
+
+  /** A refusal found by {@link #replay}: where the lines went, how many, and the first problem. */
+  record Refusal(Path quarantined, int lines, String problem) {}
+
+  /**
+   * Moves the lines {@link #replay} refused into the quarantine directory (durably, owner-only), so
+   * that the next compaction drops them from the outbox; null if nothing was refused.
+   *
+   * @throws UncheckedIOException if the quarantine file cannot be written
+   */
+  synchronized @Nullable Refusal quarantineRefused() {
+    if (refused.isEmpty()) {
+      return null;
+    }
+    Path file = outbox.quarantine(refused, clock.instant());
+    Refusal r = new Refusal(file, refused.size(), firstRefusal);
+    refused.clear();
+    firstRefusal = null;
+    return r;
   }
 
   Path directory() {

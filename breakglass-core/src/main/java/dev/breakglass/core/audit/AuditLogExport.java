@@ -1,5 +1,6 @@
 package dev.breakglass.core.audit;
 
+import dev.breakglass.spi.files.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -51,7 +52,7 @@ public final class AuditLogExport implements AutoCloseable {
   public static AuditLogExport create(Path directory) {
     Path dir = Objects.requireNonNull(directory, "directory").toAbsolutePath();
     try {
-      Files.createDirectories(dir);
+      DurableFiles.createPrivateDirectories(dir);
       try (var entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
           throw new IllegalArgumentException("export directory " + dir + " is not empty: give a new or empty one");

@@ -1,5 +1,6 @@
 package dev.breakglass.core.audit;
 
+import dev.breakglass.spi.files.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -155,7 +156,7 @@ public final class AuditSigningKey {
     byte[] header = (HEADER + "\n").getBytes(StandardCharsets.US_ASCII);
     Path tmp = null;
     try {
-      Files.createDirectories(parent);
+      DurableFiles.createPrivateDirectories(parent);
       tmp = Files.createTempFile(parent, ".signing-key", ".tmp");
       restrictToOwner(tmp);
       try (var ch = Files.newByteChannel(tmp, StandardOpenOption.WRITE)) {

@@ -1,5 +1,6 @@
 package dev.breakglass.core.audit;
 
+import dev.breakglass.spi.files.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -102,7 +103,7 @@ public final class Fingerprinter {
         .getBytes(StandardCharsets.US_ASCII);
     try {
       Path parent = file.toAbsolutePath().getParent();
-      Files.createDirectories(parent);
+      DurableFiles.createPrivateDirectories(parent);
       Path tmp = Files.createTempFile(parent, ".review-key", ".tmp");
       try {
         AuditSigningKey.restrictToOwner(tmp);
@@ -134,7 +135,7 @@ public final class Fingerprinter {
       Path tmp = null;
       try {
         Path parent = keyFile.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
+        DurableFiles.createPrivateDirectories(parent);
         tmp = Files.createTempFile(parent, ".fingerprint-key", ".tmp");
         AuditSigningKey.restrictToOwner(tmp);
         Files.write(tmp, text);

@@ -2,8 +2,9 @@ package dev.breakglass.core.audit;
 
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditSink;
-import dev.breakglass.spi.ReadableAuditSink;
 import dev.breakglass.AuditUnavailableException;
+import dev.breakglass.spi.ReadableAuditSink;
+import dev.breakglass.spi.files.DurableFiles;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -47,10 +48,10 @@ public final class JsonLinesAuditSink implements ReadableAuditSink {
     try {
       Path parent = file.toAbsolutePath().getParent();
       if (parent != null) {
-        Files.createDirectories(parent);
+        DurableFiles.createPrivateDirectories(parent);
       }
       long next = Files.exists(file) ? read(file).size() : 0;
-      FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+      FileChannel ch = DurableFiles.openPrivate(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           StandardOpenOption.APPEND);
       return new JsonLinesAuditSink(file, ch, next);
     } catch (IOException | UncheckedIOException | IllegalArgumentException e) {

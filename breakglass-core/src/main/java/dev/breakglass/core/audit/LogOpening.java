@@ -3,6 +3,7 @@ package dev.breakglass.core.audit;
 import dev.breakglass.AuditUnavailableException;
 import dev.breakglass.spi.CheckpointWitness;
 import dev.breakglass.spi.WitnessedCheckpoint;
+import dev.breakglass.spi.files.DurableFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -33,8 +34,8 @@ final class LogOpening {
     FileChannel lockChannel = null;
     SegmentFiles.Recovery r = null;
     try {
-      Files.createDirectories(b.dir);
-      lockChannel = FileChannel.open(b.dir.resolve(TamperEvidentAuditLog.LOCK_FILE), StandardOpenOption.CREATE,
+      DurableFiles.createPrivateDirectories(b.dir);
+      lockChannel = DurableFiles.openPrivate(b.dir.resolve(TamperEvidentAuditLog.LOCK_FILE), StandardOpenOption.CREATE,
           StandardOpenOption.WRITE);
       FileLock fileLock;
       try {

@@ -37,8 +37,13 @@ import org.jspecify.annotations.Nullable;
  * }
  * }</pre>
  *
- * <p>Export reads the log only up to the first checkpoint after the drill ended, so it may run while
- * the engine is running. Stateless and thread-safe.
+ * <p>Every signed approval or denial of the drill is re-verified offline against the custodian
+ * keys the pack carries ({@code custodianKeys}: each key's registration record, proven like the
+ * drill's records). When the log has a newer checkpoint than the drill's, the pack also carries it
+ * with a consistency proof, so a checkpoint kept elsewhere (the witness) can anchor it.
+ *
+ * <p>Export may run while the engine is running (a record still being written ends the reading).
+ * Stateless and thread-safe.
  */
 public final class DrillEvidence {
   /** Where {@code breakglass drill} and the demo put evidence by default, under the data directory. */
@@ -74,12 +79,21 @@ public final class DrillEvidence {
    * @param keyId the key the pack was checked with
    * @param keyTrusted whether that key was given by the caller ({@code false}: the key inside the
    *     pack, which proves integrity but not origin; pass the log's {@code audit.pub} kept elsewhere)
+   * @param checkpointTrusted whether a checkpoint kept outside the data directory was given and
+   *     checked ({@code false}: the records are proven against the checkpoint inside the pack only)
+   * @param signedDecisions the drill's approvals and denials whose custodian signatures re-verified
+   *     against the custodian keys the pack proves were registered
+   * @param unsignedDecisions the drill's approvals and denials that carry no signature (accepted
+   *     because no key of the account's custodians was registered, or the policy allows it)
+   * @param custodianKeys the custodian keys the pack carries, as {@code "<custodian> <keyId>"}
    */
   public record Verification(boolean valid, List<String> failures, @Nullable String drillId,
       @Nullable String account, @Nullable String outcome, int records, @Nullable Checkpoint checkpoint,
-      @Nullable String keyId, boolean keyTrusted) {
+      @Nullable String keyId, boolean keyTrusted, boolean checkpointTrusted, int signedDecisions,
+      int unsignedDecisions, List<String> custodianKeys) {
     public Verification {
       failures = List.copyOf(failures);
+      custodianKeys = List.copyOf(custodianKeys);
     }
   }
 
@@ -125,15 +139,35 @@ public final class DrillEvidence {
    * @throws UncheckedIOException if it cannot be read
    */
   public static Verification verify(Path pack, @Nullable AuditPublicKey trusted) {
-    byte[] bytes = read(pack);
-    Path report = reportNextTo(pack, bytes);
-    return EvidenceChecker.check(pack.toString(), bytes, trusted, report == null ? null : read(report),
-        report == null ? null : report.toString());
+    return verify(pack, trusted, null, null);
   }
 
   /** Like {@link #verify(Path, AuditPublicKey)}, with the HTML report given (checked against the pack's digest). */
   public static Verification verify(Path pack, @Nullable AuditPublicKey trusted, Path report) {
-    return EvidenceChecker.check(pack.toString(), read(pack), trusted, read(report), report.toString());
+    return verify(pack, trusted, null, report);
+  }
+
+  /**
+   * Like {@link #verify(Path, AuditPublicKey)}, also anchored in a checkpoint kept outside the data
+   * directory ({@code breakglass checkpoint}, or the engine's witness): it must be signed by the
+   * key and be the drill's checkpoint, or the later checkpoint the pack proves consistent with it
+   * (the newest one when the pack was written). With both {@code trusted} and {@code kept} nothing
+   * the pack says about its own origin is taken on trust.
+   *
+   * <pre>{@code
+   * DrillEvidence.Verification v = DrillEvidence.verify(pack, AuditPublicKey.read(keptAuditPub),
+   *     Checkpoint.parse(Files.readString(witness.resolve("checkpoint"))), null);
+   * }</pre>
+   *
+   * @param kept the kept checkpoint, or {@code null} to trust the pack's own
+   * @param report the HTML report, or {@code null} for the one next to the pack (if there)
+   */
+  public static Verification verify(Path pack, @Nullable AuditPublicKey trusted, @Nullable Checkpoint kept,
+      @Nullable Path report) {
+    byte[] bytes = read(pack);
+    Path r = report != null ? report : reportNextTo(pack, bytes);
+    return EvidenceChecker.check(pack.toString(), bytes, trusted, kept, r == null ? null : read(r),
+        r == null ? null : r.toString());
   }
 
   /** The pack's {@code report.file}, resolved next to the pack, if it names one and it exists. */

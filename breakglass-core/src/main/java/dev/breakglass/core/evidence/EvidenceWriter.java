@@ -2,6 +2,7 @@ package dev.breakglass.core.evidence;
 
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
+import dev.breakglass.core.approval.SignatureDetails;
 import dev.breakglass.core.audit.AuditLogProofs;
 import dev.breakglass.core.audit.AuditLogReader;
 import dev.breakglass.core.audit.AuditPublicKey;
@@ -17,14 +18,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * Collects a drill's records from the audit log, proves each against the first signed checkpoint
- * after the drill ended, renders the drill's HTML report, and writes the signed pack. Reads the
- * log only up to that checkpoint, so it works on the log of a running engine too.
+ * Collects a drill's records and the registrations of the custodian keys that signed its decisions
+ * from the audit log, proves each against the first signed checkpoint after the drill ended (and
+ * that checkpoint against the log's newest), renders the drill's HTML report, and writes the signed
+ * pack. A damaged or half-written tail after the drill's checkpoint only ends the reading, so it
+ * works on the log of a running engine too.
  */
 final class EvidenceWriter {
   private EvidenceWriter() {}
@@ -32,9 +40,16 @@ final class EvidenceWriter {
   /** One record of the drill and its place in the log. */
   private record Found(long index, AuditEvent event, byte[] canonical) {}
 
+  /**
+   * What the log holds for one drill: its records, the registrations of the custodian keys its
+   * signed decisions name, the first checkpoint after its outcome, and the newest checkpoint.
+   */
+  private record Collected(List<Found> records, List<Found> keys, Checkpoint covering, Checkpoint latest) {}
+
   static DrillEvidence.Written write(Path auditDirectory, AuditSigningKey key, String drillId, Path outputDirectory) {
-    List<Found> found = new ArrayList<>();
-    Checkpoint covering = collect(auditDirectory, drillId, found);
+    Collected collected = collect(auditDirectory, drillId);
+    List<Found> found = collected.records();
+    Checkpoint covering = collected.covering();
     AuditPublicKey publicKey = key.publicKey();
     if (!covering.verifySignature(publicKey)) {
       throw new IllegalArgumentException("the checkpoint after drill " + drillId + " in " + auditDirectory
@@ -55,21 +70,30 @@ final class EvidenceWriter {
     root.put("publicKey", Base64.getEncoder().encodeToString(publicKey.raw()));
     root.put("keyId", publicKey.keyId());
     root.put("checkpoint", covering.toText());
+    Checkpoint latest = collected.latest();
+    if (latest.treeSize() > covering.treeSize()) {
+      AuditLogProofs.ConsistencyProof consistency = AuditLogProofs.consistencyProof(auditDirectory,
+          covering.treeSize(), latest.treeSize());
+      if (!consistency.verify(covering, latest, publicKey)) {
+        throw new IllegalStateException("the log in " + auditDirectory + " of " + latest.treeSize()
+            + " records does not extend its checkpoint of " + covering.treeSize() + " records; verify the log with "
+            + "'breakglass verify'");
+      }
+      root.put("laterCheckpoint", latest.toText());
+      ArrayNode path = root.putArray("consistencyProof");
+      consistency.path().forEach(h -> path.add(Base64.getEncoder().encodeToString(h)));
+    }
     ArrayNode records = root.putArray("records");
     for (Found f : found) {
-      AuditLogProofs.InclusionProof proof = AuditLogProofs.inclusionProof(auditDirectory, f.index(),
-          covering.treeSize());
-      if (!proof.verify(covering, publicKey)) {
-        throw new IllegalStateException("the inclusion proof of record " + f.index() + " in " + auditDirectory
-            + " does not verify against its checkpoint; verify the log with 'breakglass verify'");
-      }
-      ObjectNode r = records.addObject();
-      r.put("index", f.index());
-      r.put("type", f.event().type().name());
-      r.put("time", f.event().time().toString());
-      r.put("record", Base64.getEncoder().encodeToString(f.canonical()));
-      ArrayNode path = r.putArray("proof");
-      proof.path().forEach(h -> path.add(Base64.getEncoder().encodeToString(h)));
+      proven(records.addObject(), auditDirectory, f, covering, publicKey);
+    }
+    ArrayNode custodianKeys = root.putArray("custodianKeys");
+    for (Found f : collected.keys()) {
+      ObjectNode k = custodianKeys.addObject();
+      k.put("custodian", f.event().details().get(SignatureDetails.CUSTODIAN));
+      k.put("keyId", f.event().details().get(SignatureDetails.KEY_ID));
+      k.put("kind", f.event().details().get(SignatureDetails.KEY_KIND));
+      proven(k, auditDirectory, f, covering, publicKey);
     }
     byte[] htmlBytes = html.getBytes(StandardCharsets.UTF_8);
     root.putObject("report").put("file", reportFile).put("sha256", EvidenceFormat.sha256Hex(htmlBytes))
@@ -94,6 +118,23 @@ final class EvidenceWriter {
         htmlFile, found.size(), covering);
   }
 
+  /** Writes a record's place, canonical bytes and inclusion proof against {@code covering} into {@code r}. */
+  private static void proven(ObjectNode r, Path auditDirectory, Found f, Checkpoint covering,
+      AuditPublicKey publicKey) {
+    AuditLogProofs.InclusionProof proof = AuditLogProofs.inclusionProof(auditDirectory, f.index(),
+        covering.treeSize());
+    if (!proof.verify(covering, publicKey)) {
+      throw new IllegalStateException("the inclusion proof of record " + f.index() + " in " + auditDirectory
+          + " does not verify against its checkpoint; verify the log with 'breakglass verify'");
+    }
+    r.put("index", f.index());
+    r.put("type", f.event().type().name());
+    r.put("time", f.event().time().toString());
+    r.put("record", Base64.getEncoder().encodeToString(f.canonical()));
+    ArrayNode path = r.putArray("proof");
+    proof.path().forEach(h -> path.add(Base64.getEncoder().encodeToString(h)));
+  }
+
   static void summary(ObjectNode n, DrillSummary s) {
     n.put("account", s.account());
     n.put("outcome", s.outcome());
@@ -110,26 +151,51 @@ final class EvidenceWriter {
   }
 
   /**
-   * Reads the log until the first checkpoint after the drill's outcome record, collecting the
-   * drill's records (those naming it as {@code drillId} or as their grant) up to that outcome.
+   * Reads the log, collecting the drill's records (those naming it as {@code drillId} or as their
+   * grant) up to its outcome, the registration in force of every custodian key its signed decisions
+   * name, the first checkpoint after the outcome, and the newest checkpoint the log holds now (a
+   * torn tail of a log still being written ends the reading there).
    */
-  private static Checkpoint collect(Path auditDirectory, String drillId, List<Found> found) {
+  private static Collected collect(Path auditDirectory, String drillId) {
+    List<Found> found = new ArrayList<>();
+    Map<String, Found> registered = new HashMap<>();
+    Map<String, Found> used = new LinkedHashMap<>();
     boolean finished = false;
     long lastIndex = -1;
+    Checkpoint covering = null;
+    Checkpoint latest = null;
     try (AuditLogReader reader = AuditLogReader.open(auditDirectory)) {
-      for (AuditLogReader.Entry e = reader.next(); e != null; e = reader.next()) {
-        if (e instanceof AuditLogReader.RecordEntry r) {
+      for (AuditLogReader.Entry e = nextOrEnd(reader, covering != null); e != null;
+          e = nextOrEnd(reader, covering != null)) {
+        if (e instanceof AuditLogReader.RecordEntry r && covering == null) {
           AuditEvent event = r.event();
-          if (!finished && (drillId.equals(event.details().get("drillId")) || drillId.equals(event.grantId()))) {
+          Map<String, String> d = event.details();
+          if (event.type() == AuditEventType.CUSTODIAN_KEY_REGISTERED && d.get(SignatureDetails.KEY_ID) != null) {
+            registered.put(d.get(SignatureDetails.KEY_ID), new Found(r.index(), event, r.canonical()));
+          } else if (event.type() == AuditEventType.CUSTODIAN_KEY_REMOVED && d.get(SignatureDetails.KEY_ID) != null) {
+            registered.remove(d.get(SignatureDetails.KEY_ID));
+          }
+          if (!finished && (drillId.equals(d.get("drillId")) || drillId.equals(event.grantId()))) {
             found.add(new Found(r.index(), event, r.canonical()));
             lastIndex = r.index();
             finished = event.type() == AuditEventType.DRILL_COMPLETED || event.type() == AuditEventType.DRILL_FAILED;
+            String key = d.get(SignatureDetails.KEY);
+            if (key != null && registered.containsKey(key)) {
+              used.putIfAbsent(key, registered.get(key));
+            }
           }
-        } else if (e instanceof AuditLogReader.CheckpointEntry c && finished
-            && c.checkpoint().treeSize() > lastIndex) {
-          return c.checkpoint();
+        } else if (e instanceof AuditLogReader.CheckpointEntry c) {
+          if (covering == null && finished && c.checkpoint().treeSize() > lastIndex) {
+            covering = c.checkpoint();
+          }
+          latest = c.checkpoint();
         }
       }
+    }
+    if (covering != null) {
+      List<Found> keys = new ArrayList<>(used.values());
+      keys.sort(Comparator.comparingLong(Found::index));
+      return new Collected(found, keys, covering, latest);
     }
     if (found.isEmpty()) {
       throw new IllegalArgumentException("the audit log " + auditDirectory + " has no record of drill " + drillId
@@ -141,5 +207,20 @@ final class EvidenceWriter {
     }
     throw new IllegalArgumentException("no signed checkpoint in " + auditDirectory + " covers the end of drill "
         + drillId + " yet; the engine signs one when a drill ends, and at the latest when it closes: retry then");
+  }
+
+  /**
+   * The next entry; once the drill is covered, a damaged tail (a log still being written, or one
+   * that {@code breakglass verify} must look at) only ends the search for a newer checkpoint.
+   */
+  private static AuditLogReader.@Nullable Entry nextOrEnd(AuditLogReader reader, boolean covered) {
+    if (!covered) {
+      return reader.next();
+    }
+    try {
+      return reader.next();
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 }

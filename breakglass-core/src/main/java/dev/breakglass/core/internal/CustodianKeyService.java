@@ -38,8 +38,8 @@ final class CustodianKeyService implements CustodianKeys {
     Objects.requireNonNull(actor, "actor");
     String custodian = key.custodian();
     String refusal = null;
-    if (policy.accounts().values().stream().noneMatch(a -> a.custodians().contains(custodian))) {
-      refusal = custodian + " is no custodian of any account";
+    if (!named(custodian)) {
+      refusal = custodian + " is no requester or custodian of any account nor an incident declarer";
     } else if (!actor.equals(custodian) && !policy.incidentDeclarers().contains(actor)) {
       refusal = actor + " may not register keys for " + custodian;
     } else if (emergency.getAsBoolean()) {
@@ -89,6 +89,32 @@ final class CustodianKeyService implements CustodianKeys {
             "reason", reason == null ? "" : reason)),
         actor + " removed key " + keyId + " of " + custodian);
     store.remove(custodian, keyId);
+  }
+
+  /** Whether the policy names {@code who}: only they hold keys (custodians' keys alone count for approvals). */
+  private boolean named(String who) {
+    return policy.incidentDeclarers().contains(who) || policy.accounts().values().stream()
+        .anyMatch(a -> a.isCustodian(who) || a.isRequester(who));
+  }
+
+  @Override
+  public CustodianKey recordSignCount(String keyId, long signCount) {
+    Objects.requireNonNull(keyId, "keyId");
+    CustodianKey key = store.find(keyId);
+    if (key == null) {
+      throw new AccessDeniedException(ReasonCode.KEY_NOT_REGISTERED, "no key " + keyId + " is registered");
+    }
+    try {
+      store.advanceCounter(keyId, signCount);
+    } catch (AccessDeniedException e) {
+      recorder.recordRefusal(AuditEventType.ACCESS_DENIED, key.custodian(), null, null,
+          recorder.details().put("reason", e.code().name()).put("detail", e.getMessage())
+              .put("operation", "sign-in").put(SignatureDetails.KEY_ID, keyId),
+          e.getMessage());
+      throw e;
+    }
+    CustodianKey stored = store.find(keyId);
+    return stored == null ? key.withSignCount(signCount) : stored;
   }
 
   @Override

@@ -5,6 +5,8 @@ import dev.breakglass.AuditEventType;
 import dev.breakglass.AuditSink;
 import dev.breakglass.core.alert.AlertDeliveryListener;
 import dev.breakglass.spi.Alert;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,9 +24,11 @@ public final class DeliveryAuditor implements AlertDeliveryListener {
   private static final Logger LOG = LoggerFactory.getLogger(DeliveryAuditor.class);
 
   private final AuditSink sink;
+  private final Clock clock;
 
-  public DeliveryAuditor(AuditSink sink) {
+  public DeliveryAuditor(AuditSink sink, Clock clock) {
     this.sink = sink;
+    this.clock = clock;
   }
 
   @Override
@@ -40,6 +44,21 @@ public final class DeliveryAuditor implements AlertDeliveryListener {
   @Override
   public void outboxUnavailable(Alert alert, Exception error) {
     LOG.error("alert {} ({}) could not be written to the outbox: {}", alert.id(), alert.type(), error.toString());
+  }
+
+  /** Refused outbox lines are recorded before the CRITICAL alert about them is dispatched. */
+  @Override
+  public void outboxTampered(Path quarantined, int lines, String problem) {
+    Map<String, String> details = new LinkedHashMap<>();
+    details.put("file", quarantined.toString());
+    details.put("lines", Integer.toString(lines));
+    details.put("problem", problem);
+    try {
+      sink.append(new AuditEvent(clock.instant(), AuditEventType.ALERT_OUTBOX_TAMPERED, AuditEvent.SYSTEM, null, null,
+          details));
+    } catch (RuntimeException e) {
+      LOG.error("could not audit {} refused alert outbox line(s) moved to {}: {}", lines, quarantined, e.toString());
+    }
   }
 
   private void write(AuditEventType type, Alert alert, String channel, int attempts, String reason, Instant time) {

@@ -195,8 +195,7 @@ final class Drills {
     }
     boolean closed = true;
     try {
-      lifecycle.end(id, actor, failedStep == null ? "drill proven" : "drill failed at " + failedStep,
-          GrantStatus.CLOSED);
+      lifecycle.closeCompletingDrill(id, actor, failedStep == null ? "drill proven" : "drill failed at " + failedStep);
     } catch (AuditUnavailableException e) {
       throw e;
     } catch (BreakGlassException e) {

@@ -241,6 +241,18 @@ final class GrantLifecycle {
 
   /** Revokes or closes a grant by someone's decision. */
   GrantRecord end(String grantId, String actor, String reason, GrantStatus terminal) {
+    return end(grantId, actor, reason, terminal, false);
+  }
+
+  /**
+   * Closes a drill grant as a step of its own completion ({@link Drills}), which records the
+   * drill's outcome itself; any other end of a drill grant fails the drill here.
+   */
+  GrantRecord closeCompletingDrill(String grantId, String actor, String reason) {
+    return end(grantId, actor, reason, GrantStatus.CLOSED, true);
+  }
+
+  private GrantRecord end(String grantId, String actor, String reason, GrantStatus terminal, boolean completingDrill) {
     GrantTransition transition = GrantTransition.ending(terminal);
     return grants.withGrant(grantId, actor, rec -> {
       Refusal refusal = ApprovalRules.end(rec, rules.account(rec), rules.policy().incidentDeclarers(), actor, terminal);
@@ -259,7 +271,7 @@ final class GrantLifecycle {
       if (status == GrantStatus.PENDING_APPROVAL) {
         return endPending(rec, transition, actor, reason);
       }
-      return endIssued(rec, transition, actor, reason, now);
+      return endIssued(rec, transition, actor, reason, now, completingDrill);
     });
   }
 
@@ -275,15 +287,26 @@ final class GrantLifecycle {
         rec.requester() + "'s request for " + rec.account() + " ended: " + transition.to());
     release.forget(rec.id());
     accounts.release(rec.account(), rec.id());
+    drillEndedEarly(rec, "approval", "its request ended " + transition.to() + " (" + reason + ", by " + actor
+        + ") before its approvals were complete");
     return next;
   }
 
   /** Caller holds the lock. Ends an issued grant: the account is tainted until rotated. */
   private GrantRecord endIssued(GrantRecord rec, GrantTransition transition, String actor, String reason, Instant at) {
+    return endIssued(rec, transition, actor, reason, at, false);
+  }
+
+  private GrantRecord endIssued(GrantRecord rec, GrantTransition transition, String actor, String reason, Instant at,
+      boolean completingDrill) {
     GrantRecord next = grants.transition(rec, transition, rec.ended(transition.to(), at), actor,
         recorder.details().put("reason", reason),
         "grant " + rec.id() + " for " + rec.account() + " ended: " + transition.to());
     release.forget(rec.id());
+    if (!completingDrill) {
+      drillEndedEarly(rec, "complete", "the approved drill ended " + transition.to() + " (" + reason + ", by "
+          + actor + ") before it was completed; the account is rotated as after any grant");
+    }
     if (rules.account(rec).ephemeral()) {
       // The minted credential dies with its grant: forgetting its verifier is the rotation.
       ephemeral.forget(rec.id());
@@ -293,6 +316,21 @@ final class GrantLifecycle {
     accounts.releaseAndTaint(rec.account(), rec.id());
     rotation.schedule(rec.account());
     return next;
+  }
+
+  /**
+   * A drill grant that ends before its completion ran fails the drill: its outcome record (a
+   * CRITICAL alert) and a checkpoint, so the failure's evidence can be exported like any drill's.
+   * Caller holds the lock; the grant's own end is already durable.
+   */
+  private void drillEndedEarly(GrantRecord rec, String step, String why) {
+    if (!DrillGrants.isDrill(rec.id())) {
+      return;
+    }
+    recorder.recordRefusal(AuditEventType.DRILL_FAILED, AuditEvent.SYSTEM, rec.id(), rec.account(),
+        recorder.details().put("step", step).put("error", why).put("rotated", "false"),
+        "drill of " + rec.account() + " FAILED at " + step + ": " + why);
+    recorder.checkpoint();
   }
 
   private void expire(GrantRecord rec) {

@@ -403,6 +403,31 @@ class OutboxAlertDispatcherTest {
   }
 
   @Test
+  void completedIdsAreBoundedByCountInAnAlertStormAndAfterRestart() throws Exception {
+    WebhookReceiver receiver = receiverUp();
+    OutboxAlertDispatcher d = open(fast().maxCompletedIds(50).channel(webhook(receiver), Severity.INFO));
+    List<Alert> alerts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Alert a = alert(Severity.INFO);
+      alerts.add(a);
+      d.dispatch(a).get(WAIT, TimeUnit.SECONDS);
+    }
+    listener.await("delivered", 200);
+    // all within the retention age: only the count bounds what is remembered
+    assertThat(d.completedCount()).isEqualTo(50);
+    assertThat(d.dispatch(alerts.get(199))).succeedsWithin(Duration.ofSeconds(WAIT));
+    assertThat(receiver.requests()).hasSize(200);
+    d.close();
+
+    OutboxAlertDispatcher reopened = open(fast().maxCompletedIds(50).channel(webhook(receiver), Severity.INFO));
+    assertThat(reopened.completedCount()).isEqualTo(50);
+    assertThat(reopened.dispatch(alerts.get(150))).succeedsWithin(Duration.ofSeconds(WAIT));
+    assertThat(receiver.requests()).as("the newest 50 are still known").hasSize(200);
+    reopened.dispatch(alerts.get(0)).get(WAIT, TimeUnit.SECONDS);
+    assertThat(receiver.requests()).as("the oldest was forgotten and is sent again").hasSize(201);
+  }
+
+  @Test
   void recordCutShortByACrashIsIgnoredOnOpen() throws Exception {
     WebhookReceiver receiver = receiverDown();
     OutboxAlertDispatcher first = fast().channel("hook", webhook(receiver), Severity.INFO).build();
@@ -421,14 +446,19 @@ class OutboxAlertDispatcherTest {
   }
 
   @Test
-  void damagedRecordStopsStartWithAnErrorNamingIt() throws Exception {
+  void damagedRecordWithAValidMacStopsStartWithAnErrorNamingIt() throws Exception {
     Path outbox = Files.createDirectories(dir.resolve("outbox"));
-    Files.writeString(outbox.resolve("alerts-000001.jsonl"), "{\"op\":\"done\",\"id\":\"x\",\"confirmed\":true,"
-        + "\"at\":\"2026-01-01T00:00:00Z\"}\nnot json at all\n");
+    OutboxSeal seal = OutboxSeal.loadOrCreate(dir.resolve("keys").resolve(OutboxSeal.KEY_FILE));
+    Files.writeString(outbox.resolve("alerts-000001.jsonl"), sealed(seal, "{\"op\":\"done\",\"id\":\"x\","
+        + "\"confirmed\":true,\"at\":\"2026-01-01T00:00:00Z\"}") + "\n" + sealed(seal, "not json at all") + "\n");
     assertThatThrownBy(() -> fast().channel(new Slf4jAlertChannel(), Severity.INFO).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("record 2")
         .hasMessageContaining(outbox.toString());
+  }
+
+  private static String sealed(OutboxSeal seal, String json) {
+    return new String(seal.seal(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
   }
 
   @Test

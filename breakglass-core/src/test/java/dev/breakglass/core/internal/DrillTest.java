@@ -192,6 +192,64 @@ class DrillTest {
   }
 
   @Test
+  void aDrillDeniedBeforeItsApprovalsFailsAtApprovalWithARecordAndACriticalAlert() throws Exception {
+    try (EngineFixture f = new EngineFixture(dir)) {
+      EmergencyAccessGrant drill = f.engine.requestDrill(drillRequest("alice"));
+      f.engine.approve(Approval.of(drill, "carol"));
+      f.engine.deny(dev.breakglass.Denial.of(drill, "dave", "not this week"));
+
+      assertThat(f.eventTypes()).endsWith(AuditEventType.REQUEST_DENIED, AuditEventType.DRILL_FAILED);
+      AuditEvent failed = f.events().get(f.events().size() - 1);
+      assertThat(failed.grantId()).isEqualTo(drill.id());
+      assertThat(failed.details()).containsEntry("step", "approval").containsEntry("rotated", "false")
+          .containsEntry("drill", "true").containsEntry("drillId", drill.id());
+      assertThat(failed.details().get("error")).contains("DENIED");
+      Alert alert = f.alerts.await(AuditEventType.DRILL_FAILED);
+      assertThat(alert.severity()).isEqualTo(Severity.CRITICAL);
+      assertThat(alert.summary()).startsWith("[DRILL]").contains("approval");
+      assertThatThrownBy(() -> f.engine.completeDrill(drill.id(), "alice"))
+          .satisfies(e -> assertThat(((BreakGlassException) e).code()).isEqualTo(ReasonCode.GRANT_NOT_ACTIVE));
+      assertThat(f.count(AuditEventType.DRILL_FAILED)).as("one outcome per drill").isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aDrillWhoseApprovalsTimeOutFailsAtApproval() {
+    try (EngineFixture f = new EngineFixture(dir)) {
+      EmergencyAccessGrant drill = f.engine.requestDrill(drillRequest("alice"));
+      f.clock.advance(Duration.ofMinutes(16));
+      f.engine.sweep();
+      assertThat(f.eventTypes()).endsWith(AuditEventType.APPROVAL_EXPIRED, AuditEventType.DRILL_FAILED);
+      assertThat(f.events().get(f.events().size() - 1).details()).containsEntry("step", "approval");
+      f.engine.sweep();
+      assertThat(f.count(AuditEventType.DRILL_FAILED)).isEqualTo(1);
+      assertThat(drill.id()).isNotNull();
+    }
+  }
+
+  @Test
+  void anApprovedDrillRevokedOrClosedBeforeItsCompletionFailsAndTheAccountIsStillRotated() {
+    try (EngineFixture f = new EngineFixture(dir)) {
+      EmergencyAccessGrant revoked = approvedDrill(f);
+      f.engine.revoke(revoked.id(), "sre-lead", "stop the drill");
+      assertThat(f.eventTypes()).endsWith(AuditEventType.GRANT_REVOKED, AuditEventType.DRILL_FAILED);
+      AuditEvent failed = f.events().get(f.events().size() - 1);
+      assertThat(failed.grantId()).isEqualTo(revoked.id());
+      assertThat(failed.details()).containsEntry("step", "complete");
+      assertThat(failed.details().get("error")).contains("REVOKED", "before it was completed");
+      f.engine.sweep();
+      assertThat(f.rotator.rotations()).as("an approved drill leaves the account tainted until rotated")
+          .isEqualTo(1);
+
+      EmergencyAccessGrant closed = approvedDrill(f);
+      f.engine.close(closed.id(), "alice");
+      assertThat(f.eventTypes()).endsWith(AuditEventType.GRANT_CLOSED, AuditEventType.DRILL_FAILED);
+      assertThat(f.count(AuditEventType.DRILL_FAILED)).isEqualTo(2);
+      assertThat(f.count(AuditEventType.DRILL_COMPLETED)).isZero();
+    }
+  }
+
+  @Test
   void aRealRequestWaitsForARunningDrillAndNoDrillIsFiledDuringAnEmergency() {
     try (EngineFixture f = new EngineFixture(dir)) {
       EmergencyAccessGrant drill = approvedDrill(f);

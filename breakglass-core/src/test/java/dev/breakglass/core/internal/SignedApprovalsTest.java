@@ -217,6 +217,25 @@ class SignedApprovalsTest {
   }
 
   @Test
+  void aRequesterHoldsAKeyToSignInButItNeverCountsForAnApproval() throws GeneralSecurityException {
+    KeyPair bob = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    String bobKey = register("bob", ApprovalSignature.Kind.ED25519, bob);   // bob requests; he is no custodian
+    assertThat(f.engine.custodianKeys().keys("bob")).singleElement()
+        .satisfies(k -> assertThat(k.keyId()).isEqualTo(bobKey));
+    f.openEmergency();
+    EmergencyAccessGrant g = f.engine.requestAccess(f.dbRequest("alice").build());
+    assertThatThrownBy(() -> f.engine.approve(signedApproval(g, "bob", bob, ApprovalSignature.Kind.ED25519, bobKey)))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ReasonCode.NOT_A_CUSTODIAN));
+    assertThat(g.approvals()).isEmpty();
+    // nobody the policy does not name holds a key
+    KeyPair k = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    assertThatThrownBy(() -> f.engine.custodianKeys().register(
+        CustodianKey.raw("mallory", ApprovalSignature.Kind.ED25519, k.getPublic().getEncoded(), null), "mallory"))
+        .satisfies(e -> assertThat(code(e)).isEqualTo(ReasonCode.NOT_AUTHORIZED))
+        .hasMessageContaining("no requester or custodian");
+  }
+
+  @Test
   void aSignedDenialEndsTheRequestAndAnUnsignedOneIsRefused() {
     EmergencyAccessGrant g = pending();
     assertThatThrownBy(() -> f.engine.deny(g.id(), "carol", "no ticket"))

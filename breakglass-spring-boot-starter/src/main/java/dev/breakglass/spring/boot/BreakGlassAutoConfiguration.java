@@ -91,7 +91,9 @@ public class BreakGlassAutoConfiguration {
         .property("health.timeout", health.getTimeout().toString())
         .sweepInterval(properties.getSweepInterval())
         .metrics(metrics);
-    // breakglass.properties.health.* (the engine's own keys) override breakglass.health.*
+    // The console's relying party configures the engine's WebAuthn verifier and alert links;
+    // breakglass.properties.* (the engine's own keys) override them, as they override breakglass.health.*
+    BreakGlassConsoleAutoConfiguration.engineProperties(properties.getConsole()).forEach(builder::property);
     properties.getProperties().forEach(builder::property);
     probes.orderedStream().forEach(builder::healthProbe);
     channels.orderedStream().forEach(builder::alertChannel);

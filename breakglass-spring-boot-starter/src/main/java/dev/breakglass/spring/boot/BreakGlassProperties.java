@@ -3,7 +3,9 @@ package dev.breakglass.spring.boot;
 import dev.breakglass.spring.security.BreakGlassAuthenticationProvider;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,6 +20,10 @@ import org.springframework.core.io.Resource;
  *   data-directory: /var/lib/myapp/breakglass
  *   health: {interval: 1s, timeout: 1s, fall: 3, rise: 2}   # the defaults
  *   security.authority: ROLE_BREAK_GLASS
+ *   console:                         # the approval console at https://ops.example.com/breakglass
+ *     enabled: true
+ *     rp-id: ops.example.com
+ *     origins: https://ops.example.com
  *   properties:                      # handed to the engine builder as they are
  *     probes: http
  *     probe.http.url: https://login.example.com/health
@@ -42,6 +48,7 @@ public class BreakGlassProperties {
   private Map<String, String> properties = new LinkedHashMap<>();
   private final Health health = new Health();
   private final Security security = new Security();
+  private final Console console = new Console();
 
   /**
    * Checks the values, naming the full property key of the first bad one.
@@ -58,6 +65,21 @@ public class BreakGlassProperties {
     if (sweepInterval.isNegative()) {
       throw new IllegalArgumentException("breakglass.sweep-interval must not be negative (0 turns the scheduled"
           + " sweep off), was " + sweepInterval);
+    }
+    if (console.enabled) {
+      if (console.rpId == null || console.rpId.isBlank()) {
+        throw new IllegalArgumentException("breakglass.console.rp-id must be set when breakglass.console.enabled is"
+            + " true: the console's host name, for example ops.example.com");
+      }
+      if (console.origins.isEmpty()) {
+        throw new IllegalArgumentException("breakglass.console.origins must name at least one origin when"
+            + " breakglass.console.enabled is true, for example https://" + console.rpId);
+      }
+      if (!console.path.startsWith("/") || console.path.endsWith("/") || console.path.contains("*")) {
+        throw new IllegalArgumentException("breakglass.console.path must start with '/' and name a path without a"
+            + " trailing '/' or wildcard, for example /breakglass; was '" + console.path + "'");
+      }
+      positive("breakglass.console.idle-timeout", console.idleTimeout);
     }
     if (security.authority.isBlank()) {
       throw new IllegalArgumentException("breakglass.security.authority must not be blank: name the authority of"
@@ -123,6 +145,10 @@ public class BreakGlassProperties {
 
   public Security getSecurity() {
     return security;
+  }
+
+  public Console getConsole() {
+    return console;
   }
 
   /**
@@ -216,6 +242,73 @@ public class BreakGlassProperties {
 
     public void setAuthority(String authority) {
       this.authority = authority;
+    }
+  }
+
+  /**
+   * The approval console ({@code breakglass-console} on the class path): requesters file requests,
+   * custodians approve or deny with their security keys, also while the identity provider is down.
+   */
+  public static class Console {
+    /** Whether to mount the approval console in the application's servlet container. */
+    private boolean enabled = false;
+    /** Where the console is mounted. */
+    private String path = "/breakglass";
+    /** The WebAuthn relying-party id: the host name browsers reach the console at, or a registrable suffix of it. */
+    private @Nullable String rpId;
+    /** The origins browsers reach the console at, exactly as they send them, e.g. https://ops.example.com. */
+    private List<String> origins = new ArrayList<>();
+    /** Whether security keys must verify the user (PIN or biometrics), not only their presence. */
+    private boolean userVerification = true;
+    /** When an unused console session ends. */
+    private Duration idleTimeout = Duration.ofMinutes(15);
+
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    public String getPath() {
+      return path;
+    }
+
+    public void setPath(String path) {
+      this.path = path;
+    }
+
+    public @Nullable String getRpId() {
+      return rpId;
+    }
+
+    public void setRpId(@Nullable String rpId) {
+      this.rpId = rpId;
+    }
+
+    public List<String> getOrigins() {
+      return origins;
+    }
+
+    public void setOrigins(List<String> origins) {
+      this.origins = origins;
+    }
+
+    public boolean isUserVerification() {
+      return userVerification;
+    }
+
+    public void setUserVerification(boolean userVerification) {
+      this.userVerification = userVerification;
+    }
+
+    public Duration getIdleTimeout() {
+      return idleTimeout;
+    }
+
+    public void setIdleTimeout(Duration idleTimeout) {
+      this.idleTimeout = idleTimeout;
     }
   }
 }

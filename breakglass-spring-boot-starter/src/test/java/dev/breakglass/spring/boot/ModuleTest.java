@@ -25,6 +25,7 @@ class ModuleTest {
     List<String> imports = Files.readAllLines(Path.of(
         "target/classes/META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports"));
     assertThat(imports).containsExactly(BreakGlassAutoConfiguration.class.getName(),
-        BreakGlassSecurityAutoConfiguration.class.getName(), BreakGlassActuatorAutoConfiguration.class.getName());
+        BreakGlassSecurityAutoConfiguration.class.getName(), BreakGlassActuatorAutoConfiguration.class.getName(),
+        BreakGlassConsoleAutoConfiguration.class.getName());
   }
 }
