@@ -78,6 +78,13 @@ public enum AuditEventType {
    */
   ALERT_OUTBOX_TAMPERED,
   /**
+   * The engine was built with no alert channel but the always-on log channel, so alerts reach only
+   * the application log (and nobody at all if SLF4J has no provider). Details: {@code channels}
+   * (the channel keys configured). Written at start; add a channel ({@code alert.channels}, or
+   * {@code alertChannel(...)} on the engine builder) that reaches a person to stop it.
+   */
+  ALERTS_TO_LOG_ONLY,
+  /**
    * A torn tail of the audit log (a partial or checksum-failing last record) was truncated when the
    * log was opened; details say what was cut. Any other damage refuses the log instead
    * ({@link #AUDIT_LOG_REFUSED}).

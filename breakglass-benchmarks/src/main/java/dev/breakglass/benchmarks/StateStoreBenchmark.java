@@ -11,6 +11,7 @@ import dev.breakglass.core.internal.InMemoryGrantStore;
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.GrantStore;
 import dev.breakglass.Credential;
+import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *       returns);
  *   <li>{@code requestToGrant}: a request for an account needing no approvals, through the whole engine
  *       with the durable tamper-evident audit log, store {@code file} or {@code memory}; the grant is
- *       closed after each invocation, outside the measurement.
+ *       closed and its account rotated after each invocation, outside the measurement.
  * </ul>
  */
 @BenchmarkMode(Mode.SampleTime)
@@ -101,13 +102,16 @@ public class StateStoreBenchmark {
         vault.write("acct-" + i, ("secret-" + i).toCharArray());
       }
       engine = BreakGlassEngine.builder().policy(policy.build()).dataDirectory(dir).vault(vault)
-          .property("grant-store", store).fingerprintKey(new byte[32]).background(false).build();
+          .rotator(new MapRotator()).property("grant-store", store).fingerprintKey(new byte[32])
+          .background(false).build();
     }
 
+    /** Ends the grant and rotates its account (an issued grant taints it), outside the measurement. */
     @TearDown(Level.Invocation)
     public void closeGrant() {
       if (last != null) {
         engine.close(last.id(), "alice");
+        engine.sweep();
         last = null;
       }
     }
@@ -154,6 +158,26 @@ public class StateStoreBenchmark {
     @Override
     public void write(String account, char[] secret) {
       secrets.put(account, secret.clone());
+    }
+  }
+
+  /** Rotates by writing a new value into the vault: every account is clean again after the sweep. */
+  static final class MapRotator implements CredentialRotator {
+    private int rotations;
+
+    @Override
+    public String name() {
+      return "map";
+    }
+
+    @Override
+    public boolean supports(String account) {
+      return true;
+    }
+
+    @Override
+    public void rotate(String account, CredentialVault vault) {
+      vault.write(account, ("rotated-" + ++rotations).toCharArray());
     }
   }
 

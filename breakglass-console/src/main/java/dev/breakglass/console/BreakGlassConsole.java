@@ -45,8 +45,10 @@ import tools.jackson.databind.json.JsonMapper;
  * deny by touching their security key (a WebAuthn assertion whose challenge is the approval
  * statement's digest, verified by the engine); everyone sees open grants and their time left;
  * signed-in users revoke grants and declare or close incidents (the engine checks who may). Users
- * register security keys while the host's normal sign-in works ({@link ConsoleSettings#hostUser()})
- * and sign in with the key alone when it does not.
+ * (requesters as well as custodians) register security keys while the host's normal sign-in works
+ * ({@link ConsoleSettings#hostUser()}), sign in with the key alone when it does not, and remove
+ * their own keys at any time. A sign-in's WebAuthn counter is recorded with the key
+ * ({@link dev.breakglass.CustodianKeys#recordSignCount}), so a cloned key is refused across restarts.
  *
  * <p>Every response carries a strict Content-Security-Policy (no inline script or style), every
  * state-changing request needs the session's CSRF token, the session cookie is {@code Secure},

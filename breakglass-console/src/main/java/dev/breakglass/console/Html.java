@@ -1,14 +1,19 @@
 package dev.breakglass.console;
 
+import dev.breakglass.FreeText;
 import java.time.Duration;
 
 /** HTML escaping and small formatting helpers: every value written to a page goes through {@link #e}. */
 final class Html {
   private Html() {}
 
-  /** Escapes text for element content and double-quoted attribute values. */
+  /**
+   * Escapes text for element content and double-quoted attribute values. Control, line-separator,
+   * bidi and invisible characters are shown as {@code \\uXXXX} ({@link FreeText#inert}), never
+   * obeyed: they could reorder or hide what a custodian signs.
+   */
   static String e(Object value) {
-    String s = String.valueOf(value);
+    String s = FreeText.inert(String.valueOf(value));
     StringBuilder b = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -18,15 +23,7 @@ final class Html {
         case '&' -> b.append("&amp;");
         case '"' -> b.append("&quot;");
         case '\'' -> b.append("&#39;");
-        default -> {
-          if (c < 0x20 && c != '\n' && c != '\t' || c == 0x7f || (c >= 0x202a && c <= 0x202e)
-              || (c >= 0x2066 && c <= 0x2069)) {
-            // shown, never obeyed: a control or bidi character could reorder or hide what is signed
-            b.append("[U+").append(String.format(java.util.Locale.ROOT, "%04X", (int) c)).append(']');
-          } else {
-            b.append(c);
-          }
-        }
+        default -> b.append(c);
       }
     }
     return b.toString();

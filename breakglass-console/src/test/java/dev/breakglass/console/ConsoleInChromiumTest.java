@@ -72,10 +72,13 @@ import org.openqa.selenium.virtualauthenticator.VirtualAuthenticatorOptions;
 /**
  * The console end to end in real headless Chromium (Debian's {@code chromium} and
  * {@code chromium-driver}; nothing is downloaded), each person with their own WebAuthn virtual
- * authenticator: three people enroll a security key while the identity provider is up; the identity
- * provider goes down; a custodian signs in with the key alone and declares an incident; the
- * requester files a request, and her own approval is refused as self-approval; each custodian
- * approves with their key; the requester releases the credential. Then the log re-verifies every
+ * authenticator: three people (a requester who is no custodian, and two custodians) enroll a
+ * security key while the identity provider is up; the identity provider goes down; a custodian signs
+ * in with the key alone and declares an incident; the requester signs in with hers and files a
+ * request, the custodians' alert links to its page, and her own approval is refused as
+ * self-approval; each custodian approves with their key; the requester releases the credential.
+ * A second run does it with the keyboard alone (tab order, a visible focus ring, labels and text
+ * contrast on every page) and removes a key. Then the log re-verifies every
  * approval offline, and a changed byte in a stored assertion names its record. A screenshot of each
  * page goes to {@code target/screenshots/console-*.png}. Without Chromium the test is skipped
  * locally and fails when {@code CI} is set.

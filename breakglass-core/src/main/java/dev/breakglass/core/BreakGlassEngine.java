@@ -1,5 +1,6 @@
 package dev.breakglass.core;
 
+import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditSink;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.BreakGlassFactory;
@@ -50,6 +51,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the breakglass engine with SPI components supplied in code. Host code that compiles only
@@ -69,6 +72,8 @@ import org.jspecify.annotations.Nullable;
  * configuration, so later changes to the builder do not affect a built engine.
  */
 public final class BreakGlassEngine {
+  private static final Logger LOG = LoggerFactory.getLogger(BreakGlassEngine.class);
+
   private BreakGlassEngine() {}
 
   /** Where the embedded audit log lives, under the data directory. */
@@ -292,10 +297,7 @@ public final class BreakGlassEngine {
       });
       OutboxAlertDispatcher.Builder b = AlertDispatchers.fromProperties(alertProperties, clock,
           components.dataDirectory("the alert outbox"));
-      boolean logsAlready = Components.splitList(alertProperties.getOrDefault("alert.channels", Slf4jAlertChannel.NAME))
-          .stream().anyMatch(key -> Slf4jAlertChannel.NAME.equals(
-              alertProperties.getOrDefault("alert.channel." + key + ".provider", key)));
-      if (!logsAlready) {
+      if (configuredChannels().stream().noneMatch(this::isLogChannel)) {
         b.channel(Slf4jAlertChannel.NAME, new Slf4jAlertChannel(), Severity.INFO);
       }
       int n = 0;
@@ -335,6 +337,41 @@ public final class BreakGlassEngine {
       } catch (AuditLogCorruptException e) {
         AuditTrust.alertRefused(e, sink -> alertDispatcher(components, sink), clock);
         throw e;
+      }
+    }
+
+    /** The channel keys named by {@code alert.channels} (default: the log channel alone). */
+    private List<String> configuredChannels() {
+      return Components.splitList(properties.getOrDefault("alert.channels", Slf4jAlertChannel.NAME));
+    }
+
+    private boolean isLogChannel(String key) {
+      return Slf4jAlertChannel.NAME.equals(properties.getOrDefault("alert.channel." + key + ".provider", key));
+    }
+
+    /**
+     * Says so at build when alerts reach only the application log: a WARN and an
+     * {@link AuditEventType#ALERTS_TO_LOG_ONLY} record when no channel but the log is configured, and
+     * one line on stderr when SLF4J has no provider (the log itself then discards every line).
+     */
+    private void reportAlertReach(AuditSink audit) {
+      List<String> keys = configuredChannels();
+      boolean logOnly = alertChannels.isEmpty() && keys.stream().allMatch(this::isLogChannel);
+      boolean noProvider = !Slf4jAlertChannel.hasLoggingProvider();
+      if (noProvider) {
+        System.err.println("breakglass: SLF4J has no provider, so the log alert channel discards every alert"
+            + (logOnly ? " and no other alert channel is configured: nobody will hear of break-glass use" : "")
+            + "; add an SLF4J provider (logback-classic, slf4j-simple, log4j-slf4j2-impl) or an alert channel"
+            + " (alert.channels)");
+      }
+      if (logOnly) {
+        LOG.warn("breakglass alerts go only to the application log (logger dev.breakglass.alert): configure an alert"
+            + " channel that reaches a person (alert.channels: webhook, syslog, email) or add one in code");
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("channels", String.join(",", keys));
+        details.put("slf4jProvider", Boolean.toString(!noProvider));
+        audit.append(new AuditEvent(clock.instant(), AuditEventType.ALERTS_TO_LOG_ONLY, AuditEvent.SYSTEM, null, null,
+            details));
       }
     }
 
@@ -401,6 +438,7 @@ public final class BreakGlassEngine {
         AlertDispatcher dispatcher = components.own(alertDispatcher(components, audit));
         owned.add(dispatcher);
         alertIfRepaired(sink, dispatcher);
+        reportAlertReach(audit);
         if (AuditTrust.alertCopies(components)) {
           AuditTrust.copyCheckpointsToAlerts(sink, dispatcher);
         }

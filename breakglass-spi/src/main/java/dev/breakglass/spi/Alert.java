@@ -1,6 +1,7 @@
 package dev.breakglass.spi;
 
 import dev.breakglass.AuditEventType;
+import dev.breakglass.FreeText;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -51,5 +52,38 @@ public record Alert(
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(summary, "summary");
     details = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(details, "details")));
+  }
+
+  /**
+   * This alert with every text component (id, summary, grant, account, detail keys and values)
+   * passed through {@link FreeText#inert(String)}: control, line-separator, bidi and invisible
+   * characters become visible {@code \\uXXXX} escapes. A channel calls it before it writes an alert
+   * anywhere a person or a parser reads it (a log line, a message, a header), so that text from
+   * outside (a server's error message, a plugin's alert, an old record) can neither forge a line nor
+   * hide or reorder what the reader sees.
+   *
+   * <pre>{@code
+   * public void deliver(Alert alert) {
+   *   Alert a = alert.inert();
+   *   send(a.summary(), a.details());
+   * }
+   * }</pre>
+   *
+   * @return this alert if nothing needed escaping, otherwise an escaped copy
+   */
+  public Alert inert() {
+    String i = FreeText.inert(id);
+    String s = FreeText.inert(summary);
+    String g = grantId == null ? null : FreeText.inert(grantId);
+    String a = account == null ? null : FreeText.inert(account);
+    Map<String, String> d = new TreeMap<>();
+    boolean changed = !i.equals(id) || !s.equals(summary) || !Objects.equals(g, grantId) || !Objects.equals(a, account);
+    for (Map.Entry<String, String> e : details.entrySet()) {
+      String k = FreeText.inert(e.getKey());
+      String v = e.getValue() == null ? null : FreeText.inert(e.getValue());
+      changed |= !k.equals(e.getKey()) || !Objects.equals(v, e.getValue());
+      d.put(k, v);
+    }
+    return changed ? new Alert(i, time, severity, type, s, g, a, d) : this;
   }
 }

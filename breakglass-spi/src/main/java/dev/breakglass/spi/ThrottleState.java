@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A stored counter with a window and a backoff, kept by key, so that rate limits and throttles survive
- * restarts. The engine keeps its per-requester request limits under {@code request:<requester>};
- * other throttles (for example of refused logins) use their own key prefix. What the fields mean is up
+ * restarts. The engine keeps its per-requester request limits under {@code request:<requester>} and the
+ * throttles of refused break-glass logins under {@code login-account:<account>} and
+ * {@code login-client:<address>}; a record past its {@code expiresAt} counts nothing. What the fields mean is up
  * to the throttle that writes them; the store keeps them as they are, versioned like
  * {@link GrantRecord}. Immutable.
  *

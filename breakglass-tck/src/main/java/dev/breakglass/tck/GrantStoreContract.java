@@ -557,6 +557,37 @@ public abstract class GrantStoreContract {
       assertThat(again.throttle("request:alice").version()).isEqualTo(2);
     }
 
+    /**
+     * A throttle purged and counted again starts over at version 1; after a reopen it reads as that new
+     * count, never as the older, higher version that was purged (a store that replays by "highest version
+     * wins" gets this wrong), and a throttle written as already expired reads as it was written until a
+     * purge removes it.
+     */
+    @Test
+    void aThrottleCountedAgainAfterAPurgeSurvivesAReopenAsTheNewCount() throws Exception {
+      Instant t = Instant.parse("2026-01-01T00:00:00Z");
+      ThrottleState old = store.throttle("login-client:10.0.0.1");
+      for (int i = 1; i <= 3; i++) {
+        ThrottleState next = old.next(t, i, 0, null, t.plusSeconds(10));
+        assertThat(store.replaceThrottle(old, next)).isTrue();
+        old = next;
+      }
+      assertThat(store.purgeThrottles(t.plusSeconds(10))).isEqualTo(1);
+      ThrottleState fresh = store.throttle("login-client:10.0.0.1");
+      ThrottleState recounted = fresh.next(t.plusSeconds(20), 1, 0, null, t.plusSeconds(80));
+      assertThat(store.replaceThrottle(fresh, recounted)).isTrue();
+      ThrottleState forgotten = store.throttle("login-client:10.0.0.2");
+      ThrottleState cleared = forgotten.next(null, 0, 0, null, t);
+      assertThat(store.replaceThrottle(forgotten, cleared)).isTrue();
+
+      GrantStore s = reopen();
+
+      assertThat(s.throttle("login-client:10.0.0.1")).isEqualTo(recounted);
+      assertThat(s.throttle("login-client:10.0.0.2")).isEqualTo(cleared);
+      assertThat(s.purgeThrottles(t.plusSeconds(20))).isEqualTo(1);
+      assertThat(s.throttle("login-client:10.0.0.2")).isEqualTo(ThrottleState.initial("login-client:10.0.0.2"));
+    }
+
     @Test
     void everyConcurrentlyAcknowledgedWriteSurvivesAReopen() throws Exception {
       int threads = 8;

@@ -168,7 +168,8 @@ public final class EmailAlertChannel implements AlertChannel {
     }
   }
 
-  MimeMessage message(Alert alert) throws MessagingException {
+  MimeMessage message(Alert hostile) throws MessagingException {
+    Alert alert = hostile.inert();
     String messageId = "<" + localPart(alert.id()) + "@" + domain(from) + ">";
     MimeMessage m = new MimeMessage(session) {
       @Override
@@ -192,7 +193,8 @@ public final class EmailAlertChannel implements AlertChannel {
     return m;
   }
 
-  static String body(Alert alert) {
+  static String body(Alert hostile) {
+    Alert alert = hostile.inert();
     StringBuilder sb = new StringBuilder();
     sb.append(alert.summary()).append("\n\n");
     sb.append("severity: ").append(alert.severity()).append('\n');

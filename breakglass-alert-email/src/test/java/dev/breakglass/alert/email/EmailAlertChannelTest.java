@@ -129,6 +129,29 @@ class EmailAlertChannelTest {
   }
 
   @Test
+  void hostileTextIsInertInTheSubjectTheHeadersAndEveryLineOfTheBody() throws Exception {
+    String hostile = "\u001B[31mred\u0085\u2028\u202Eevil\u200B\r\nforged line";
+    try (EmailAlertChannel channel = EmailAlertChannel.builder("127.0.0.1", FROM, List.of(TO)).build()) {
+      Alert a = new Alert("alert-" + hostile, Instant.parse("2026-03-01T10:15:30Z"), Severity.HIGH,
+          AuditEventType.GRANT_ISSUED, "summary " + hostile, "grant-" + hostile, "acct-" + hostile,
+          Map.of("reason", hostile, "key" + hostile, "v"));
+      MimeMessage m = channel.message(a);
+      assertInert(m.getSubject());
+      assertInert(m.getHeader(EmailAlertChannel.ALERT_ID_HEADER)[0]);
+      String body = (String) m.getContent();
+      for (String line : body.split("\n", -1)) {
+        assertInert(line.endsWith("\r") ? line.substring(0, line.length() - 1) : line);
+      }
+      assertThat(body).contains("reason: \\u001B[31mred\\u0085\\u2028\\u202Eevil\\u200B\\u000D\\u000Aforged line");
+    }
+  }
+
+  private static void assertInert(String text) {
+    text.codePoints().forEach(cp -> assertThat(dev.breakglass.FreeText.isForbidden(cp))
+        .as("U+%04X in %s", cp, dev.breakglass.FreeText.inert(text)).isFalse());
+  }
+
+  @Test
   void passwordIsNeverSentWithoutTls() {
     assertThatThrownBy(() -> EmailAlertChannel.builder("127.0.0.1", FROM, List.of(TO))
         .security(EmailAlertChannel.Security.NONE).credentials("alerts", PASSWORD.toCharArray()).build())

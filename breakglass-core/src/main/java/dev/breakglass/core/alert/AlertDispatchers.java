@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *   <tr><td>{@code alert.outbox.compaction-threshold}</td><td>{@code 1048576}</td><td>bytes</td></tr>
  *   <tr><td>{@code alert.outbox.completed-retention}</td><td>{@code 24h}</td><td>how long completed ids
  *       are remembered</td></tr>
+ *   <tr><td>{@code alert.outbox.completed-limit}</td><td>{@code 10000}</td><td>how many completed ids
+ *       are remembered at most</td></tr>
  *   <tr><td>{@code alert.threads-per-channel}</td><td>{@code 2}</td><td></td></tr>
  * </table>
  *
@@ -110,6 +112,7 @@ public final class AlertDispatchers {
           .confirmationTimeout(c.duration("confirmation-timeout", Duration.ofSeconds(30)))
           .compactionThreshold(c.integer("outbox.compaction-threshold", 1 << 20))
           .completedRetention(c.duration("outbox.completed-retention", Duration.ofHours(24)))
+          .maxCompletedIds(c.integer("outbox.completed-limit", 10_000))
           .threadsPerChannel(c.integer("threads-per-channel", 2));
     } catch (IllegalArgumentException e) {
       throw new ProviderException("alert", "alert configuration: " + e.getMessage(), e);

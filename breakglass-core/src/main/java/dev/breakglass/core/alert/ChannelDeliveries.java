@@ -66,7 +66,8 @@ final class ChannelDeliveries {
       return;
     }
     try {
-      route.channel.deliver(entry.alert);
+      // every channel, a third party's too, gets the text inert
+      route.channel.deliver(entry.alert.inert());
     } catch (AlertDeliveryException e) {
       failedAttempt(entry, route, attempt, safeMessage(e), e.retryable());
       return;

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  *       that alert again, so receivers de-duplicate by {@link Alert#id()} (every channel passes it on).
  *   <li><b>Idempotent.</b> Dispatching an alert whose id the outbox already holds starts nothing new
  *       and returns a fresh future for the existing delivery. Ids of completed alerts are kept for
- *       the {@linkplain Builder#completedRetention retention period}.
+ *       the {@linkplain Builder#completedRetention retention period}, at most the
+ *       {@linkplain Builder#maxCompletedIds newest 10,000}.
  *   <li><b>Never blocks the caller.</b> {@code dispatch} returns after the outbox write. Its future
  *       completes normally once a channel that {@linkplain AlertChannel#confirmsDelivery() confirms
  *       delivery} has delivered; exceptionally with an {@link AlertDeliveryException} once every such
@@ -94,7 +95,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     this.ownsScheduler = b.scheduler == null;
     this.scheduler = b.scheduler != null ? b.scheduler : defaultScheduler();
     this.closeTimeout = b.closeTimeout;
-    this.ledger = new OutboxLedger(outbox, seal, routes.byKey(), clock, b.completedRetention,
+    this.ledger = new OutboxLedger(outbox, seal, routes.byKey(), clock, b.completedRetention, b.maxCompletedIds,
         b.compactionThreshold);
     this.deliveries = new ChannelDeliveries(routes.byKey(), ledger, listener, clock, scheduler, b.retryBackoff(),
         b.giveUpAfter, b.confirmationTimeout);
@@ -223,6 +224,11 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     return ledger.segmentCount();
   }
 
+  /** For tests: the number of completed alert ids remembered. */
+  int completedCount() {
+    return ledger.completedCount();
+  }
+
   /** For tests: the size of the active outbox file. */
   long outboxSize() {
     return ledger.size();
@@ -248,6 +254,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     private Duration giveUpAfter = Duration.ofHours(24);
     private Duration confirmationTimeout = Duration.ofSeconds(30);
     private Duration completedRetention = Duration.ofHours(24);
+    private int maxCompletedIds = 10_000;
     private long compactionThreshold = 1 << 20;
     private Duration closeTimeout = Duration.ofSeconds(5);
     private int threadsPerChannel = 2;
@@ -367,6 +374,19 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     /** How long ids of completed alerts are remembered for idempotent re-dispatch. Default 24 h. */
     public Builder completedRetention(Duration retention) {
       this.completedRetention = positive("completedRetention", retention);
+      return this;
+    }
+
+    /**
+     * How many completed alert ids are remembered at most, whatever their age: past it the oldest
+     * is forgotten (and would be sent again if dispatched again), so an alert storm cannot grow the
+     * outbox and memory without bound. Default 10,000.
+     */
+    public Builder maxCompletedIds(int max) {
+      if (max < 1) {
+        throw new IllegalArgumentException("maxCompletedIds must be at least 1, was " + max);
+      }
+      this.maxCompletedIds = max;
       return this;
     }
 

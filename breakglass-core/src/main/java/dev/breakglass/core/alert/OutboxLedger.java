@@ -31,6 +31,7 @@ final class OutboxLedger {
   private final Map<String, Route> routes;
   private final Clock clock;
   private final Duration completedRetention;
+  private final int maxCompleted;
   private final long compactionThreshold;
   private final Map<String, InFlight> inFlight = new LinkedHashMap<>();
   private final Map<String, Completed> completed = new LinkedHashMap<>();
@@ -40,12 +41,13 @@ final class OutboxLedger {
   private boolean closed;
 
   OutboxLedger(AlertOutbox outbox, OutboxSeal seal, Map<String, Route> routes, Clock clock,
-      Duration completedRetention, long compactionThreshold) {
+      Duration completedRetention, int maxCompleted, long compactionThreshold) {
     this.outbox = outbox;
     this.seal = seal;
     this.routes = routes;
     this.clock = clock;
     this.completedRetention = completedRetention;
+    this.maxCompleted = maxCompleted;
     this.compactionThreshold = compactionThreshold;
   }
 
@@ -68,6 +70,10 @@ final class OutboxLedger {
 
   synchronized @Nullable InFlight inFlight(String id) {
     return inFlight.get(id);
+  }
+
+  synchronized int completedCount() {
+    return completed.size();
   }
 
   synchronized int pendingCount() {
@@ -157,7 +163,19 @@ final class OutboxLedger {
     }
     String failure = confirmed ? null : (failures.length() == 0 ? "no channel that confirms delivery was routed"
         : failures.toString());
-    completed.put(entry.alert.id(), new Completed(entry.alert.id(), confirmed, failure, clock.instant()));
+    remember(new Completed(entry.alert.id(), confirmed, failure, clock.instant()));
+  }
+
+  /** Remembers a completed alert; past the count bound the oldest remembered one is forgotten. */
+  private void remember(Completed c) {
+    if (completed.putIfAbsent(c.id(), c) != null) {
+      return;
+    }
+    Iterator<String> oldest = completed.keySet().iterator();
+    while (completed.size() > maxCompleted) {
+      oldest.next();
+      oldest.remove();
+    }
   }
 
   private void maybeCompact() {
@@ -233,7 +251,7 @@ final class OutboxLedger {
         }
       } else if (record instanceof OutboxRecord.Done d) {
         inFlight.remove(d.id());
-        completed.putIfAbsent(d.id(), new Completed(d.id(), d.confirmed(), d.failure(), d.at()));
+        remember(new Completed(d.id(), d.confirmed(), d.failure(), d.at()));
       } else {
         InFlight entry = inFlight.get(record.id());
         String channel = record instanceof OutboxRecord.Delivered d ? d.channel() : ((OutboxRecord.Failed) record).channel();

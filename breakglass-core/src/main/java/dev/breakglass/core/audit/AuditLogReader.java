@@ -135,14 +135,25 @@ public final class AuditLogReader implements AutoCloseable {
    */
   public static void forEachEvent(Path directory, long from, long end, Consumer<AuditEvent> each) {
     try (AuditLogReader r = open(directory)) {
-      for (Entry e = r.next(); e != null; e = r.next()) {
-        if (e instanceof RecordEntry rec && rec.index() >= from) {
-          if (rec.index() >= end) {
-            return;
-          }
-          each.accept(rec.event());
-        }
+      r.forEachEvent(from, end, each);
+    }
+  }
+
+  /**
+   * Records before {@code from} are still framed, checksummed, sequenced and hashed into the tree (so
+   * damage anywhere is still found), but not decoded: an engine that starts on a long log decodes only
+   * the records it cross-checks.
+   */
+  private void forEachEvent(long from, long end, Consumer<AuditEvent> each) {
+    while (scanner.next()) {
+      if (!scanner.isRecord() || scanner.recordIndex() < from) {
+        continue;
       }
+      if (scanner.recordIndex() >= end) {
+        return;
+      }
+      each.accept(decodeCanonical(Arrays.copyOfRange(scanner.array(), scanner.payloadOffset(),
+          scanner.payloadOffset() + scanner.payloadLength())));
     }
   }
 

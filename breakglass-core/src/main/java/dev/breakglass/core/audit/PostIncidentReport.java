@@ -3,6 +3,7 @@ package dev.breakglass.core.audit;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.core.report.HtmlReport;
+import dev.breakglass.FreeText;
 import dev.breakglass.core.report.InertText;
 import dev.breakglass.core.report.JsonReport;
 import dev.breakglass.core.report.MarkdownReport;
@@ -10,12 +11,14 @@ import dev.breakglass.core.report.ReviewModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -210,7 +213,8 @@ public final class PostIncidentReport {
     sb.append("  grants not ended: ").append(open.isEmpty() ? "none" : String.join(", ", open)).append('\n');
     sb.append("  accounts not rotated since their last grant: ")
         .append(taintedAtEnd.isEmpty() ? "none" : String.join(", ", taintedAtEnd)).append('\n');
-    return sb.toString();
+    // actors, accounts and grant ids are printed as logged: each line made inert, so none can start another
+    return Arrays.stream(sb.toString().split("\n", -1)).map(FreeText::inert).collect(Collectors.joining("\n"));
   }
 
   private static String at(Instant t) {

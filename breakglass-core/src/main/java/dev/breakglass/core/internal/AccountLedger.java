@@ -2,11 +2,13 @@ package dev.breakglass.core.internal;
 
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.GrantStore;
+import java.time.Instant;
+import java.util.function.IntFunction;
 
 /**
  * Who holds each break-glass account and whether it is tainted, kept in the {@link GrantStore} by
  * compare-and-set: at most one grant holds an account; an issued grant that ends taints it until
- * its credential is rotated. Thread-safe (the store arbitrates between threads and nodes).
+ * its credential is rotated; failed rotations and the time of the next attempt are kept with the taint. Thread-safe (the store arbitrates between threads and nodes).
  */
 final class AccountLedger {
   private final GrantStore store;
@@ -55,7 +57,27 @@ final class AccountLedger {
     }
   }
 
-  /** Clears the taint after a successful rotation (nothing to do if it is already clean). */
+  /**
+   * Counts a failed rotation of a tainted account and schedules the next attempt, both kept in the store
+   * so that a restart neither forgets the failures nor retries at once.
+   *
+   * @param nextAttempt the time of the next attempt, given the number of failed attempts so far (1 after the first)
+   * @return the state stored (the current one, unchanged, if the account is clean)
+   */
+  AccountState rotationFailed(String account, IntFunction<Instant> nextAttempt) {
+    while (true) {
+      AccountState s = store.account(account);
+      if (!s.tainted()) {
+        return s;
+      }
+      AccountState next = s.rotationFailed(nextAttempt.apply(s.rotationAttempts() + 1));
+      if (store.replaceAccount(s, next)) {
+        return next;
+      }
+    }
+  }
+
+  /** Clears the taint and the retry schedule after a successful rotation (nothing to do if it is already clean). */
   void rotated(String account) {
     while (true) {
       AccountState current = store.account(account);

@@ -35,7 +35,8 @@ public final class Components {
   private static final Set<String> ALERT_SETTINGS = Set.of("alert.channels", "alert.outbox.directory",
       "alert.retry.max-attempts", "alert.retry.initial-backoff", "alert.retry.max-backoff", "alert.retry.jitter",
       "alert.retry.give-up-after", "alert.confirmation-timeout", "alert.outbox.compaction-threshold",
-      "alert.outbox.completed-retention", "alert.outbox.key-file", "alert.threads-per-channel", "alert.console-url");
+      "alert.outbox.completed-retention", "alert.outbox.completed-limit",
+      "alert.outbox.key-file", "alert.threads-per-channel", "alert.console-url");
   /** Health-check settings (see {@link #health}); {@code health.timeout} is every probe's default timeout. */
   private static final Set<String> HEALTH_SETTINGS = Set.of("health.interval", "health.timeout", "health.fall",
       "health.rise", "health.passive-fall", "health.passive-window");

@@ -5,21 +5,26 @@ import dev.breakglass.AuditEventType;
 import dev.breakglass.AuditUnavailableException;
 import dev.breakglass.EmergencyState;
 import dev.breakglass.ReasonCode;
+import dev.breakglass.spi.GrantStore;
 import dev.breakglass.spi.HealthProbe;
+import dev.breakglass.spi.IncidentState;
 import dev.breakglass.spi.ProbeResult;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether the emergency path is open: the primary is unhealthy after {@code fall}
  * consecutive failed rounds of probes and healthy again after {@code rise} consecutive good ones
- * (hysteresis), or an authorized person has declared an incident.
+ * (hysteresis), or an authorized person has declared an incident. A declared incident is kept in the
+ * grant store and stays declared across restarts until it is closed ({@link #restore()}).
  *
  * <p>Passive signals: the guard reports the primary's infrastructure failures (timeouts, refused
  * connections) to {@link #primaryFailed()}; {@code passiveFall} consecutive ones within
@@ -43,6 +48,7 @@ final class EmergencyMonitor {
   private final Consumer<EmergencyState> onEmergencyEnded;
   private final int passiveFall;
   private final java.time.Duration passiveWindow;
+  private final GrantStore store;
 
   /** {@link #mode()} bit: the emergency path is open. */
   static final int EMERGENCY = 1;
@@ -56,13 +62,8 @@ final class EmergencyMonitor {
   private int passiveFailures;
   private java.time.Instant streakStart = java.time.Instant.EPOCH;
 
-  EmergencyMonitor(List<HealthProbe> probes, int fall, int rise, Recorder recorder, Set<String> declarers,
-      Consumer<EmergencyState> onEmergencyEnded) {
-    this(probes, fall, rise, 3, java.time.Duration.ofSeconds(10), recorder, declarers, onEmergencyEnded);
-  }
-
   EmergencyMonitor(List<HealthProbe> probes, int fall, int rise, int passiveFall, java.time.Duration passiveWindow,
-      Recorder recorder, Set<String> declarers, Consumer<EmergencyState> onEmergencyEnded) {
+      Recorder recorder, Set<String> declarers, Consumer<EmergencyState> onEmergencyEnded, GrantStore store) {
     if (fall < 1 || rise < 1 || passiveFall < 1) {
       throw new IllegalArgumentException("fall, rise and passive fall thresholds must be at least 1, were " + fall
           + "/" + rise + "/" + passiveFall);
@@ -75,7 +76,24 @@ final class EmergencyMonitor {
     this.recorder = recorder;
     this.declarers = Set.copyOf(declarers);
     this.onEmergencyEnded = onEmergencyEnded;
+    this.store = store;
     this.state = new EmergencyState(true, null, recorder.clock().instant());
+  }
+
+  /**
+   * Takes up the incident declared in the store (by an earlier run): the emergency path is open at once,
+   * since the incident, as before the restart. Called at start, after the store was cross-checked
+   * against the audit log; the start record names the incident.
+   */
+  synchronized void restore() {
+    IncidentState stored = store.incident();
+    if (stored.isDeclared()) {
+      EmergencyState.Incident incident = new EmergencyState.Incident(Objects.requireNonNull(stored.id()),
+          Objects.requireNonNull(stored.declaredBy()), Objects.requireNonNull(stored.reason()),
+          Objects.requireNonNull(stored.declaredAt()));
+      state = new EmergencyState(state.primaryHealthy(), incident, incident.declaredAt());
+      mode = EMERGENCY;
+    }
   }
 
   /** One volatile read. */
@@ -215,6 +233,8 @@ final class EmergencyMonitor {
           recorder.clock().instant());
       recorder.record(AuditEventType.INCIDENT_DECLARED, actor, null, null,
           Map.of("incident", incident.id(), "reason", reason), actor + " declared an incident: " + reason);
+      // Audited first, then durable: a crash in between is rolled forward from the log at the next start.
+      storeIncident(s -> s.declared(incident.id(), incident.declaredBy(), incident.reason(), incident.declaredAt()));
       transition(state.primaryHealthy(), incident, null, Map.of(), "");
       return incident;
     }
@@ -235,7 +255,18 @@ final class EmergencyMonitor {
       recorder.record(AuditEventType.INCIDENT_CLOSED, actor, null, null,
           Map.of("incident", incident.id(), "reason", reason == null ? "" : reason),
           actor + " closed incident " + incident.id());
+      storeIncident(IncidentState::closed);
       transition(state.primaryHealthy(), null, null, Map.of(), "");
+    }
+  }
+
+  /** Compare-and-set of the stored incident until it wins (caller holds the lock). */
+  private void storeIncident(UnaryOperator<IncidentState> change) {
+    while (true) {
+      IncidentState current = store.incident();
+      if (store.replaceIncident(current, change.apply(current))) {
+        return;
+      }
     }
   }
 

@@ -97,6 +97,7 @@ public final class Engine implements BreakGlass {
   private final Drills drills;
   private final CustodianKeyService custodianKeys;
   private final EngineRuns runs;
+  private final ThrottleLedger throttles;
   private final EmergencyLogins logins;
   private final @Nullable ScheduledExecutorService scheduler;
   private volatile boolean closed;
@@ -110,12 +111,13 @@ public final class Engine implements BreakGlass {
     this.rules = new GrantRules(policy, clock);
     this.grants = new GrantStateMachine(config.store(), recorder, rules);
     AccountLedger accounts = new AccountLedger(config.store());
+    this.throttles = new ThrottleLedger(config.store());
     this.monitor = new EmergencyMonitor(config.probes(), config.fallThreshold(), config.riseThreshold(),
         config.passiveFallThreshold(), config.passiveWindow(), recorder, policy.incidentDeclarers(),
-        this::emergencyEnded);
+        this::emergencyEnded, config.store());
     this.release = new CredentialRelease(grants, rules, recorder, monitor, config.vault(), config.ephemeral());
     this.logins = new EmergencyLogins(policy, grants, rules, accounts, recorder, monitor, release,
-        new LoginThrottle(LoginThrottle.Limits.PER_ACCOUNT, LoginThrottle.Limits.PER_CLIENT, clock));
+        new LoginThrottle(LoginThrottle.Limits.PER_ACCOUNT, LoginThrottle.Limits.PER_CLIENT, clock, throttles));
     ExecutorService rotationThread = config.background()
         ? Executors.newSingleThreadExecutor(daemon("breakglass-rotation")) : null;
     this.rotation = new RotationScheduler(accounts, config.vault(), config.rotators(), recorder, clock,
@@ -123,12 +125,13 @@ public final class Engine implements BreakGlass {
     this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
     this.custodianKeys = new CustodianKeyService(policy, config.custodianKeyStore(), recorder, monitor::isEmergency);
     this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
-        new RequestRateLimiter(policy.rateLimit(), clock), release, rotation, config.ephemeral(),
+        new RequestRateLimiter(policy.rateLimit(), clock, throttles), release, rotation, config.ephemeral(),
         new SignedDecisions(config.custodianKeyStore(), custodianKeys, config.signatureVerifiers()));
     this.drills = new Drills(policy, lifecycle, grants, rules, release, rotation, freshness, monitor, recorder);
     // Start rules first: the store is cross-checked against the audit log before any operation.
     this.runs = new EngineRuns(config.store(), recorder, config.audit());
     runs.start();
+    monitor.restore();
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
     // What expired or timed out while the process was down ends now, with or without background threads.
@@ -241,6 +244,7 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     lifecycle.sweep();
     config.ephemeral().purgeExpired();
+    throttles.purge(config.clock().instant());
     rotation.rotateDue(policy.accounts().keySet());
     drills.checkOverdue();
     logins.sweep();

@@ -8,12 +8,15 @@ import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
+import dev.breakglass.spi.IncidentState;
 import dev.breakglass.spi.ReadableAuditSink;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@link EngineRecord} (still marked running means the previous run ended without a clean stop),
  * cross-checks the {@link GrantStore} against the audit log records written since the store was last
  * known complete, corrects every disagreement to the safer reading with a CRITICAL
- * {@link AuditEventType#STATE_STORE_CORRECTED}, then writes {@link AuditEventType#ENGINE_STARTED} and
+ * {@link AuditEventType#STATE_STORE_CORRECTED} (a release not marked, an end not taken, an account
+ * clean after an unrotated release, an incident declared or closed in the log but not in the store),
+ * then writes {@link AuditEventType#ENGINE_STARTED} and
  * marks the run started. At a clean stop: {@link AuditEventType#ENGINE_STOPPED}, and the record marked
  * stopped with the log's size. The log is the source of truth; the store never wins a disagreement.
  * Not thread-safe: called once at build and once at close.
@@ -77,7 +82,10 @@ final class EngineRuns {
     if (sink instanceof ReadableAuditSink readable) {
       checkedUpTo = readable.durableSize();
       CrossCheck check = new CrossCheck();
-      readable.read(previous.auditPosition(), check::see);
+      if (previous.auditPosition() < checkedUpTo) {
+        // After a clean stop nothing follows the stop record: no need to scan the log at all.
+        readable.read(previous.auditPosition(), check::see);
+      }
       corrected = check.correct();
       crossCheck = Long.toString(check.seen);
     } else {
@@ -91,6 +99,10 @@ final class EngineRuns {
       details.put("lastSeenAt", previous.lastSeenAt().toString());
     }
     details.put("crossCheck", crossCheck);
+    IncidentState incident = store.incident();
+    if (incident.isDeclared()) {
+      details.put("incident", Objects.requireNonNull(incident.id()));
+    }
     recorder.record(AuditEventType.ENGINE_STARTED, AuditEvent.SYSTEM, null, null, details,
         "engine " + version + " started on " + node + " (previous run: " + previousRun + ")");
     Instant now = recorder.clock().instant();
@@ -126,6 +138,8 @@ final class EngineRuns {
     final Map<String, AuditEvent> released = new LinkedHashMap<>();
     /** account -> the release that tainted it, removed again by a later rotation. */
     final Map<String, AuditEvent> unrotated = new LinkedHashMap<>();
+    /** The last declaration or close of an incident. */
+    @Nullable AuditEvent incident;
 
     void see(AuditEvent e) {
       seen++;
@@ -147,6 +161,11 @@ final class EngineRuns {
             ended.putIfAbsent(grant, e);
           }
         }
+        case INCIDENT_DECLARED, INCIDENT_CLOSED -> {
+          if (e.details().get("incident") != null) {
+            incident = e;
+          }
+        }
         default -> { }
       }
     }
@@ -162,7 +181,34 @@ final class EngineRuns {
       for (AuditEvent e : unrotated.values()) {
         n += correctTaint(e) ? 1 : 0;
       }
+      if (incident != null) {
+        n += correctIncident(incident) ? 1 : 0;
+      }
       return n;
+    }
+
+    /**
+     * The store follows the log's last word on the incident: declared there (the declaration was audited,
+     * then the process died before the store took it) means declared; closed there means closed.
+     */
+    private boolean correctIncident(AuditEvent e) {
+      String id = Objects.requireNonNull(e.details().get("incident"));
+      boolean declared = e.type() == AuditEventType.INCIDENT_DECLARED;
+      while (true) {
+        IncidentState s = store.incident();
+        boolean agrees = declared ? id.equals(s.id()) : !id.equals(s.id());
+        if (agrees) {
+          return false;
+        }
+        IncidentState next = declared
+            ? s.declared(id, e.actor(), e.details().getOrDefault("reason", "(reason not in the audit log)"), e.time())
+            : s.closed();
+        if (store.replaceIncident(s, next)) {
+          report(e, declared ? "incident " + id + " not declared in the store" : "incident " + id + " still declared",
+              declared ? "declared as of " + e.time() : "closed");
+          return true;
+        }
+      }
     }
 
     private boolean correctRelease(AuditEvent e) {
@@ -239,7 +285,8 @@ final class EngineRuns {
   }
 
   private static String describe(AuditEvent e) {
-    return e.grantId() != null ? "grant " + e.grantId() : "account " + e.account();
+    return e.grantId() != null ? "grant " + e.grantId() : e.account() != null ? "account " + e.account()
+        : "incident " + e.details().get("incident");
   }
 
   private static GrantStatus statusOf(AuditEventType type) {

@@ -36,11 +36,11 @@ import java.util.stream.Collectors;
  * up to its own frame. A reader can therefore see a change whose fsync is still under way; any change
  * it makes because of it is journaled after it, so it can never be acknowledged without it.
  *
- * <p><b>Write-behind.</b> The engine switches its own store to {@link #writeBehind()} when its audit log
- * can be read back: every change it makes is then derived from an audit record that is already durable,
- * the log is the redo log (the engine rolls the store forward from it at start), and a writer no longer
- * waits for the store's fsync. A flusher thread forces the journal continuously, and
- * {@link #awaitDurable()} waits for it where a change (a rate-limit count) has no audit record behind it.
+ * <p><b>Write-behind.</b> An owner that can rebuild every change from another durable source may switch
+ * the store to {@link #writeBehind()}: a writer then no longer waits for the store's fsync, a flusher
+ * thread forces the journal continuously, and {@link #awaitDurable()} waits for it where needed. The
+ * engine does not use it: its start-up cross-check corrects ends, releases, taints and incidents from
+ * the audit log but does not recreate requests, approvals or counts, so every change waits for its fsync.
  *
  * <p>At open the snapshot is read (strictly: a bad frame there refuses to open), then the journal is
  * replayed up to its first incomplete or corrupt frame, which a crash mid-write leaves at the tail and

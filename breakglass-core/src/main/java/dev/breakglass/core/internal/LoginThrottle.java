@@ -1,7 +1,6 @@
 package dev.breakglass.core.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.breakglass.spi.ThrottleState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,14 +15,19 @@ import org.jspecify.annotations.Nullable;
  * attempt is blocked, the attempt is refused without looking at its credential. Nobody is locked out
  * for good: blocks end, and idle keys are forgotten.
  *
- * <p>Three calls make the whole interface ({@link #blockedUntil}, {@link #failed},
- * {@link #succeeded}), so the state can later move into a durable or shared store. For now it lives in
- * memory (at most {@value #MAX_KEYS} keys of each kind; the least recently used go first) and is lost
- * on restart. Thread-safe.
+ * <p>The state lives in the grant store ({@link ThrottleLedger}) under {@value #ACCOUNT_PREFIX}{@code <account>}
+ * and {@value #CLIENT_PREFIX}{@code <client>}, so a restart lifts no block and forgets no failure. A key
+ * expires once it has been quiet for {@code maxBlock} after its last failure and the end of its last
+ * block, which is also when its blocks start short again; the sweep purges it. Only a checked, refused
+ * attempt writes: while an account is blocked its attempts are turned away without a write, so a flood
+ * of invented client addresses cannot grow the store faster than the per-account limit lets it.
+ * Thread-safe.
  */
 final class LoginThrottle {
-  /** Keys kept per table: a flood of invented client addresses evicts old ones, never grows without end. */
-  static final int MAX_KEYS = 100_000;
+  /** The key prefix of per-account login throttles in the store. */
+  static final String ACCOUNT_PREFIX = "login-account:";
+  /** The key prefix of per-client login throttles in the store. */
+  static final String CLIENT_PREFIX = "login-client:";
 
   /**
    * The limits of one table.
@@ -32,6 +36,7 @@ final class LoginThrottle {
    * @param window how far back failures count
    * @param initialBlock the first block
    * @param maxBlock the longest block, and how long a key must be quiet before its blocks start short again
+   *     (at least {@code window}: a quiet key has no failures left in its window)
    */
   record Limits(int maxFailures, Duration window, Duration initialBlock, Duration maxBlock) {
     /** Per client address: 5 failures a minute, then 1 min doubling to 15 min. */
@@ -56,6 +61,9 @@ final class LoginThrottle {
       if (initialBlock.compareTo(maxBlock) > 0) {
         throw new IllegalArgumentException("initialBlock " + initialBlock + " exceeds maxBlock " + maxBlock);
       }
+      if (window.compareTo(maxBlock) > 0) {
+        throw new IllegalArgumentException("window " + window + " exceeds maxBlock " + maxBlock);
+      }
     }
 
     Duration block(int strikes) {
@@ -70,9 +78,9 @@ final class LoginThrottle {
   private final Table accounts;
   private final Table clients;
 
-  LoginThrottle(Limits perAccount, Limits perClient, Clock clock) {
-    this.accounts = new Table(perAccount, clock);
-    this.clients = new Table(perClient, clock);
+  LoginThrottle(Limits perAccount, Limits perClient, Clock clock, ThrottleLedger throttles) {
+    this.accounts = new Table(ACCOUNT_PREFIX, perAccount, clock, throttles);
+    this.clients = new Table(CLIENT_PREFIX, perClient, clock, throttles);
   }
 
   /** The end of the block on this account or client, whichever is later; {@code null} if neither is blocked. */
@@ -96,67 +104,63 @@ final class LoginThrottle {
     clients.forget(client);
   }
 
-  /** One table of keys with their failures and blocks. */
+  /** One kind of key, with its limits, in the store. */
   private static final class Table {
+    private final String prefix;
     private final Limits limits;
     private final Clock clock;
-    private final Cache<String, Entry> entries;
+    private final ThrottleLedger throttles;
 
-    Table(Limits limits, Clock clock) {
+    Table(String prefix, Limits limits, Clock clock, ThrottleLedger throttles) {
+      this.prefix = prefix;
       this.limits = limits;
       this.clock = clock;
-      this.entries = Caffeine.newBuilder()
-          .expireAfterAccess(limits.maxBlock().plus(limits.window()))
-          .maximumSize(MAX_KEYS)
-          .build();
+      this.throttles = throttles;
     }
 
     @Nullable Instant blockedUntil(String key) {
-      Entry e = entries.getIfPresent(key);
-      if (e == null) {
-        return null;
-      }
-      synchronized (e) {
-        Instant now = clock.instant();
-        return e.blockedUntil != null && now.isBefore(e.blockedUntil) ? e.blockedUntil : null;
-      }
+      Instant now = clock.instant();
+      Instant blocked = throttles.read(prefix + key, now).blockedUntil();
+      return blocked != null && now.isBefore(blocked) ? blocked : null;
     }
 
     void failed(String key) {
-      Entry e = entries.get(Objects.requireNonNull(key, "key"), k -> new Entry());
-      synchronized (e) {
-        Instant now = clock.instant();
-        // Quiet for maxBlock after the last failure and the end of the last block: start short again.
-        Instant busyUntil = e.blockedUntil != null && e.blockedUntil.isAfter(e.lastFailure) ? e.blockedUntil
-            : e.lastFailure;
-        if (busyUntil != null && !now.isBefore(busyUntil.plus(limits.maxBlock()))) {
-          e.strikes = 0;
-        }
-        e.lastFailure = now;
-        if (e.windowStart == null || !now.isBefore(e.windowStart.plus(limits.window()))) {
-          e.windowStart = now;
-          e.failures = 0;
-        }
-        e.failures++;
-        if (e.failures >= limits.maxFailures()) {
-          e.strikes++;
-          e.blockedUntil = now.plus(limits.block(e.strikes));
-          e.windowStart = null;
-          e.failures = 0;
-        }
+      Instant now = clock.instant();
+      throttles.update(prefix + Objects.requireNonNull(key, "key"), now, e -> failure(e, now));
+    }
+
+    /**
+     * One more failure at {@code now}. The record expires {@code maxBlock} after this failure or the end of
+     * the block it starts, whichever is later: a key quiet that long reads as new, its strikes forgotten.
+     */
+    private ThrottleState failure(ThrottleState e, Instant now) {
+      @Nullable Instant windowStart = e.windowStart();
+      int failures = e.count();
+      int strikes = e.strikes();
+      @Nullable Instant blocked = e.blockedUntil();
+      if (windowStart == null || !now.isBefore(windowStart.plus(limits.window()))) {
+        windowStart = now;
+        failures = 0;
       }
+      failures++;
+      if (failures >= limits.maxFailures()) {
+        strikes++;
+        blocked = now.plus(limits.block(strikes));
+        windowStart = null;
+        failures = 0;
+      }
+      Instant busyUntil = blocked != null && blocked.isAfter(now) ? blocked : now;
+      return e.next(windowStart, failures, strikes, blocked, busyUntil.plus(limits.maxBlock()));
     }
 
+    /** Clears the key (written as already expired, so the sweep purges it); no write if nothing is counted. */
     void forget(String key) {
-      entries.invalidate(key);
+      Instant now = clock.instant();
+      ThrottleState live = throttles.read(prefix + key, now);
+      if (live.count() == 0 && live.strikes() == 0 && live.blockedUntil() == null) {
+        return;
+      }
+      throttles.update(prefix + key, now, e -> e.next(null, 0, 0, null, now));
     }
-  }
-
-  private static final class Entry {
-    @Nullable Instant windowStart;
-    int failures;
-    int strikes;
-    @Nullable Instant blockedUntil;
-    @Nullable Instant lastFailure;
   }
 }

@@ -1,58 +1,66 @@
 package dev.breakglass.core.internal;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.breakglass.BreakGlassPolicy.RateLimit;
+import dev.breakglass.spi.ThrottleState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Limits break-glass requests per requester: {@code maxRequests} per window, then each further
- * attempt while blocked doubles the wait up to {@code maxBackoff}. Entries disappear when idle, so
- * nobody is locked out for good. Thread-safe.
+ * attempt while blocked doubles the wait up to {@code maxBackoff}. The counts live in the grant store
+ * under {@value #PREFIX}{@code <requester>} ({@link ThrottleLedger}), so a restart resets nobody's
+ * limit; a key idle for {@code maxBackoff + window} is forgotten, so nobody is locked out for good.
+ * Thread-safe.
  */
 final class RequestRateLimiter {
+  /** The key prefix of request limits in the store. */
+  static final String PREFIX = "request:";
+
   private final RateLimit limit;
   private final Clock clock;
-  private final Cache<String, Window> windows;
+  private final ThrottleLedger throttles;
 
-  RequestRateLimiter(RateLimit limit, Clock clock) {
+  RequestRateLimiter(RateLimit limit, Clock clock, ThrottleLedger throttles) {
     this.limit = limit;
     this.clock = clock;
-    this.windows = Caffeine.newBuilder()
-        .expireAfterAccess(limit.maxBackoff().plus(limit.window()))
-        .maximumSize(100_000)
-        .build();
+    this.throttles = throttles;
   }
 
   /** Counts an attempt; returns how long to wait if it is over the limit. Spellings of one name share a limit. */
   Optional<Duration> tryAcquire(String requester) {
-    Window w = windows.get(dev.breakglass.Identity.key(requester), k -> new Window());
-    synchronized (w) {
-      Instant now = clock.instant();
-      if (w.blockedUntil != null && now.isBefore(w.blockedUntil)) {
-        w.strikes++;
-        w.blockedUntil = now.plus(backoff(w.strikes));
-        return Optional.of(Duration.between(now, w.blockedUntil));
+    Instant now = clock.instant();
+    ThrottleState w = throttles.update(PREFIX + dev.breakglass.Identity.key(requester), now, s -> count(s, now));
+    Instant blocked = w.blockedUntil();
+    return blocked != null && now.isBefore(blocked) ? Optional.of(Duration.between(now, blocked)) : Optional.empty();
+  }
+
+  /** The next state after one attempt at {@code now}: counted, or (over the limit) blocked with backoff. */
+  private ThrottleState count(ThrottleState w, Instant now) {
+    @Nullable Instant start = w.windowStart();
+    int count = w.count();
+    int strikes = w.strikes();
+    @Nullable Instant blocked = w.blockedUntil();
+    if (blocked != null && now.isBefore(blocked)) {
+      strikes++;
+      blocked = now.plus(backoff(strikes));
+    } else {
+      if (start == null || !now.isBefore(start.plus(limit.window()))) {
+        start = now;
+        count = 0;
+        blocked = null;
+        strikes = 0;
       }
-      if (w.start == null || !now.isBefore(w.start.plus(limit.window()))) {
-        w.start = now;
-        w.count = 0;
-        if (w.blockedUntil != null) {
-          w.blockedUntil = null;
-          w.strikes = 0;
-        }
+      if (count >= limit.maxRequests()) {
+        strikes = 1;
+        blocked = now.plus(backoff(1));
+      } else {
+        count++;
       }
-      if (w.count >= limit.maxRequests()) {
-        w.strikes = 1;
-        w.blockedUntil = now.plus(backoff(1));
-        return Optional.of(Duration.between(now, w.blockedUntil));
-      }
-      w.count++;
-      return Optional.empty();
     }
+    return w.next(start, count, strikes, blocked, now.plus(limit.maxBackoff()).plus(limit.window()));
   }
 
   private Duration backoff(int strikes) {
@@ -61,12 +69,5 @@ final class RequestRateLimiter {
       d = d.multipliedBy(2);
     }
     return d.compareTo(limit.maxBackoff()) > 0 ? limit.maxBackoff() : d;
-  }
-
-  private static final class Window {
-    Instant start;
-    int count;
-    Instant blockedUntil;
-    int strikes;
   }
 }

@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Rotates the credentials of tainted accounts: right after a grant ends (on the rotation thread,
  * when the engine runs one) and again from every sweep while an account stays tainted, with
- * exponential backoff between failed attempts. Each attempt is audited before and after; a failure
+ * exponential backoff between failed attempts. The attempts and the time of the next one are kept
+ * with the account in the grant store ({@link AccountLedger#rotationFailed}), so a restart keeps the
+ * schedule: a failing target is not hammered after every restart, and a due retry is not forgotten. Each attempt is audited before and after; a failure
  * leaves the account tainted and raises a critical alert. One rotation per account at a time.
  * Thread-safe.
  */
@@ -39,7 +41,6 @@ final class RotationScheduler implements AutoCloseable {
   private final Backoff backoff;
   private final @Nullable ExecutorService executor;
   private final ConcurrentHashMap<String, ReentrantLock> rotating = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, RetryState> retries = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   /** @param executor where rotations after a grant's end run; {@code null} leaves them to the sweep */
@@ -76,9 +77,7 @@ final class RotationScheduler implements AutoCloseable {
   void rotateDue(Collection<String> names) {
     Instant now = clock.instant();
     for (String account : names) {
-      AccountState state = accounts.state(account);
-      RetryState retry = retries.get(account);
-      if (state.tainted() && state.holder() == null && (retry == null || !now.isBefore(retry.next))) {
+      if (accounts.state(account).rotationDue(now)) {
         rotate(account);
       }
     }
@@ -144,7 +143,6 @@ final class RotationScheduler implements AutoCloseable {
       recorder.record(AuditEventType.CREDENTIAL_ROTATED, AuditEvent.SYSTEM, state.taintedBy(), account,
           Map.of("rotator", rotator.get().name()), "credential of " + account + " rotated; account clean again");
       accounts.rotated(account);
-      retries.remove(account);
     } catch (AuditUnavailableException e) {
       LOG.error("rotation of {} not audited, account stays tainted: {}", account, e.getMessage());
       backOff(account);
@@ -152,20 +150,17 @@ final class RotationScheduler implements AutoCloseable {
   }
 
   private void failed(String account, AccountState state, String why) {
-    RetryState retry = backOff(account);
+    AccountState retry = backOff(account);
     recorder.recordRefusal(AuditEventType.ROTATION_FAILED, AuditEvent.SYSTEM, state.taintedBy(), account,
-        Map.of("error", why, "attempt", Integer.toString(retry.attempts), "nextAttempt", retry.next.toString()),
+        Map.of("error", why, "attempt", Integer.toString(retry.rotationAttempts()),
+            "nextAttempt", String.valueOf(retry.nextRotationAt())),
         "credential rotation of " + account + " FAILED; account stays tainted: " + why);
   }
 
-  private RetryState backOff(String account) {
-    return retries.compute(account, (k, old) -> {
-      int attempts = old == null ? 1 : old.attempts + 1;
-      return new RetryState(attempts, clock.instant().plus(backoff.delayAfter(attempts)));
-    });
+  private AccountState backOff(String account) {
+    Instant now = clock.instant();
+    return accounts.rotationFailed(account, attempts -> now.plus(backoff.delayAfter(attempts)));
   }
-
-  private record RetryState(int attempts, Instant next) {}
 
   /** Stops taking rotations and waits (up to 5 s) for the one running. */
   @Override

@@ -9,16 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.core.json.JsonWriteFeature;
+import tools.jackson.core.SerializableString;
+import tools.jackson.core.io.CharacterEscapes;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The review as JSON, in the versioned format described by {@code post-incident-report-v1.schema.json}
- * (shipped next to this class). Values are kept exactly as logged; every character outside ASCII
- * is written as a {@code \\uXXXX} escape, so bidi overrides and invisible characters stay inert in
- * any viewer that shows the file as text.
+ * (shipped next to this class). Values are kept exactly as logged; every character outside
+ * printable ASCII (DEL included) is written as a {@code \\uXXXX} escape, so bidi overrides and
+ * invisible characters stay inert in any viewer that shows the file as text.
  */
 public final class JsonReport {
   /** The {@code format} field of every report. */
@@ -28,7 +30,29 @@ public final class JsonReport {
   /** The class-path resource (next to this class) holding the JSON Schema of this version. */
   public static final String SCHEMA_RESOURCE = "post-incident-report-v1.schema.json";
 
-  private static final JsonMapper MAPPER = JsonMapper.builder().enable(JsonWriteFeature.ESCAPE_NON_ASCII).build();
+  /** Escapes DEL and everything above it (JSON escapes the C0 controls itself). */
+  private static final JsonMapper MAPPER = JsonMapper.builder(JsonFactory.builder().highestNonEscapedChar(0x7E)
+      .characterEscapes(new EscapeDelete()).build()).build();
+
+  /** JSON's standard escapes, plus DEL (0x7F), which JSON allows raw. */
+  private static final class EscapeDelete extends CharacterEscapes {
+    private static final long serialVersionUID = 1L;
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    EscapeDelete() {
+      ascii[0x7F] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public @Nullable SerializableString getEscapeSequence(int ch) {
+      return null;
+    }
+  }
 
   private JsonReport() {}
 

@@ -403,6 +403,31 @@ class OutboxAlertDispatcherTest {
   }
 
   @Test
+  void completedIdsAreBoundedByCountInAnAlertStormAndAfterRestart() throws Exception {
+    WebhookReceiver receiver = receiverUp();
+    OutboxAlertDispatcher d = open(fast().maxCompletedIds(50).channel(webhook(receiver), Severity.INFO));
+    List<Alert> alerts = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      Alert a = alert(Severity.INFO);
+      alerts.add(a);
+      d.dispatch(a).get(WAIT, TimeUnit.SECONDS);
+    }
+    listener.await("delivered", 200);
+    // all within the retention age: only the count bounds what is remembered
+    assertThat(d.completedCount()).isEqualTo(50);
+    assertThat(d.dispatch(alerts.get(199))).succeedsWithin(Duration.ofSeconds(WAIT));
+    assertThat(receiver.requests()).hasSize(200);
+    d.close();
+
+    OutboxAlertDispatcher reopened = open(fast().maxCompletedIds(50).channel(webhook(receiver), Severity.INFO));
+    assertThat(reopened.completedCount()).isEqualTo(50);
+    assertThat(reopened.dispatch(alerts.get(150))).succeedsWithin(Duration.ofSeconds(WAIT));
+    assertThat(receiver.requests()).as("the newest 50 are still known").hasSize(200);
+    reopened.dispatch(alerts.get(0)).get(WAIT, TimeUnit.SECONDS);
+    assertThat(receiver.requests()).as("the oldest was forgotten and is sent again").hasSize(201);
+  }
+
+  @Test
   void recordCutShortByACrashIsIgnoredOnOpen() throws Exception {
     WebhookReceiver receiver = receiverDown();
     OutboxAlertDispatcher first = fast().channel("hook", webhook(receiver), Severity.INFO).build();

@@ -69,6 +69,47 @@ class TamperEvidentAuditLogTest {
   }
 
   @Test
+  void readFromAPositionHandsOverExactlyTheRecordsFromThereAcrossCheckpoints() {
+    try (TamperEvidentAuditLog log = builder().checkpointEveryRecords(3).build()) {
+      for (int i = 0; i < 10; i++) {
+        log.append(event(i));
+      }
+      List<AuditEvent> read = new ArrayList<>();
+      log.read(4, read::add);
+      assertThat(read).containsExactly(event(4), event(5), event(6), event(7), event(8), event(9));
+      List<AuditEvent> none = new ArrayList<>();
+      log.read(10, none::add);
+      assertThat(none).isEmpty();
+    }
+  }
+
+  @Test
+  void readFromAPositionStillFindsDamageBeforeIt() throws IOException {
+    try (TamperEvidentAuditLog log = builder().build()) {
+      for (int i = 0; i < 5; i++) {
+        log.append(event(i));
+      }
+    }
+    Path segment = onlySegment();
+    long first;
+    try (AuditLogReader r = AuditLogReader.open(dir)) {
+      AuditLogReader.Entry e = r.next();
+      while (!(e instanceof AuditLogReader.RecordEntry)) {
+        e = r.next();
+      }
+      first = e.offset();
+    }
+    try (RandomAccessFile f = new RandomAccessFile(segment.toFile(), "rw")) {
+      f.seek(first + 12);
+      int b = f.read();
+      f.seek(first + 12);
+      f.write(b ^ 0x01);
+    }
+    assertThatThrownBy(() -> AuditLogReader.forEachEvent(dir, 4, 5, e -> { }))
+        .as("a record skipped undecoded is still checksummed").isInstanceOf(AuditLogCorruptException.class);
+  }
+
+  @Test
   void checkpointIsWrittenEveryNRecordsAndOnClose() {
     try (TamperEvidentAuditLog log = builder().checkpointEveryRecords(3).build()) {
       for (int i = 0; i < 7; i++) {

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 class RequestRateLimiterTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-28T10:00:00Z"));
   final RequestRateLimiter limiter =
-      new RequestRateLimiter(new RateLimit(3, Duration.ofMinutes(1), Duration.ofMinutes(8)), clock);
+      new RequestRateLimiter(new RateLimit(3, Duration.ofMinutes(1), Duration.ofMinutes(8)), clock,
+          new ThrottleLedger(new InMemoryGrantStore()));
 
   @Test
   void allowsMaxRequestsPerWindowThenBlocks() {

@@ -3,12 +3,19 @@ package dev.breakglass.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.breakglass.AccessRequest;
 import dev.breakglass.Approval;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
+import dev.breakglass.AuthenticationFailedException;
+import dev.breakglass.Authenticator;
 import dev.breakglass.BreakGlassException;
+import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.EmergencyAccessGrant;
+import dev.breakglass.EmergencyState;
 import dev.breakglass.GrantStatus;
+import dev.breakglass.LoginAttempt;
+import dev.breakglass.RateLimitedException;
 import dev.breakglass.core.audit.AuditEventCodec;
 import dev.breakglass.core.audit.JsonLinesAuditSink;
 import dev.breakglass.spi.AccountState;
@@ -19,6 +26,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -28,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Every lifecycle step followed by a restart of the engine on the same durable state (file grant store)
  * and audit log, on an injected clock: what was acknowledged before the restart holds after it, and the
  * start rules (expiry and approval timeout while down, taint and rotation, the cross-check against the
- * log, the start and stop records) apply.
+ * log, the start and stop records) apply. The same holds for the state around the lifecycle: rate limits
+ * and their backoff, blocked login clients, the declared incident, and the retry schedule of a failing
+ * rotation.
  */
 class RestartBetweenStepsTest {
   private static final Instant T0 = Instant.parse("2026-11-28T10:00:00Z");
@@ -41,9 +51,13 @@ class RestartBetweenStepsTest {
 
   /** Starts an engine at {@code now} on the durable state and log kept in {@code dir}. */
   private EngineFixture start(Instant now, int rotationFailures) {
+    return start(now, rotationFailures, EngineFixture.defaultPolicy());
+  }
+
+  private EngineFixture start(Instant now, int rotationFailures, BreakGlassPolicy policy) {
     store = FileGrantStore.open(dir.resolve("state"));
     log = JsonLinesAuditSink.open(dir.resolve("log.jsonl"));
-    f = new EngineFixture(dir.resolve("run-" + ++runs), EngineFixture.defaultPolicy(), (fx, b) -> {
+    f = new EngineFixture(dir.resolve("run-" + ++runs), policy, (fx, b) -> {
       fx.clock.set(now);
       fx.rotator.failNext(rotationFailures);
       b.grantStore(store).auditSink(log);
@@ -279,6 +293,128 @@ class RestartBetweenStepsTest {
     start(T0.plusSeconds(60));
     assertThat(logEvents(AuditEventType.STATE_STORE_CORRECTED)).isEmpty();
     assertThat(logEvents(AuditEventType.ENGINE_STARTED).get(1).details().get("crossCheck")).isNotEqualTo("0");
+  }
+
+  @Test
+  void aRequestersRateLimitAndBackoffSurviveARestart() {
+    BreakGlassPolicy limited = EngineFixture.policyBuilder()
+        .rateLimit(new BreakGlassPolicy.RateLimit(2, Duration.ofMinutes(10), Duration.ofHours(1))).build();
+    start(T0, 0, limited).openEmergency();
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> f.engine.requestAccess(f.dbRequest("mallory").build()))
+          .as("counted, then refused by the policy").isNotInstanceOf(RateLimitedException.class);
+    }
+    assertThatThrownBy(() -> f.engine.requestAccess(f.dbRequest("mallory").build()))
+        .isInstanceOfSatisfying(RateLimitedException.class,
+            e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(10)));
+    stop();
+
+    start(T0.plusSeconds(60), 0, limited).openEmergency();
+    assertThatThrownBy(() -> f.engine.requestAccess(f.dbRequest("mallory").build()))
+        .as("still blocked after the restart, and the backoff doubled")
+        .isInstanceOfSatisfying(RateLimitedException.class,
+            e -> assertThat(e.retryAfter()).isEqualTo(Duration.ofMinutes(20)));
+    stop();
+
+    start(T0.plus(Duration.ofHours(2)), 0, limited).openEmergency();
+    assertThatThrownBy(() -> f.engine.requestAccess(f.dbRequest("mallory").build()))
+        .as("the block ended: nobody is locked out for good").isNotInstanceOf(RateLimitedException.class);
+  }
+
+  @Test
+  void aBlockedLoginClientStaysBlockedAcrossARestart() {
+    EmergencyAccessGrant g = activeGrant(start(T0));
+    char[] secret;
+    try (var credential = g.releaseCredential()) {
+      secret = credential.secret().clone();
+    }
+    Authenticator guard = f.engine.guard(attempt -> {
+      throw new AuthenticationFailedException("rejected by the primary");
+    });
+    for (int i = 0; i < LoginThrottle.Limits.PER_CLIENT.maxFailures(); i++) {
+      assertThatThrownBy(() -> guard.authenticate(LoginAttempt.of(EngineFixture.DB, "guess".toCharArray(), "10.9.9.9")))
+          .isInstanceOf(AuthenticationFailedException.class);
+    }
+    stop();
+
+    start(T0.plusSeconds(10)).openEmergency();
+    Authenticator after = f.engine.guard(attempt -> {
+      throw new AuthenticationFailedException("rejected by the primary");
+    });
+    long refusedBefore = logEvents(AuditEventType.EMERGENCY_LOGIN_REFUSED).size();
+    assertThatThrownBy(() -> after.authenticate(LoginAttempt.of(EngineFixture.DB, secret.clone(), "10.9.9.9")))
+        .as("the blocked client is turned away unchecked, even with the right credential")
+        .isInstanceOf(AuthenticationFailedException.class);
+    assertThat(logEvents(AuditEventType.EMERGENCY_LOGIN)).as("no login went through").isEmpty();
+    assertThat(logEvents(AuditEventType.EMERGENCY_LOGIN_REFUSED)).as("throttled attempts are not checked")
+        .hasSize((int) refusedBefore);
+    assertThat(after.authenticate(LoginAttempt.of(EngineFixture.DB, secret.clone(), "10.1.1.1")).isEmergencyAccess())
+        .as("another client is not blocked").isTrue();
+
+    f.clock.advance(LoginThrottle.Limits.PER_CLIENT.initialBlock());
+    assertThat(after.authenticate(LoginAttempt.of(EngineFixture.DB, secret.clone(), "10.9.9.9")).isEmergencyAccess())
+        .as("the block ends").isTrue();
+  }
+
+  @Test
+  void aDeclaredIncidentStaysDeclaredAcrossARestartUntilItIsClosed() {
+    EmergencyState.Incident incident = start(T0).engine.declareIncident("sre-lead", "IdP outage");
+    stop();
+
+    start(T0.plusSeconds(60));
+    assertThat(f.engine.emergencyState().isEmergency()).as("open with healthy probes: the incident").isTrue();
+    assertThat(f.engine.emergencyState().incident()).isEqualTo(incident);
+    assertThat(logEvents(AuditEventType.ENGINE_STARTED).get(1).details()).containsEntry("incident", incident.id());
+    EmergencyAccessGrant app = f.engine.requestAccess(AccessRequest.builder().requester("bob")
+        .account(EngineFixture.APP).reason("deploy stuck").duration(Duration.ofMinutes(5)).build());
+    assertThat(app.status()).isEqualTo(GrantStatus.ACTIVE);
+    f.engine.closeIncident("sre-lead", "IdP back");
+    stop();
+
+    start(T0.plusSeconds(120));
+    assertThat(f.engine.emergencyState().isEmergency()).as("closed before the restart, closed after").isFalse();
+    assertThat(store.incident().isDeclared()).isFalse();
+  }
+
+  @Test
+  void anIncidentDeclaredInTheLogButNotInTheStoreIsDeclaredAtStart() {
+    start(T0);
+    crash();
+    // The process died after the declaration was audited and before the store's write.
+    try (JsonLinesAuditSink sink = JsonLinesAuditSink.open(dir.resolve("log.jsonl"))) {
+      sink.append(new AuditEvent(T0.plusSeconds(30), AuditEventType.INCIDENT_DECLARED, "sre-lead", null, null,
+          Map.of("incident", "inc-1", "reason", "IdP outage")));
+    }
+
+    start(T0.plusSeconds(60));
+    assertThat(f.engine.emergencyState().incident()).isEqualTo(
+        new EmergencyState.Incident("inc-1", "sre-lead", "IdP outage", T0.plusSeconds(30)));
+    assertThat(logEvents(AuditEventType.STATE_STORE_CORRECTED)).singleElement()
+        .satisfies(e -> assertThat(e.details().get("found")).contains("inc-1"));
+  }
+
+  @Test
+  void aFailingRotationKeepsItsRetryScheduleAcrossARestart() {
+    EmergencyAccessGrant g = activeGrant(start(T0, 5));
+    g.releaseCredential().close();
+    f.engine.revoke(g.id(), "sre-lead", "done");
+    for (int i = 0; i < 3; i++) {
+      f.clock.set(Objects.requireNonNullElse(store.account(EngineFixture.DB).nextRotationAt(), f.clock.instant()));
+      f.engine.sweep();
+    }
+    AccountState failing = store.account(EngineFixture.DB);
+    assertThat(failing.rotationAttempts()).isEqualTo(3);
+    Instant next = Objects.requireNonNull(failing.nextRotationAt());
+    stop();
+
+    start(next.minusMillis(1)).engine.sweep();
+    assertThat(store.account(EngineFixture.DB)).as("not retried before its time, though the target works again")
+        .isEqualTo(failing);
+    assertThat(f.rotator.rotations()).isZero();
+    f.clock.set(next);
+    f.engine.sweep();
+    assertThat(store.account(EngineFixture.DB).tainted()).as("retried on schedule and rotated").isFalse();
+    assertThat(store.account(EngineFixture.DB).rotationAttempts()).isZero();
   }
 
   private EmergencyAccessGrant activeGrant(EngineFixture fx) {

@@ -33,7 +33,8 @@ final class SyslogMessage {
   }
 
   /** The RFC 5424 message for {@code alert}. */
-  byte[] format(Alert alert) {
+  byte[] format(Alert hostile) {
+    Alert alert = hostile.inert();
     StringBuilder header = new StringBuilder(256);
     header.append('<').append(facility.code() * 8 + syslogSeverity(alert.severity())).append(">1 ")
         .append(TIMESTAMP.format(alert.time())).append(' ')

@@ -116,7 +116,9 @@ public final class WebhookAlertChannel implements AlertChannel {
   }
 
   @Override
-  public void deliver(Alert alert) {
+  public void deliver(Alert hostile) {
+    // header values must not hold control characters: the HTTP client would refuse them
+    Alert alert = hostile.inert();
     byte[] body = body(alert);
     HttpRequest.Builder request = HttpRequest.newBuilder(url)
         .timeout(timeout)
@@ -154,7 +156,8 @@ public final class WebhookAlertChannel implements AlertChannel {
     throw new AlertDeliveryException("webhook " + target + " answered HTTP " + status + hint, retryable);
   }
 
-  byte[] body(Alert alert) {
+  byte[] body(Alert hostile) {
+    Alert alert = hostile.inert();
     switch (format) {
       case SLACK:
         return WebhookPayloads.slack(alert);
