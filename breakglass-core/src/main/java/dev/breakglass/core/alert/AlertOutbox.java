@@ -1,10 +1,12 @@
 package dev.breakglass.core.alert;
 
+import dev.breakglass.core.durable.SyncScope;
 import dev.breakglass.spi.files.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -36,7 +38,7 @@ final class AlertOutbox implements AutoCloseable {
 
   private final Path directory;
   private long generation;
-  private FileChannel channel;
+  private volatile FileChannel channel;
   private long size;
 
   private AlertOutbox(Path directory, long generation, FileChannel channel, long size) {
@@ -122,17 +124,34 @@ final class AlertOutbox implements AutoCloseable {
     return end;
   }
 
-  /** Appends one record and forces it to disk before returning. */
+  /** Appends one record and forces it to disk before returning (or, inside a {@link SyncScope}, before the operation returns). */
   void append(byte[] record) {
     ByteBuffer buf = ByteBuffer.allocate(record.length + 1).put(record).put((byte) '\n').flip();
     try {
       while (buf.hasRemaining()) {
         channel.write(buf);
       }
-      channel.force(false);
       size += record.length + 1;
+      if (!SyncScope.defer(this, this::force)) {
+        channel.force(false);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write alert outbox " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Forces what was appended so far (an append deferred by {@link SyncScope}). A segment closed since
+   * then was either replaced by {@link #rewrite}, which wrote every record durably, or closed by
+   * {@link #close}, which forces first.
+   */
+  private void force() {
+    try {
+      channel.force(false);
+    } catch (ClosedChannelException e) {
+      // see above: nothing left to force
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot force alert outbox " + directory + ": " + e.getMessage(), e);
     }
   }
 
@@ -222,6 +241,9 @@ final class AlertOutbox implements AutoCloseable {
   @Override
   public void close() {
     try {
+      if (channel.isOpen()) {
+        channel.force(false);
+      }
       channel.close();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -22,6 +22,7 @@ import dev.breakglass.ReasonCode;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.approval.SignatureVerifiers;
 import dev.breakglass.core.audit.Fingerprinter;
+import dev.breakglass.core.durable.SyncScope;
 import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.CredentialRotator;
@@ -180,7 +181,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant requestAccess(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    return handle(lifecycle.request(request));
+    return SyncScope.run(() -> handle(lifecycle.request(request)));
   }
 
   @Override
@@ -188,7 +189,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(approval, "approval");
     try {
       ensureOpen();
-      return handle(lifecycle.approve(approval));
+      return SyncScope.run(() -> handle(lifecycle.approve(approval)));
     } finally {
       approval.wipeShare();
     }
@@ -209,7 +210,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant deny(Denial denial) {
     Objects.requireNonNull(denial, "denial");
     ensureOpen();
-    return handle(lifecycle.deny(denial));
+    return SyncScope.run(() -> handle(lifecycle.deny(denial)));
   }
 
   @Override
@@ -222,19 +223,22 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant revoke(String grantId, String actor, String reason) {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
-    return handle(lifecycle.end(Inputs.grantId(grantId), Inputs.name("actor", actor), checkedReason,
-        GrantStatus.REVOKED));
+    String checkedGrantId = Inputs.grantId(grantId);
+    String checkedActor = Inputs.name("actor", actor);
+    return SyncScope.run(() -> handle(lifecycle.end(checkedGrantId, checkedActor, checkedReason, GrantStatus.REVOKED)));
   }
 
   @Override
   public EmergencyAccessGrant close(String grantId, String actor) {
     ensureOpen();
-    return handle(lifecycle.end(Inputs.grantId(grantId), Inputs.name("actor", actor), "closed", GrantStatus.CLOSED));
+    String checkedGrantId = Inputs.grantId(grantId);
+    String checkedActor = Inputs.name("actor", actor);
+    return SyncScope.run(() -> handle(lifecycle.end(checkedGrantId, checkedActor, "closed", GrantStatus.CLOSED)));
   }
 
   Credential release(String grantId) {
     ensureOpen();
-    return release.release(grantId);
+    return SyncScope.run(() -> release.release(grantId));
   }
 
   // ---------------------------------------------------------------- sweep, rotation, freshness
@@ -242,12 +246,14 @@ public final class Engine implements BreakGlass {
   @Override
   public void sweep() {
     ensureOpen();
-    lifecycle.sweep();
-    config.ephemeral().purgeExpired();
-    throttles.purge(config.clock().instant());
-    rotation.rotateDue(policy.accounts().keySet());
-    drills.checkOverdue();
-    logins.sweep();
+    SyncScope.run(() -> {
+      lifecycle.sweep();
+      config.ephemeral().purgeExpired();
+      throttles.purge(config.clock().instant());
+      rotation.rotateDue(policy.accounts().keySet());
+      drills.checkOverdue();
+      logins.sweep();
+    });
   }
 
   private void sweepQuietly() {
@@ -275,7 +281,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant requestDrill(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    return handle(drills.request(request));
+    return SyncScope.run(() -> handle(drills.request(request)));
   }
 
   @Override
@@ -283,7 +289,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(grantId, "grantId");
     Objects.requireNonNull(actor, "actor");
     ensureOpen();
-    return drills.complete(grantId, actor);
+    return SyncScope.run(() -> drills.complete(grantId, actor));
   }
 
   @Override
@@ -291,7 +297,9 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(account, "account");
     Objects.requireNonNull(actor, "actor");
     ensureOpen();
-    return drills.drill(Inputs.name("account", account), Inputs.name("actor", actor));
+    String checkedAccount = Inputs.name("account", account);
+    String checkedActor = Inputs.name("actor", actor);
+    return SyncScope.run(() -> drills.drill(checkedAccount, checkedActor));
   }
 
   /** The accounts whose drill is overdue now; raises their HIGH alert once (see {@link Drills}). */
@@ -316,7 +324,7 @@ public final class Engine implements BreakGlass {
    */
   RuntimeException useOutsideEmergency(LoginAttempt attempt, RuntimeException primaryAnswer) {
     ensureOpen();
-    return logins.outsideEmergency(attempt, primaryAnswer);
+    return SyncScope.run(() -> logins.outsideEmergency(attempt, primaryAnswer));
   }
 
   /**
@@ -327,7 +335,7 @@ public final class Engine implements BreakGlass {
    */
   AuthenticatedPrincipal emergencyLogin(LoginAttempt attempt, @Nullable RuntimeException primaryAnswer) {
     ensureOpen();
-    GrantRecord grant = logins.login(attempt, primaryAnswer);
+    GrantRecord grant = SyncScope.run(() -> logins.login(attempt, primaryAnswer));
     return AuthenticatedPrincipal.emergency(grant.account(), handle(grant));
   }
 
@@ -358,14 +366,16 @@ public final class Engine implements BreakGlass {
   public EmergencyState.Incident declareIncident(String actor, String reason) {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
-    return monitor.declare(Inputs.name("actor", actor), checkedReason);
+    String checkedActor = Inputs.name("actor", actor);
+    return SyncScope.run(() -> monitor.declare(checkedActor, checkedReason));
   }
 
   @Override
   public void closeIncident(String actor, String reason) {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
-    monitor.closeIncident(Inputs.name("actor", actor), checkedReason);
+    String checkedActor = Inputs.name("actor", actor);
+    SyncScope.run(() -> monitor.closeIncident(checkedActor, checkedReason));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.breakglass.core.internal;
 
 import dev.breakglass.GrantStatus;
+import dev.breakglass.core.durable.SyncScope;
 import dev.breakglass.spi.AccountState;
 import dev.breakglass.spi.EngineRecord;
 import dev.breakglass.spi.GrantRecord;
@@ -295,7 +296,9 @@ public final class FileGrantStore implements GrantStore {
   }
 
   private void settle(long position) {
-    journal.settle(position);
+    if (!SyncScope.defer(journal, journal::awaitDurable)) {
+      journal.settle(position);
+    }
   }
 
   /** Under {@link #writeLock}, after the maps took the change just written: compacts once the journal is large. */
