@@ -140,6 +140,16 @@ public final class AuditLogReader implements AutoCloseable {
   }
 
   /**
+   * {@link #forEachEvent(Path, long, long, Consumer)} for a log that was verified whole when it was
+   * opened (see {@link LogScanner#tailOf}): reading starts at the segment holding {@code from}.
+   */
+  static void forEachEventOfVerifiedLog(Path directory, long from, long end, Consumer<AuditEvent> each) {
+    try (AuditLogReader r = new AuditLogReader(LogScanner.tailOf(directory, from))) {
+      r.forEachEvent(from, end, each);
+    }
+  }
+
+  /**
    * Records before {@code from} are still framed, checksummed, sequenced and hashed into the tree (so
    * damage anywhere is still found), but not decoded: an engine that starts on a long log decodes only
    * the records it cross-checks.

@@ -84,6 +84,50 @@ class TamperEvidentAuditLogTest {
   }
 
   @Test
+  void readFromAnyPositionOfAManySegmentLogHandsOverExactlyTheRecordsFromThere() throws IOException {
+    try (TamperEvidentAuditLog log = builder().maxSegmentBytes(4096).checkpointEveryRecords(7).build()) {
+      for (int i = 0; i < 120; i++) {
+        log.append(event(i));
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        assertThat(s.filter(p -> p.toString().endsWith(".bgaudit")).count()).isGreaterThan(3);
+      }
+      for (int from = 0; from <= 120; from++) {
+        List<AuditEvent> read = new ArrayList<>();
+        log.read(from, read::add);
+        assertThat(read).as("read from " + from).hasSize(120 - from);
+        for (int i = 0; i < read.size(); i++) {
+          assertThat(read.get(i)).isEqualTo(event(from + i));
+        }
+      }
+    }
+  }
+
+  @Test
+  void readFromALatePositionStillFindsDamageInTheSegmentItReads() throws IOException {
+    try (TamperEvidentAuditLog log = builder().maxSegmentBytes(4096).build()) {
+      for (int i = 0; i < 120; i++) {
+        log.append(event(i));
+      }
+      Path last;
+      try (Stream<Path> s = Files.list(dir)) {
+        last = s.filter(p -> p.toString().endsWith(".bgaudit")).sorted().reduce((a, b) -> b).orElseThrow();
+      }
+      long lastFirst = LogFormat.segmentIndex(last.getFileName().toString());
+      assertThat(lastFirst).isPositive();
+      try (RandomAccessFile f = new RandomAccessFile(last.toFile(), "rw")) {
+        long at = LogFormat.SEGMENT_HEADER + 20;
+        f.seek(at);
+        int b = f.read();
+        f.seek(at);
+        f.write(b ^ 0x01);
+      }
+      assertThatThrownBy(() -> log.read(119, e -> { })).isInstanceOf(AuditLogCorruptException.class)
+          .hasMessageContaining(last.getFileName().toString());
+    }
+  }
+
+  @Test
   void readFromAPositionStillFindsDamageBeforeIt() throws IOException {
     try (TamperEvidentAuditLog log = builder().build()) {
       for (int i = 0; i < 5; i++) {
