@@ -126,15 +126,28 @@ final class AlertOutbox implements AutoCloseable {
 
   /** Appends one record and forces it to disk before returning (or, inside a {@link SyncScope}, before the operation returns). */
   void append(byte[] record) {
+    write(record);
+    if (!SyncScope.defer(this, this::force)) {
+      force();
+    }
+  }
+
+  /**
+   * Appends one record without forcing it: it becomes durable with the next forced append, or at
+   * {@link #close}. For records whose loss in a crash is harmless (a delivery outcome: the alert is
+   * then delivered again under the same id).
+   */
+  void appendUnforced(byte[] record) {
+    write(record);
+  }
+
+  private void write(byte[] record) {
     ByteBuffer buf = ByteBuffer.allocate(record.length + 1).put(record).put((byte) '\n').flip();
     try {
       while (buf.hasRemaining()) {
         channel.write(buf);
       }
       size += record.length + 1;
-      if (!SyncScope.defer(this, this::force)) {
-        channel.force(false);
-      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write alert outbox " + directory + ": " + e.getMessage(), e);
     }

@@ -1,6 +1,5 @@
 package dev.breakglass.core.alert;
 
-import dev.breakglass.core.durable.SyncScope;
 import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.spi.AlertDeliveryException;
 import java.time.Clock;
@@ -56,9 +55,7 @@ final class ChannelDeliveries {
   void submit(InFlight entry, String key, int attempt) {
     Route route = routes.get(key);
     try {
-      // The outcome's outbox record is forced after the attempt, outside the outbox's lock: until then a
-      // crash only means the alert is delivered again, under the same id.
-      route.executor.execute(() -> SyncScope.run(() -> attempt(entry, route, attempt)));
+      route.executor.execute(() -> attempt(entry, route, attempt));
     } catch (RejectedExecutionException e) {
       // closed: the alert stays in the outbox and is sent after the next start
     }

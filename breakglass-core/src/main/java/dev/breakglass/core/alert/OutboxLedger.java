@@ -109,7 +109,8 @@ final class OutboxLedger {
     }
     entry.outcomes.put(key, outcome);
     try {
-      outbox.append(sealed(outcome));
+      // Not forced: lost in a crash, the alert is sent again on this channel under the same id.
+      outbox.appendUnforced(sealed(outcome));
     } catch (UncheckedIOException e) {
       // The outcome stays in memory; after a restart the alert would be sent again on this channel.
       LOG.error("outcome of alert {} on channel '{}' could not be written to the outbox: {}", entry.alert.id(),
