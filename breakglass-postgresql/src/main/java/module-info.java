@@ -14,10 +14,12 @@ module dev.breakglass.postgresql {
   requires transitive java.sql;
   requires org.postgresql.jdbc;
   requires org.slf4j;
+  requires tools.jackson.databind;
 
   exports dev.breakglass.postgresql;
 
   provides dev.breakglass.spi.CredentialRotatorProvider with dev.breakglass.postgresql.PostgresRoleRotatorProvider;
   provides dev.breakglass.spi.AuditSinkProvider with dev.breakglass.postgresql.PostgresAuditSinkProvider;
   provides dev.breakglass.spi.CheckpointWitnessProvider with dev.breakglass.postgresql.PostgresCheckpointWitnessProvider;
+  provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.postgresql.PostgresGrantStoreProvider;
 }

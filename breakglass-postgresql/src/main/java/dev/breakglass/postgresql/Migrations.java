@@ -31,7 +31,18 @@ final class Migrations {
       // 2: checkpoint witnesses kept in the database.
       List.of(
           "CREATE TABLE breakglass_witness (name text PRIMARY KEY, log_id text NOT NULL, tree_size bigint NOT NULL,"
-              + " checkpoint text NOT NULL)"));
+              + " checkpoint text NOT NULL)"),
+      // 3: the engine state shared by every instance: each record a JSON document with its version.
+      List.of(
+          "CREATE TABLE breakglass_grant (id text PRIMARY KEY, status text NOT NULL, requested_s bigint NOT NULL,"
+              + " requested_n integer NOT NULL, version bigint NOT NULL, doc jsonb NOT NULL)",
+          "CREATE INDEX breakglass_grant_status ON breakglass_grant (status, requested_s, requested_n, id)",
+          "CREATE TABLE breakglass_account (name text PRIMARY KEY, version bigint NOT NULL, doc jsonb NOT NULL)",
+          "CREATE TABLE breakglass_incident (id smallint PRIMARY KEY CHECK (id = 1), version bigint NOT NULL,"
+              + " doc jsonb NOT NULL)",
+          "CREATE TABLE breakglass_throttle (key text PRIMARY KEY, version bigint NOT NULL, expires_s bigint,"
+              + " doc jsonb NOT NULL)",
+          "CREATE TABLE breakglass_engine (node text PRIMARY KEY, version bigint NOT NULL, doc jsonb NOT NULL)"));
 
   /** The newest schema version this release knows. */
   static final int LATEST = STEPS.size();
