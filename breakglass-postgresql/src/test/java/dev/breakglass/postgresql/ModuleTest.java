@@ -44,7 +44,7 @@ class ModuleTest {
   }
 
   @Test
-  void providesTheRotatorAuditSinkAndWitnessProviders() throws IOException {
+  void providesTheRotatorAuditSinkWitnessAndGrantStoreProviders() throws IOException {
     assertThat(descriptor().provides()).extracting(ModuleDescriptor.Provides::service, p -> p.providers())
         .containsExactlyInAnyOrder(
             org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.CredentialRotatorProvider",
@@ -52,13 +52,16 @@ class ModuleTest {
             org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.AuditSinkProvider",
                 java.util.List.of(PostgresAuditSinkProvider.class.getName())),
             org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.CheckpointWitnessProvider",
-                java.util.List.of(PostgresCheckpointWitnessProvider.class.getName())));
+                java.util.List.of(PostgresCheckpointWitnessProvider.class.getName())),
+            org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.GrantStoreProvider",
+                java.util.List.of(PostgresGrantStoreProvider.class.getName())));
   }
 
   @Test
   void serviceFiles_nameTheAuditSinkAndWitnessProviders() throws IOException {
     for (var e : java.util.Map.of("dev.breakglass.spi.AuditSinkProvider", PostgresAuditSinkProvider.class,
-        "dev.breakglass.spi.CheckpointWitnessProvider", PostgresCheckpointWitnessProvider.class).entrySet()) {
+        "dev.breakglass.spi.CheckpointWitnessProvider", PostgresCheckpointWitnessProvider.class,
+        "dev.breakglass.spi.GrantStoreProvider", PostgresGrantStoreProvider.class).entrySet()) {
       try (InputStream in = ModuleTest.class.getResourceAsStream("/META-INF/services/" + e.getKey())) {
         assertThat(in).as(e.getKey()).isNotNull();
         assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip())

@@ -1,0 +1,154 @@
+package dev.breakglass.postgresql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.breakglass.AccessRequest;
+import dev.breakglass.AccountPolicy;
+import dev.breakglass.Approval;
+import dev.breakglass.AuditEventType;
+import dev.breakglass.BreakGlass;
+import dev.breakglass.BreakGlassException;
+import dev.breakglass.BreakGlassPolicy;
+import dev.breakglass.Credential;
+import dev.breakglass.EmergencyAccessGrant;
+import dev.breakglass.GrantStatus;
+import dev.breakglass.ReasonCode;
+import dev.breakglass.core.BreakGlassEngine;
+import dev.breakglass.core.audit.AuditEventCodec;
+import dev.breakglass.core.audit.AuditSigningKey;
+import dev.breakglass.tck.fixtures.InMemoryCredentialVault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two engine instances sharing one database for their state ({@code grant-store=postgresql}) and
+ * their audit trail ({@code audit=postgresql}), as two pods of one application would: what one
+ * instance does, the other sees and cannot do again.
+ */
+class PostgresClusterEngineTest {
+  private static final BreakGlassPolicy POLICY = BreakGlassPolicy.builder()
+      .account(AccountPolicy.builder("db-root").requesters("alice").custodians("carol", "dave").approvals(1)
+          .emergencyRequired(false).build())
+      .build();
+
+  @TempDir Path dir;
+  Path keyFile;
+  TestDatabase db;
+
+  @BeforeEach
+  void sharedDatabaseAndKey() throws Exception {
+    keyFile = dir.resolve("audit-signing.key");
+    AuditSigningKey.generate().writeNew(keyFile);
+    db = TestDatabase.create(EmbeddedPostgresServer.shared(), "cluster");
+  }
+
+  BreakGlass instance(String name) {
+    return BreakGlassEngine.builder().policy(POLICY).dataDirectory(dir.resolve(name))
+        .vault(InMemoryCredentialVault.of(Map.of("db-root", "s3cret".toCharArray())))
+        .fingerprintKey(new byte[32]).background(false)
+        .property("grant-store", "postgresql")
+        .property("grant-store.postgresql.url", db.url)
+        .property("grant-store.postgresql.user", db.user)
+        .property("grant-store.postgresql.password-file", db.passwordFile.toString())
+        .property("grant-store.postgresql.pool-size", "16")
+        .property("audit", "postgresql")
+        .property("audit.postgresql.url", db.url)
+        .property("audit.postgresql.user", db.user)
+        .property("audit.postgresql.password-file", db.passwordFile.toString())
+        .property("audit.postgresql.signing-key-file", keyFile.toString())
+        .property("audit.postgresql.instance-id", name)
+        .build();
+  }
+
+  static EmergencyAccessGrant request(BreakGlass engine) {
+    return engine.requestAccess(AccessRequest.builder().requester("alice").account("db-root")
+        .reason("primary IdP outage").duration(Duration.ofMinutes(10)).build());
+  }
+
+  @Test
+  void anApprovalOnOneInstanceCompletesARequestMadeOnAnother() {
+    try (BreakGlass a = instance("pod-a"); BreakGlass b = instance("pod-b")) {
+      EmergencyAccessGrant onB = request(b);
+      assertThat(onB.status()).isEqualTo(GrantStatus.PENDING_APPROVAL);
+      EmergencyAccessGrant seenByA = a.grant(onB.id()).orElseThrow();
+      a.approve(Approval.of(seenByA, "carol"));
+      assertThat(b.grant(onB.id()).orElseThrow().status()).isEqualTo(GrantStatus.ACTIVE);
+      assertThat(b.openGrants()).extracting(EmergencyAccessGrant::id).containsExactly(onB.id());
+      try (Credential c = b.grant(onB.id()).orElseThrow().releaseCredential()) {
+        assertThat(new String(c.secret())).isEqualTo("s3cret");
+      }
+      // The account is held by the grant everywhere: the other instance refuses a second grant for it.
+      assertThat(a.grant(onB.id()).orElseThrow().credentialReleased()).isTrue();
+      b.close(onB.id(), "alice");
+      assertThat(a.grant(onB.id()).orElseThrow().status()).isEqualTo(GrantStatus.CLOSED);
+    }
+  }
+
+  @Test
+  void sixtyFourThreadsOnTwoInstancesRaceForOneReleaseAndExactlyOneGetsTheCredential() throws Exception {
+    try (BreakGlass a = instance("pod-a"); BreakGlass b = instance("pod-b")) {
+      EmergencyAccessGrant g = request(a);
+      b.approve(Approval.of(b.grant(g.id()).orElseThrow(), "dave"));
+      List<BreakGlass> instances = List.of(a, b);
+      int threads = 64;
+      CyclicBarrier start = new CyclicBarrier(threads);
+      ConcurrentLinkedQueue<String> secrets = new ConcurrentLinkedQueue<>();
+      ConcurrentLinkedQueue<ReasonCode> refusals = new ConcurrentLinkedQueue<>();
+      ExecutorService pool = Executors.newFixedThreadPool(threads);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+          BreakGlass on = instances.get(i % 2);
+          done.add(pool.submit(() -> {
+            EmergencyAccessGrant mine = on.grant(g.id()).orElseThrow();
+            start.await();
+            try (Credential c = mine.releaseCredential()) {
+              secrets.add(new String(c.secret()));
+            } catch (BreakGlassException e) {
+              // refused on this instance (released already) or lost the race to the other one
+              refusals.add(e.code());
+            }
+            return null;
+          }));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(secrets).containsExactly("s3cret");
+      assertThat(refusals).hasSize(threads - 1).allMatch(c -> c == ReasonCode.ALREADY_RELEASED
+          || c == ReasonCode.GRANT_NOT_ACTIVE);
+      List<AuditEventCodec.Decoded> trail = PostgresAuditLog.readAll(db.dataSource());
+      assertThat(trail).filteredOn(d -> d.event().type() == AuditEventType.CREDENTIAL_RELEASED)
+          .as("the shared trail shows exactly one release").hasSize(1);
+    }
+  }
+
+  @Test
+  void stateOutlivesEveryInstance() {
+    String id;
+    try (BreakGlass a = instance("pod-a")) {
+      EmergencyAccessGrant g = request(a);
+      a.approve(Approval.of(g, "carol"));
+      id = g.id();
+    }
+    try (BreakGlass c = instance("pod-c")) {
+      EmergencyAccessGrant g = c.grant(id).orElseThrow();
+      assertThat(g.status()).isEqualTo(GrantStatus.ACTIVE);
+      assertThat(g.approvals()).extracting(r -> r.custodian()).containsExactly("carol");
+    }
+  }
+}
