@@ -11,6 +11,7 @@ import dev.breakglass.BreakGlassException;
 import dev.breakglass.BreakGlassPolicy;
 import dev.breakglass.Credential;
 import dev.breakglass.EmergencyAccessGrant;
+import dev.breakglass.EmergencyState;
 import dev.breakglass.GrantStatus;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.BreakGlassEngine;
@@ -40,6 +41,8 @@ class PostgresClusterEngineTest {
   private static final BreakGlassPolicy POLICY = BreakGlassPolicy.builder()
       .account(AccountPolicy.builder("db-root").requesters("alice").custodians("carol", "dave").approvals(1)
           .emergencyRequired(false).build())
+      .account(AccountPolicy.builder("payments-admin").requesters("alice").approvals(0).build())
+      .incidentDeclarers("carol")
       .build();
 
   @TempDir Path dir;
@@ -55,7 +58,8 @@ class PostgresClusterEngineTest {
 
   BreakGlass instance(String name) {
     return BreakGlassEngine.builder().policy(POLICY).dataDirectory(dir.resolve(name))
-        .vault(InMemoryCredentialVault.of(Map.of("db-root", "s3cret".toCharArray())))
+        .vault(InMemoryCredentialVault.of(Map.of("db-root", "s3cret".toCharArray(),
+            "payments-admin", "pa55".toCharArray())))
         .fingerprintKey(new byte[32]).background(false)
         .property("grant-store", "postgresql")
         .property("grant-store.postgresql.url", db.url)
@@ -134,6 +138,31 @@ class PostgresClusterEngineTest {
       List<AuditEventCodec.Decoded> trail = PostgresAuditLog.readAll(db.dataSource());
       assertThat(trail).filteredOn(d -> d.event().type() == AuditEventType.CREDENTIAL_RELEASED)
           .as("the shared trail shows exactly one release").hasSize(1);
+    }
+  }
+
+  @Test
+  void anIncidentDeclaredOnOneInstanceOpensTheOthersAtItsNextSweepAndClosingItEndsTheirGrants() {
+    try (BreakGlass a = instance("pod-a"); BreakGlass b = instance("pod-b")) {
+      assertThat(b.emergencyState().isEmergency()).isFalse();
+      EmergencyState.Incident incident = a.declareIncident("carol", "IdP outage");
+      b.sweep();
+      assertThat(b.emergencyState().isEmergency()).isTrue();
+      assertThat(b.emergencyState().incident()).isNotNull().extracting(EmergencyState.Incident::id)
+          .isEqualTo(incident.id());
+      EmergencyAccessGrant g = b.requestAccess(AccessRequest.builder().requester("alice").account("payments-admin")
+          .reason("payments down").duration(Duration.ofMinutes(10)).build());
+      assertThat(g.status()).isEqualTo(GrantStatus.ACTIVE);
+
+      a.closeIncident("carol", "IdP back");
+      assertThat(a.grant(g.id()).orElseThrow().status()).as("the closing instance ends every open grant")
+          .isNotEqualTo(GrantStatus.ACTIVE);
+      b.sweep();
+      assertThat(b.emergencyState().isEmergency()).isFalse();
+      assertThat(b.grant(g.id()).orElseThrow().status()).isNotEqualTo(GrantStatus.ACTIVE);
+      assertThat(PostgresAuditLog.readAll(db.dataSource()))
+          .filteredOn(d -> d.event().type() == AuditEventType.EMERGENCY_OPENED).extracting(d -> d.instance())
+          .as("each instance records its own emergency change").containsExactlyInAnyOrder("pod-a", "pod-b");
     }
   }
 

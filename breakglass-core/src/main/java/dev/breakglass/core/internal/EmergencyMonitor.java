@@ -96,6 +96,30 @@ final class EmergencyMonitor {
     }
   }
 
+  /**
+   * Follows the incident in the store when another instance sharing it declared or closed one: the
+   * emergency path opens or closes here too, audited as this instance's own {@code EMERGENCY_OPENED}
+   * or {@code EMERGENCY_CLOSED} (the declaring instance audited the incident itself). Run by every
+   * sweep, so with background work an instance follows within the sweep interval.
+   */
+  void followStoredIncident() {
+    synchronized (this) {
+      // Read under the lock: a declaration here stores its incident under the same lock.
+      IncidentState stored = store.incident();
+      EmergencyState.Incident mine = state.incident();
+      if (stored.isDeclared()) {
+        if (mine == null || !mine.id().equals(stored.id())) {
+          EmergencyState.Incident incident = new EmergencyState.Incident(Objects.requireNonNull(stored.id()),
+              Objects.requireNonNull(stored.declaredBy()), Objects.requireNonNull(stored.reason()),
+              Objects.requireNonNull(stored.declaredAt()));
+          transition(state.primaryHealthy(), incident, null, Map.of(), "");
+        }
+      } else if (mine != null) {
+        transition(state.primaryHealthy(), null, null, Map.of(), "");
+      }
+    }
+  }
+
   /** One volatile read. */
   boolean isEmergency() {
     return (mode & EMERGENCY) != 0;

@@ -247,6 +247,8 @@ public final class Engine implements BreakGlass {
   public void sweep() {
     ensureOpen();
     SyncScope.run(() -> {
+      // An incident declared or closed by another instance sharing the store is followed here first.
+      monitor.followStoredIncident();
       lifecycle.sweep();
       config.ephemeral().purgeExpired();
       throttles.purge(config.clock().instant());
