@@ -1,11 +1,13 @@
 package dev.breakglass.core.alert;
 
 import dev.breakglass.core.durable.SyncScope;
+import dev.breakglass.core.durable.Uninterruptible;
 import dev.breakglass.spi.files.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -144,9 +146,12 @@ final class AlertOutbox implements AutoCloseable {
   private void write(byte[] record) {
     ByteBuffer buf = ByteBuffer.allocate(record.length + 1).put(record).put((byte) '\n').flip();
     try {
-      while (buf.hasRemaining()) {
-        channel.write(buf);
-      }
+      Uninterruptible.io(() -> {
+        while (buf.hasRemaining()) {
+          channel.write(buf);
+        }
+        return null;
+      });
       size += record.length + 1;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write alert outbox " + directory + ": " + e.getMessage(), e);
@@ -160,7 +165,13 @@ final class AlertOutbox implements AutoCloseable {
    */
   private void force() {
     try {
-      channel.force(false);
+      Uninterruptible.io(() -> {
+        channel.force(false);
+        return null;
+      });
+    } catch (ClosedByInterruptException e) {
+      // closed by an interrupt during this very force: nothing says the records reached the disk
+      throw new UncheckedIOException("cannot force alert outbox " + directory + ": interrupted", e);
     } catch (ClosedChannelException e) {
       // see above: nothing left to force
     } catch (IOException e) {

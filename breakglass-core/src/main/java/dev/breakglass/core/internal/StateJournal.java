@@ -1,5 +1,6 @@
 package dev.breakglass.core.internal;
 
+import dev.breakglass.core.durable.Uninterruptible;
 import dev.breakglass.spi.files.DurableFiles;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -101,9 +102,12 @@ final class StateJournal {
     byte[] frame = StateCodec.frame(record);
     try {
       ByteBuffer buf = ByteBuffer.wrap(frame);
-      while (buf.hasRemaining()) {
-        journal.write(buf, physical + buf.position());
-      }
+      Uninterruptible.io(() -> {
+        while (buf.hasRemaining()) {
+          journal.write(buf, physical + buf.position());
+        }
+        return null;
+      });
       physical += frame.length;
       logicalEnd += frame.length;
     } catch (IOException e) {
@@ -129,8 +133,11 @@ final class StateJournal {
       }
       DurableFiles.write(snapshotFile, out.toByteArray());
       synchronized (forceLock) {
-        journal.truncate(0);
-        journal.force(true);
+        Uninterruptible.io(() -> {
+          journal.truncate(0);
+          journal.force(true);
+          return null;
+        });
         physical = 0;
         forced = logicalEnd;
       }
@@ -195,7 +202,10 @@ final class StateJournal {
       // Not under the store's write lock: compact() takes forceLock under it.
       long target = logicalEnd;
       try {
-        journal.force(false);
+        Uninterruptible.io(() -> {
+          journal.force(false);
+          return null;
+        });
       } catch (IOException e) {
         throw new UncheckedIOException("cannot force " + journalFile + ": " + e.getMessage(), e);
       }
