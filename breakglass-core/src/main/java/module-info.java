@@ -39,10 +39,12 @@ module dev.breakglass.core {
   uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
   uses dev.breakglass.spi.CheckpointWitnessProvider;
   uses dev.breakglass.spi.AuditSinkProvider;
+  uses dev.breakglass.spi.WorkerLeaseProvider;
 
   provides dev.breakglass.BreakGlassFactory with dev.breakglass.core.BreakGlassEngine.Factory;
   provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.core.internal.InMemoryGrantStore.Provider,
       dev.breakglass.core.internal.FileGrantStore.Provider;
+  provides dev.breakglass.spi.WorkerLeaseProvider with dev.breakglass.core.internal.LocalWorkerLease.Provider;
   provides dev.breakglass.spi.HealthProbeProvider with
       dev.breakglass.core.health.OidcProbeProvider,
       dev.breakglass.core.health.HttpStatusProbeProvider;

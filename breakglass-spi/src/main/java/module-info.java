@@ -18,4 +18,5 @@ module dev.breakglass.spi {
   uses dev.breakglass.spi.ApprovalSignatureVerifierProvider;
   uses dev.breakglass.spi.CheckpointWitnessProvider;
   uses dev.breakglass.spi.AuditSinkProvider;
+  uses dev.breakglass.spi.WorkerLeaseProvider;
 }

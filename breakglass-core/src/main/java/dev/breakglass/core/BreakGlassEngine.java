@@ -16,6 +16,7 @@ import dev.breakglass.core.audit.EmbeddedAuditLog;
 import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.core.internal.AuditTrust;
 import dev.breakglass.core.internal.Engine;
+import dev.breakglass.core.internal.LocalWorkerLease;
 import dev.breakglass.core.internal.CustodianKeyStore;
 import dev.breakglass.core.approval.SignatureVerifiers;
 import dev.breakglass.spi.ApprovalSignatureVerifier;
@@ -42,6 +43,8 @@ import dev.breakglass.spi.GrantStore;
 import dev.breakglass.spi.GrantStoreProvider;
 import dev.breakglass.spi.HealthProbe;
 import dev.breakglass.spi.HealthProbeProvider;
+import dev.breakglass.spi.WorkerLease;
+import dev.breakglass.spi.WorkerLeaseProvider;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -121,6 +124,7 @@ public final class BreakGlassEngine {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private @Nullable CredentialVault vault;
     private @Nullable GrantStore grantStore;
+    private @Nullable WorkerLease workerLease;
     private final List<AlertChannel> alertChannels = new ArrayList<>();
     private final List<HealthProbe> probes = new ArrayList<>();
     private final List<CredentialRotator> rotators = new ArrayList<>();
@@ -185,6 +189,16 @@ public final class BreakGlassEngine {
     /** The grant store, instead of the one selected by the {@code grant-store} property. Closed by the caller. */
     public Builder grantStore(GrantStore store) {
       this.grantStore = Objects.requireNonNull(store, "store");
+      return this;
+    }
+
+    /**
+     * Who runs the cluster-wide background work (expiry, rotation retries, overdue drills) when several
+     * instances share one grant store, instead of the one selected by the {@code lease} property
+     * (default {@code local}: this instance always does). Closed by the caller.
+     */
+    public Builder workerLease(WorkerLease lease) {
+      this.workerLease = Objects.requireNonNull(lease, "lease");
       return this;
     }
 
@@ -423,6 +437,9 @@ public final class BreakGlassEngine {
         GrantStore store = grantStore != null ? grantStore
             : components.own(components.single("grant-store", components.hasDataDirectory() ? "file" : "memory",
                 ProviderRegistry.load("grant store", GrantStoreProvider.class)));
+        WorkerLease lease = workerLease != null ? workerLease
+            : components.own(components.single("lease", LocalWorkerLease.NAME,
+                ProviderRegistry.load("worker lease", WorkerLeaseProvider.class)));
         CredentialVault v = vault != null ? vault
             : components.own(components.single("vault", "file",
                 ProviderRegistry.load("credential vault", CredentialVaultProvider.class)));
@@ -454,7 +471,7 @@ public final class BreakGlassEngine {
         Engine engine = new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
             dispatcher, allProbes, fallRounds, riseRounds, interval, sweepInterval, fingerprinter,
             background, rotationBackoff, ephemeral, owned, passiveFalls, window, keys,
-            SignatureVerifiers.of(verifiers)));
+            SignatureVerifiers.of(verifiers), lease));
         if (metrics != null) {
           metrics.bind(dispatcher instanceof ConsoleLinks links ? links.delegate() : dispatcher, store,
               effectivePolicy);

@@ -45,7 +45,7 @@ class ModuleTest {
     assertThat(descriptor().uses()).contains("dev.breakglass.spi.CredentialVaultProvider",
         "dev.breakglass.spi.AlertChannelProvider", "dev.breakglass.spi.HealthProbeProvider",
         "dev.breakglass.spi.CredentialRotatorProvider", "dev.breakglass.spi.GrantStoreProvider",
-        "dev.breakglass.spi.CheckpointWitnessProvider");
+        "dev.breakglass.spi.CheckpointWitnessProvider", "dev.breakglass.spi.WorkerLeaseProvider");
   }
 
   @Test
@@ -54,7 +54,8 @@ class ModuleTest {
         ModuleDescriptor.Provides::service, p -> Set.copyOf(p.providers())));
     assertThat(provides).containsKeys("dev.breakglass.BreakGlassFactory", "dev.breakglass.spi.GrantStoreProvider",
         "dev.breakglass.spi.HealthProbeProvider", "dev.breakglass.spi.CredentialRotatorProvider",
-        "dev.breakglass.spi.CredentialVaultProvider", "dev.breakglass.spi.CheckpointWitnessProvider");
+        "dev.breakglass.spi.CredentialVaultProvider", "dev.breakglass.spi.CheckpointWitnessProvider",
+        "dev.breakglass.spi.WorkerLeaseProvider");
     for (Map.Entry<String, Set<String>> e : provides.entrySet()) {
       Path services = Path.of("target/classes/META-INF/services", e.getKey());
       assertThat(services).as("META-INF/services for " + e.getKey()).exists();

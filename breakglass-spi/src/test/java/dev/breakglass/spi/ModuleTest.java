@@ -23,6 +23,7 @@ class ModuleTest {
         AlertChannelProvider.class.getName(), HealthProbeProvider.class.getName(),
         CredentialRotatorProvider.class.getName(), GrantStoreProvider.class.getName(),
         ApprovalSignatureVerifierProvider.class.getName(),
-        CheckpointWitnessProvider.class.getName(), AuditSinkProvider.class.getName());
+        CheckpointWitnessProvider.class.getName(), AuditSinkProvider.class.getName(),
+        WorkerLeaseProvider.class.getName());
   }
 }

@@ -40,9 +40,9 @@ public final class Components {
   /** Health-check settings (see {@link #health}); {@code health.timeout} is every probe's default timeout. */
   private static final Set<String> HEALTH_SETTINGS = Set.of("health.interval", "health.timeout", "health.fall",
       "health.rise", "health.passive-fall", "health.passive-window");
-  private static final Set<String> SINGLE_SELECTORS = Set.of("vault", "grant-store", "audit");
+  private static final Set<String> SINGLE_SELECTORS = Set.of("vault", "grant-store", "audit", "lease");
   /** What a single selector means when unset; {@link #single} callers pass the same names. */
-  private static final Map<String, String> SINGLE_DEFAULTS = Map.of("vault", "file", "grant-store", "memory", "audit", "file");
+  private static final Map<String, String> SINGLE_DEFAULTS = Map.of("vault", "file", "grant-store", "memory", "audit", "file", "lease", "local");
 
   private final Map<String, String> properties;
   private final Clock clock;

@@ -30,6 +30,7 @@ import dev.breakglass.spi.CredentialVault;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
 import dev.breakglass.spi.HealthProbe;
+import dev.breakglass.spi.WorkerLease;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +85,8 @@ public final class Engine implements BreakGlass {
       int passiveFallThreshold,
       Duration passiveWindow,
       CustodianKeyStore custodianKeyStore,
-      SignatureVerifiers signatureVerifiers) {}
+      SignatureVerifiers signatureVerifiers,
+      WorkerLease lease) {}
 
   private final Config config;
   private final BreakGlassPolicy policy;
@@ -102,6 +104,7 @@ public final class Engine implements BreakGlass {
   private final EmergencyLogins logins;
   private final @Nullable ScheduledExecutorService scheduler;
   private volatile boolean closed;
+  private volatile boolean heldLease = true;
 
   public Engine(Config config) {
     this.config = config;
@@ -249,13 +252,35 @@ public final class Engine implements BreakGlass {
     SyncScope.run(() -> {
       // An incident declared or closed by another instance sharing the store is followed here first.
       monitor.followStoredIncident();
-      lifecycle.sweep();
       config.ephemeral().purgeExpired();
-      throttles.purge(config.clock().instant());
-      rotation.rotateDue(policy.accounts().keySet());
-      drills.checkOverdue();
       logins.sweep();
+      // The work every instance sharing the store would otherwise do at once: one lease holder does it.
+      if (holdsLease()) {
+        lifecycle.sweep();
+        throttles.purge(config.clock().instant());
+        rotation.rotateDue(policy.accounts().keySet());
+        drills.checkOverdue();
+      }
     });
+  }
+
+  private boolean holdsLease() {
+    boolean holds;
+    try {
+      holds = config.lease().tryHold();
+    } catch (RuntimeException e) {
+      LOG.warn("worker lease unavailable, this instance skips the cluster-wide sweep: {}", e.toString());
+      holds = false;
+    }
+    if (holds != heldLease) {
+      heldLease = holds;
+      if (holds) {
+        LOG.info("this instance now runs the cluster-wide background work (lease token {})", config.lease().token());
+      } else {
+        LOG.info("this instance no longer runs the cluster-wide background work");
+      }
+    }
+    return holds;
   }
 
   private void sweepQuietly() {
