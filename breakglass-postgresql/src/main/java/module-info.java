@@ -22,4 +22,5 @@ module dev.breakglass.postgresql {
   provides dev.breakglass.spi.AuditSinkProvider with dev.breakglass.postgresql.PostgresAuditSinkProvider;
   provides dev.breakglass.spi.CheckpointWitnessProvider with dev.breakglass.postgresql.PostgresCheckpointWitnessProvider;
   provides dev.breakglass.spi.GrantStoreProvider with dev.breakglass.postgresql.PostgresGrantStoreProvider;
+  provides dev.breakglass.spi.WorkerLeaseProvider with dev.breakglass.postgresql.PostgresWorkerLeaseProvider;
 }

@@ -42,7 +42,11 @@ final class Migrations {
               + " doc jsonb NOT NULL)",
           "CREATE TABLE breakglass_throttle (key text PRIMARY KEY, version bigint NOT NULL, expires_s bigint,"
               + " doc jsonb NOT NULL)",
-          "CREATE TABLE breakglass_engine (node text PRIMARY KEY, version bigint NOT NULL, doc jsonb NOT NULL)"));
+          "CREATE TABLE breakglass_engine (node text PRIMARY KEY, version bigint NOT NULL, doc jsonb NOT NULL)"),
+      // 4: worker leases: who runs the cluster-wide background work, until when, under which fencing token.
+      List.of(
+          "CREATE TABLE breakglass_lease (name text PRIMARY KEY, holder text NOT NULL, token bigint NOT NULL,"
+              + " expires_at timestamptz NOT NULL)"));
 
   /** The newest schema version this release knows. */
   static final int LATEST = STEPS.size();

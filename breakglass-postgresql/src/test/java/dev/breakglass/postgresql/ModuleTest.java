@@ -54,14 +54,17 @@ class ModuleTest {
             org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.CheckpointWitnessProvider",
                 java.util.List.of(PostgresCheckpointWitnessProvider.class.getName())),
             org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.GrantStoreProvider",
-                java.util.List.of(PostgresGrantStoreProvider.class.getName())));
+                java.util.List.of(PostgresGrantStoreProvider.class.getName())),
+            org.assertj.core.groups.Tuple.tuple("dev.breakglass.spi.WorkerLeaseProvider",
+                java.util.List.of(PostgresWorkerLeaseProvider.class.getName())));
   }
 
   @Test
   void serviceFiles_nameTheAuditSinkAndWitnessProviders() throws IOException {
     for (var e : java.util.Map.of("dev.breakglass.spi.AuditSinkProvider", PostgresAuditSinkProvider.class,
         "dev.breakglass.spi.CheckpointWitnessProvider", PostgresCheckpointWitnessProvider.class,
-        "dev.breakglass.spi.GrantStoreProvider", PostgresGrantStoreProvider.class).entrySet()) {
+        "dev.breakglass.spi.GrantStoreProvider", PostgresGrantStoreProvider.class,
+        "dev.breakglass.spi.WorkerLeaseProvider", PostgresWorkerLeaseProvider.class).entrySet()) {
       try (InputStream in = ModuleTest.class.getResourceAsStream("/META-INF/services/" + e.getKey())) {
         assertThat(in).as(e.getKey()).isNotNull();
         assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip())

@@ -86,11 +86,14 @@ class EngineCrashTest {
 
       // The engine clock never runs backwards across restarts: the next one starts past the last run.
       offset = offset.plus(sinceScaled(launched)).plus(STEP);
+      // The store is checked before any engine opens it again (a start could correct it from the log).
       noAcknowledgedOperationIsLost(data, acked, run);
       Instant restart = EngineCrashChild.T0.plus(offset);
       long checking = System.nanoTime();
       BreakGlass checker = EngineCrashChild.engine(data, offset);
       checker.close();
+      // The log is read once the start has cut a frame the kill tore (it was never acknowledged).
+      noAcknowledgedLoginIsLost(data, acked, run);
       offset = offset.plus(sinceScaled(checking)).plus(Duration.ofSeconds(1));
       stateAgreesWithTheLog(data, restart, run);
     }
@@ -108,13 +111,21 @@ class EngineCrashTest {
         acked.size());
   }
 
-  private static void noAcknowledgedOperationIsLost(Path data, Map<String, Set<String>> acked, int run) {
+  private static void noAcknowledgedLoginIsLost(Path data, Map<String, Set<String>> acked, int run) {
     Set<String> loggedIn = new HashSet<>();
     for (AuditEvent e : AuditLogReader.readEvents(data.resolve(BreakGlassEngine.AUDIT_DIRECTORY))) {
       if (e.type() == AuditEventType.EMERGENCY_LOGIN) {
         loggedIn.add(e.grantId());
       }
     }
+    acked.forEach((id, ops) -> {
+      if (ops.contains("LOGIN")) {
+        assertThat(loggedIn).as("login through %s after kill %d", id, run).contains(id);
+      }
+    });
+  }
+
+  private static void noAcknowledgedOperationIsLost(Path data, Map<String, Set<String>> acked, int run) {
     try (FileGrantStore store = FileGrantStore.open(data.resolve("state"))) {
       acked.forEach((id, ops) -> {
         GrantRecord g = store.find(id).orElse(null);
@@ -130,9 +141,6 @@ class EngineCrashTest {
         }
         if (ops.contains("REL")) {
           assertThat(g.credentialReleased()).as("release of %s after kill %d", id, run).isTrue();
-        }
-        if (ops.contains("LOGIN")) {
-          assertThat(loggedIn).as("login through %s after kill %d", id, run).contains(id);
         }
         if (ops.contains("END")) {
           assertThat(g.status().isTerminal()).as("end of %s after kill %d", id, run).isTrue();
