@@ -18,8 +18,11 @@ import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.audit.AuditEventCodec;
 import dev.breakglass.core.audit.AuditSigningKey;
 import dev.breakglass.tck.fixtures.InMemoryCredentialVault;
+import dev.breakglass.tck.fixtures.MutableClock;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,7 +60,11 @@ class PostgresClusterEngineTest {
   }
 
   BreakGlass instance(String name) {
-    return BreakGlassEngine.builder().policy(POLICY).dataDirectory(dir.resolve(name))
+    return instance(name, Clock.systemUTC());
+  }
+
+  BreakGlass instance(String name, Clock clock) {
+    return BreakGlassEngine.builder().policy(POLICY).dataDirectory(dir.resolve(name)).clock(clock)
         .vault(InMemoryCredentialVault.of(Map.of("db-root", "s3cret".toCharArray(),
             "payments-admin", "pa55".toCharArray())))
         .fingerprintKey(new byte[32]).background(false)
@@ -72,6 +79,11 @@ class PostgresClusterEngineTest {
         .property("audit.postgresql.password-file", db.passwordFile.toString())
         .property("audit.postgresql.signing-key-file", keyFile.toString())
         .property("audit.postgresql.instance-id", name)
+        .property("lease", "postgresql")
+        .property("lease.postgresql.url", db.url)
+        .property("lease.postgresql.user", db.user)
+        .property("lease.postgresql.password-file", db.passwordFile.toString())
+        .property("lease.postgresql.instance-id", name)
         .build();
   }
 
@@ -163,6 +175,43 @@ class PostgresClusterEngineTest {
       assertThat(PostgresAuditLog.readAll(db.dataSource()))
           .filteredOn(d -> d.event().type() == AuditEventType.EMERGENCY_OPENED).extracting(d -> d.instance())
           .as("each instance records its own emergency change").containsExactlyInAnyOrder("pod-a", "pod-b");
+    }
+  }
+
+  @Test
+  void onlyTheLeaseHolderEndsExpiredGrantsAndItsCleanStopHandsTheWorkOver() {
+    MutableClock clock = new MutableClock(Instant.now());
+    BreakGlass a = instance("pod-a", clock);
+    try (BreakGlass b = instance("pod-b", clock)) {
+      a.sweep();
+      EmergencyAccessGrant g = b.requestAccess(AccessRequest.builder().requester("alice").account("db-root")
+          .reason("outage").duration(Duration.ofMinutes(10)).build());
+      b.approve(Approval.of(g, "carol"));
+      clock.advance(Duration.ofMinutes(11));
+      b.sweep();
+      assertThat(grantRow(g.id())).as("pod-b does not hold the lease: it leaves expiry to pod-a")
+          .contains("\"status\":\"ACTIVE\"");
+      assertThat(b.grant(g.id()).orElseThrow().status()).as("unusable everywhere all the same")
+          .isEqualTo(GrantStatus.EXPIRED);
+      a.close();
+      b.sweep();
+      assertThat(grantRow(g.id())).as("pod-a stopped cleanly and gave the lease up: pod-b took over")
+          .contains("\"status\":\"EXPIRED\"");
+    } finally {
+      a.close();
+    }
+  }
+
+  private String grantRow(String id) {
+    try (var c = db.dataSource().getConnection();
+        var p = c.prepareStatement("SELECT doc::text FROM breakglass_grant WHERE id = ?")) {
+      p.setString(1, id);
+      try (var r = p.executeQuery()) {
+        r.next();
+        return r.getString(1).replace(" ", "");
+      }
+    } catch (java.sql.SQLException e) {
+      throw new IllegalStateException(e);
     }
   }
 
