@@ -1,0 +1,91 @@
+package dev.breakglass.postgresql;
+
+import dev.breakglass.AccountPolicy;
+import dev.breakglass.BreakGlass;
+import dev.breakglass.BreakGlassException;
+import dev.breakglass.BreakGlassPolicy;
+import dev.breakglass.Credential;
+import dev.breakglass.core.BreakGlassEngine;
+import dev.breakglass.tck.fixtures.InMemoryCredentialVault;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * One application instance in its own JVM, for {@link SeparateJvmClusterTest}: an engine on the shared
+ * database (state, audit trail and worker lease in PostgreSQL). It prints {@code READY}, waits for
+ * {@code GO} on stdin, then releases one grant's credential from {@code threads} threads at once and
+ * prints one {@code SECRET <value>} or {@code REFUSED <reason>} line per thread, then {@code DONE}.
+ *
+ * <p>Arguments: URL, user, password file, signing key file, data directory, instance name, grant id,
+ * thread count.
+ */
+public final class ClusterInstance {
+  private ClusterInstance() {}
+
+  static BreakGlassPolicy policy() {
+    return BreakGlassPolicy.builder().account(AccountPolicy.builder("db-root").requesters("alice")
+        .custodians("carol").approvals(1).emergencyRequired(false).build()).build();
+  }
+
+  static BreakGlass engine(String url, String user, String passwordFile, String keyFile, Path data, String name) {
+    return BreakGlassEngine.builder().policy(policy()).dataDirectory(data)
+        .vault(InMemoryCredentialVault.of(Map.of("db-root", "s3cret".toCharArray())))
+        .fingerprintKey(new byte[32]).background(false)
+        .property("grant-store", "postgresql")
+        .property("grant-store.postgresql.url", url)
+        .property("grant-store.postgresql.user", user)
+        .property("grant-store.postgresql.password-file", passwordFile)
+        .property("grant-store.postgresql.pool-size", "24")
+        .property("audit", "postgresql")
+        .property("audit.postgresql.url", url)
+        .property("audit.postgresql.user", user)
+        .property("audit.postgresql.password-file", passwordFile)
+        .property("audit.postgresql.signing-key-file", keyFile)
+        .property("audit.postgresql.instance-id", name)
+        .build();
+  }
+
+  public static void main(String[] args) throws Exception {
+    PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+    int threads = Integer.parseInt(args[7]);
+    String grantId = args[6];
+    try (BreakGlass engine = engine(args[0], args[1], args[2], args[3], Path.of(args[4]), args[5])) {
+      out.println("READY");
+      BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      if (!"GO".equals(in.readLine())) {
+        out.println("ERR no GO");
+        return;
+      }
+      CountDownLatch start = new CountDownLatch(1);
+      List<Thread> workers = new ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        Thread t = new Thread(() -> {
+          try {
+            start.await();
+            try (Credential c = engine.grant(grantId).orElseThrow().releaseCredential()) {
+              out.println("SECRET " + new String(c.secret()));
+            }
+          } catch (BreakGlassException e) {
+            out.println("REFUSED " + e.code());
+          } catch (Exception e) {
+            out.println("ERR " + e);
+          }
+        });
+        t.start();
+        workers.add(t);
+      }
+      start.countDown();
+      for (Thread t : workers) {
+        t.join();
+      }
+      out.println("DONE");
+    }
+  }
+}
