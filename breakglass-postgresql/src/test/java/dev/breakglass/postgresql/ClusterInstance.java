@@ -35,6 +35,12 @@ public final class ClusterInstance {
   }
 
   static BreakGlass engine(String url, String user, String passwordFile, String keyFile, Path data, String name) {
+    return builder(url, user, passwordFile, keyFile, data, name).build();
+  }
+
+  /** The engine's builder with state, trail and worker lease ({@code ttl} 2 s) in the database. */
+  static BreakGlassEngine.Builder builder(String url, String user, String passwordFile, String keyFile, Path data,
+      String name) {
     return BreakGlassEngine.builder().policy(policy()).dataDirectory(data)
         .vault(InMemoryCredentialVault.of(Map.of("db-root", "s3cret".toCharArray())))
         .fingerprintKey(new byte[32]).background(false)
@@ -49,7 +55,12 @@ public final class ClusterInstance {
         .property("audit.postgresql.password-file", passwordFile)
         .property("audit.postgresql.signing-key-file", keyFile)
         .property("audit.postgresql.instance-id", name)
-        .build();
+        .property("lease", "postgresql")
+        .property("lease.postgresql.url", url)
+        .property("lease.postgresql.user", user)
+        .property("lease.postgresql.password-file", passwordFile)
+        .property("lease.postgresql.instance-id", name)
+        .property("lease.postgresql.ttl", "2s");
   }
 
   public static void main(String[] args) throws Exception {

@@ -8,7 +8,10 @@ import dev.breakglass.AuditEventType;
 import dev.breakglass.BreakGlass;
 import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.GrantStatus;
+import dev.breakglass.core.audit.AuditEventCodec;
 import dev.breakglass.core.audit.AuditSigningKey;
+import dev.breakglass.spi.CredentialRotator;
+import dev.breakglass.spi.CredentialVault;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.InputStreamReader;
@@ -20,6 +23,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -95,6 +100,64 @@ class SeparateJvmClusterTest {
     } finally {
       children.forEach(Process::destroyForcibly);
     }
+  }
+
+  @Test
+  void whenTheLeaseHolderIsKilledInTheMiddleOfARotationAnotherInstanceCompletesItOnce() throws Exception {
+    TestDatabase db = TestDatabase.create(EmbeddedPostgresServer.shared(), "takeover");
+    Path keyFile = dir.resolve("audit-signing.key");
+    AuditSigningKey.generate().writeNew(keyFile);
+    Process leader = new ProcessBuilder(javaBin(), "-Xmx128m", "-XX:+UseSerialGC", "-cp",
+        System.getProperty("java.class.path"), RotatingLeader.class.getName(), db.url, db.user,
+        db.passwordFile.toString(), keyFile.toString(), dir.resolve("leader").toString(), "leader")
+        .redirectError(dir.resolve("leader.err").toFile()).start();
+    try {
+      BufferedReader out = new BufferedReader(new InputStreamReader(leader.getInputStream(), StandardCharsets.UTF_8));
+      String line;
+      while ((line = out.readLine()) != null && !line.equals("ROTATING")) {
+        assertThat(line).as("leader (see leader.err)").doesNotStartWith("ERR");
+      }
+      assertThat(line).as("the leader started rotating (see leader.err)").isEqualTo("ROTATING");
+      leader.destroyForcibly();
+      assertThat(leader.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    } finally {
+      leader.destroyForcibly();
+    }
+
+    AtomicInteger rotations = new AtomicInteger();
+    CredentialRotator counting = new CredentialRotator() {
+      @Override
+      public String name() {
+        return "counting";
+      }
+
+      @Override
+      public boolean supports(String account) {
+        return true;
+      }
+
+      @Override
+      public void rotate(String account, CredentialVault vault) {
+        rotations.incrementAndGet();
+        vault.write(account, "rotated".toCharArray());
+      }
+    };
+    try (BreakGlass survivor = ClusterInstance.builder(db.url, db.user, db.passwordFile.toString(),
+        keyFile.toString(), dir.resolve("survivor"), "survivor").rotator(counting).build()) {
+      // The survivor sweeps as its background work would, until the dead holder's lease has expired.
+      for (int sweep = 0; sweep < 300 && rotations.get() == 0; sweep++) {
+        survivor.sweep();
+        if (rotations.get() == 0) {
+          LockSupport.parkNanos(100_000_000L);
+        }
+      }
+      survivor.sweep();
+      survivor.sweep();
+      assertThat(rotations).as("the survivor completed the rotation, once").hasValue(1);
+    }
+    List<AuditEventCodec.Decoded> trail = PostgresAuditLog.readAll(db.dataSource());
+    assertThat(trail).filteredOn(d -> d.event().type() == AuditEventType.CREDENTIAL_ROTATED)
+        .extracting(AuditEventCodec.Decoded::instance).containsExactly("survivor");
   }
 
   private static String javaBin() {
