@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine state in PostgreSQL, shared by every instance that uses the same database: the
@@ -50,10 +52,13 @@ import org.jspecify.annotations.Nullable;
  * <p>Thread-safe. Connections come from a small pool over the data source (see {@link #open(DataSource, int)}).
  */
 public final class PostgresGrantStore implements GrantStore {
+  private static final Logger LOG = LoggerFactory.getLogger(PostgresGrantStore.class);
   private final ConnectionPool pool;
+  private final IncidentListener incidentListener;
 
-  private PostgresGrantStore(ConnectionPool pool) {
+  private PostgresGrantStore(ConnectionPool pool, DataSource dataSource) {
     this.pool = pool;
+    this.incidentListener = new IncidentListener(dataSource);
   }
 
   /**
@@ -84,7 +89,7 @@ public final class PostgresGrantStore implements GrantStore {
       pool.close();
       throw e;
     }
-    return new PostgresGrantStore(pool);
+    return new PostgresGrantStore(pool, dataSource);
   }
 
   // ---------------------------------------------------------------- grants
@@ -196,15 +201,39 @@ public final class PostgresGrantStore implements GrantStore {
       String sql = expected.version() == 0
           ? "INSERT INTO breakglass_incident (id, version, doc) VALUES (1, ?, ?::jsonb) ON CONFLICT (id) DO NOTHING"
           : "UPDATE breakglass_incident SET version = ?, doc = ?::jsonb WHERE id = 1 AND version = ?";
+      boolean replaced;
       try (PreparedStatement p = c.prepareStatement(sql)) {
         p.setLong(1, updated.version());
         p.setString(2, doc);
         if (expected.version() != 0) {
           p.setLong(3, expected.version());
         }
-        return p.executeUpdate() == 1;
+        replaced = p.executeUpdate() == 1;
       }
+      if (replaced) {
+        // Tells every instance listening (see watchIncident); the change itself is committed already.
+        try (PreparedStatement n = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+          n.setString(1, IncidentListener.CHANNEL);
+          n.setString(2, Long.toString(updated.version()));
+          n.execute();
+        } catch (SQLException e) {
+          // The change stands; the other instances see it at their next sweep instead.
+          LOG.warn("incident change stored but not notified: {}", ConnectionPool.describe(e));
+        }
+      }
+      return replaced;
     });
+  }
+
+  /**
+   * {@inheritDoc} Through PostgreSQL's {@code LISTEN/NOTIFY}: every successful
+   * {@link #replaceIncident} notifies channel {@code breakglass_incident}, and a listener thread with a
+   * connection of its own calls {@code listener} (also once after each (re)connect). The engine's
+   * sweep still re-reads the incident, so a lost connection delays, never loses, a change.
+   */
+  @Override
+  public void watchIncident(Runnable listener) {
+    incidentListener.add(Objects.requireNonNull(listener, "listener"));
   }
 
   @Override
@@ -266,9 +295,10 @@ public final class PostgresGrantStore implements GrantStore {
         expected.nodeId(), expected.version(), updated.version(), StateJson.write(updated), null);
   }
 
-  /** Closes the store's connections. The data stays in the database. */
+  /** Stops listening for incident changes and closes the store's connections. The data stays in the database. */
   @Override
   public void close() {
+    incidentListener.close();
     pool.close();
   }
 

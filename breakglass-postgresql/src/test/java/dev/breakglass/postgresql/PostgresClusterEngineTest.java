@@ -216,6 +216,29 @@ class PostgresClusterEngineTest {
   }
 
   @Test
+  void anIncidentReachesTheOtherInstanceThroughListenNotifyWithoutASweep() {
+    try (BreakGlass a = instance("pod-a"); BreakGlass b = instance("pod-b")) {
+      long declared = System.nanoTime();
+      EmergencyState.Incident incident = a.declareIncident("carol", "IdP outage");
+      waitUntil(() -> b.emergencyState().isEmergency());
+      long openedAfter = System.nanoTime() - declared;
+      assertThat(b.emergencyState().incident()).isNotNull().extracting(EmergencyState.Incident::id)
+          .isEqualTo(incident.id());
+      a.closeIncident("carol", "IdP back");
+      waitUntil(() -> !b.emergencyState().isEmergency());
+      System.out.printf("incident propagation through LISTEN/NOTIFY: %.1f ms%n", openedAfter / 1e6);
+    }
+  }
+
+  /** Waits (never sweeping) for what the other instance's listener thread does; fails after 30 s. */
+  private static void waitUntil(java.util.function.BooleanSupplier condition) {
+    for (int i = 0; i < 3000 && !condition.getAsBoolean(); i++) {
+      java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+    }
+    assertThat(condition.getAsBoolean()).as("the other instance followed the incident").isTrue();
+  }
+
+  @Test
   void stateOutlivesEveryInstance() {
     String id;
     try (BreakGlass a = instance("pod-a")) {

@@ -113,6 +113,18 @@ public interface GrantStore extends AutoCloseable {
   boolean replaceIncident(IncidentState expected, IncidentState updated);
 
   /**
+   * Asks to be told, soon after the fact, when the stored incident may have changed because of
+   * another instance sharing this store. The engine calls this once at start with a listener that
+   * re-reads {@link #incident()}; it also re-reads it at every sweep, so a store that cannot tell
+   * (the default, which does nothing) is followed within the sweep interval. A shared store that can
+   * push changes (PostgreSQL's {@code LISTEN/NOTIFY}) calls {@code listener} on a thread of its own,
+   * possibly for its own changes too and possibly more than once; it stops when the store closes.
+   *
+   * @param listener called after a change; must return quickly and never throws to the store
+   */
+  default void watchIncident(Runnable listener) {}
+
+  /**
    * The throttle kept under {@code key}; {@link ThrottleState#initial} if never stored or purged.
    *
    * @param key what is counted, e.g. {@code request:alice}

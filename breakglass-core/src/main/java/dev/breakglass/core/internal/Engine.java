@@ -136,6 +136,8 @@ public final class Engine implements BreakGlass {
     this.runs = new EngineRuns(config.store(), recorder, config.audit());
     runs.start();
     monitor.restore();
+    // Another instance's incident reaches this one as soon as the store can tell, else at the next sweep.
+    config.store().watchIncident(this::followIncidentQuietly);
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
     // What expired or timed out while the process was down ends now, with or without background threads.
@@ -262,6 +264,17 @@ public final class Engine implements BreakGlass {
         drills.checkOverdue();
       }
     });
+  }
+
+  private void followIncidentQuietly() {
+    if (closed) {
+      return;
+    }
+    try {
+      monitor.followStoredIncident();
+    } catch (RuntimeException e) {
+      LOG.warn("could not follow the stored incident now (the next sweep retries): {}", e.toString());
+    }
   }
 
   private boolean holdsLease() {
