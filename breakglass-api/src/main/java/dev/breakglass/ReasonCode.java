@@ -108,5 +108,11 @@ public enum ReasonCode {
    */
   SIGNATURE_COUNTER_REGRESSED,
   /** The WebAuthn assertion was made for another origin or relying-party id than this console's. */
-  WRONG_ORIGIN
+  WRONG_ORIGIN,
+  /**
+   * The grant store (the engine state, e.g. a shared database) could not be reached, so the operation
+   * did not happen or, if it was cut off mid-way, must be treated as not done. Nothing is granted
+   * without its state; retry once the store is back.
+   */
+  STATE_UNAVAILABLE
 }

@@ -29,6 +29,7 @@ import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
+import dev.breakglass.spi.GrantStoreUnavailableException;
 import dev.breakglass.spi.HealthProbe;
 import dev.breakglass.spi.WorkerLease;
 import java.time.Clock;
@@ -186,7 +187,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant requestAccess(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    return SyncScope.run(() -> handle(lifecycle.request(request)));
+    return operation(() -> handle(lifecycle.request(request)));
   }
 
   @Override
@@ -194,7 +195,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(approval, "approval");
     try {
       ensureOpen();
-      return SyncScope.run(() -> handle(lifecycle.approve(approval)));
+      return operation(() -> handle(lifecycle.approve(approval)));
     } finally {
       approval.wipeShare();
     }
@@ -215,7 +216,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant deny(Denial denial) {
     Objects.requireNonNull(denial, "denial");
     ensureOpen();
-    return SyncScope.run(() -> handle(lifecycle.deny(denial)));
+    return operation(() -> handle(lifecycle.deny(denial)));
   }
 
   @Override
@@ -230,7 +231,7 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedGrantId = Inputs.grantId(grantId);
     String checkedActor = Inputs.name("actor", actor);
-    return SyncScope.run(() -> handle(lifecycle.end(checkedGrantId, checkedActor, checkedReason, GrantStatus.REVOKED)));
+    return operation(() -> handle(lifecycle.end(checkedGrantId, checkedActor, checkedReason, GrantStatus.REVOKED)));
   }
 
   @Override
@@ -238,12 +239,12 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedGrantId = Inputs.grantId(grantId);
     String checkedActor = Inputs.name("actor", actor);
-    return SyncScope.run(() -> handle(lifecycle.end(checkedGrantId, checkedActor, "closed", GrantStatus.CLOSED)));
+    return operation(() -> handle(lifecycle.end(checkedGrantId, checkedActor, "closed", GrantStatus.CLOSED)));
   }
 
   Credential release(String grantId) {
     ensureOpen();
-    return SyncScope.run(() -> release.release(grantId));
+    return operation(() -> release.release(grantId));
   }
 
   // ---------------------------------------------------------------- sweep, rotation, freshness
@@ -251,7 +252,7 @@ public final class Engine implements BreakGlass {
   @Override
   public void sweep() {
     ensureOpen();
-    SyncScope.run(() -> {
+    operation(() -> {
       // An incident declared or closed by another instance sharing the store is followed here first.
       monitor.followStoredIncident();
       config.ephemeral().purgeExpired();
@@ -263,6 +264,26 @@ public final class Engine implements BreakGlass {
         rotation.rotateDue(policy.accounts().keySet());
         drills.checkOverdue();
       }
+    });
+  }
+
+  /**
+   * Runs one engine operation: its files forced once when it ends ({@link SyncScope}), and a grant
+   * store that cannot be reached turned into a refusal with {@link ReasonCode#STATE_UNAVAILABLE}.
+   */
+  private static <T> T operation(java.util.function.Supplier<T> body) {
+    try {
+      return SyncScope.run(body);
+    } catch (GrantStoreUnavailableException e) {
+      throw new BreakGlassException(ReasonCode.STATE_UNAVAILABLE,
+          "the engine state is unavailable, nothing was done: " + e.getMessage(), e);
+    }
+  }
+
+  private static void operation(Runnable body) {
+    operation(() -> {
+      body.run();
+      return null;
     });
   }
 
@@ -321,7 +342,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant requestDrill(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    return SyncScope.run(() -> handle(drills.request(request)));
+    return operation(() -> handle(drills.request(request)));
   }
 
   @Override
@@ -329,7 +350,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(grantId, "grantId");
     Objects.requireNonNull(actor, "actor");
     ensureOpen();
-    return SyncScope.run(() -> drills.complete(grantId, actor));
+    return operation(() -> drills.complete(grantId, actor));
   }
 
   @Override
@@ -339,7 +360,7 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedAccount = Inputs.name("account", account);
     String checkedActor = Inputs.name("actor", actor);
-    return SyncScope.run(() -> drills.drill(checkedAccount, checkedActor));
+    return operation(() -> drills.drill(checkedAccount, checkedActor));
   }
 
   /** The accounts whose drill is overdue now; raises their HIGH alert once (see {@link Drills}). */
@@ -364,7 +385,7 @@ public final class Engine implements BreakGlass {
    */
   RuntimeException useOutsideEmergency(LoginAttempt attempt, RuntimeException primaryAnswer) {
     ensureOpen();
-    return SyncScope.run(() -> logins.outsideEmergency(attempt, primaryAnswer));
+    return operation(() -> logins.outsideEmergency(attempt, primaryAnswer));
   }
 
   /**
@@ -375,7 +396,7 @@ public final class Engine implements BreakGlass {
    */
   AuthenticatedPrincipal emergencyLogin(LoginAttempt attempt, @Nullable RuntimeException primaryAnswer) {
     ensureOpen();
-    GrantRecord grant = SyncScope.run(() -> logins.login(attempt, primaryAnswer));
+    GrantRecord grant = operation(() -> logins.login(attempt, primaryAnswer));
     return AuthenticatedPrincipal.emergency(grant.account(), handle(grant));
   }
 
@@ -407,7 +428,7 @@ public final class Engine implements BreakGlass {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
     String checkedActor = Inputs.name("actor", actor);
-    return SyncScope.run(() -> monitor.declare(checkedActor, checkedReason));
+    return operation(() -> monitor.declare(checkedActor, checkedReason));
   }
 
   @Override
@@ -415,7 +436,7 @@ public final class Engine implements BreakGlass {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
     String checkedActor = Inputs.name("actor", actor);
-    SyncScope.run(() -> monitor.closeIncident(checkedActor, checkedReason));
+    operation(() -> monitor.closeIncident(checkedActor, checkedReason));
   }
 
   @Override
