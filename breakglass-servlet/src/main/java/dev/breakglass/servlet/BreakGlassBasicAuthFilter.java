@@ -111,6 +111,7 @@ public final class BreakGlassBasicAuthFilter implements Filter {
       return;
     } catch (BreakGlassException other) {
       if (other.code() == dev.breakglass.ReasonCode.AUDIT_UNAVAILABLE
+          || other.code() == dev.breakglass.ReasonCode.STATE_UNAVAILABLE
           || other.code() == dev.breakglass.ReasonCode.PROVIDER_FAILURE
           || other.code() == dev.breakglass.ReasonCode.CLOSED) {
         response.sendError(HttpServletResponse.SC_SERVICE_UNAVAILABLE, "sign-in is unavailable; try again later");

@@ -160,8 +160,8 @@ public final class BreakGlassAuthenticationProvider implements AuthenticationPro
 
   private static AuthenticationException translate(BreakGlassException e) {
     ReasonCode code = e.code();
-    if (code == ReasonCode.AUDIT_UNAVAILABLE || code == ReasonCode.PROVIDER_FAILURE
-        || code == ReasonCode.VAULT_UNAVAILABLE || code == ReasonCode.CLOSED) {
+    if (code == ReasonCode.AUDIT_UNAVAILABLE || code == ReasonCode.STATE_UNAVAILABLE
+        || code == ReasonCode.PROVIDER_FAILURE || code == ReasonCode.VAULT_UNAVAILABLE || code == ReasonCode.CLOSED) {
       return new AuthenticationServiceException(e.getMessage(), e);
     }
     return new BreakGlassAuthenticationException(e);
