@@ -1,6 +1,7 @@
 package dev.breakglass.postgresql;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.breakglass.AccessRequest;
 import dev.breakglass.AccountPolicy;
@@ -64,7 +65,11 @@ class PostgresClusterEngineTest {
   }
 
   BreakGlass instance(String name, Clock clock) {
-    return BreakGlassEngine.builder().policy(POLICY).dataDirectory(dir.resolve(name)).clock(clock)
+    return instance(name, clock, POLICY);
+  }
+
+  BreakGlass instance(String name, Clock clock, BreakGlassPolicy policy) {
+    return BreakGlassEngine.builder().policy(policy).dataDirectory(dir.resolve(name)).clock(clock)
         .vault(InMemoryCredentialVault.of(Map.of("db-root", "s3cret".toCharArray(),
             "payments-admin", "pa55".toCharArray())))
         .fingerprintKey(new byte[32]).background(false)
@@ -236,6 +241,25 @@ class PostgresClusterEngineTest {
       java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
     }
     assertThat(condition.getAsBoolean()).as("the other instance followed the incident").isTrue();
+  }
+
+  @Test
+  void aRequestersRateLimitCountsOnEveryInstance() {
+    BreakGlassPolicy oneAnHour = BreakGlassPolicy.builder()
+        .account(AccountPolicy.builder("db-root").requesters("alice").custodians("carol").approvals(1)
+            .emergencyRequired(false).build())
+        .account(AccountPolicy.builder("payments-admin").requesters("alice").custodians("carol").approvals(1)
+            .emergencyRequired(false).build())
+        .rateLimit(new BreakGlassPolicy.RateLimit(1, Duration.ofHours(1), Duration.ofHours(1)))
+        .build();
+    Clock clock = Clock.systemUTC();
+    try (BreakGlass a = instance("pod-a", clock, oneAnHour); BreakGlass b = instance("pod-b", clock, oneAnHour)) {
+      request(a);
+      assertThatThrownBy(() -> b.requestAccess(AccessRequest.builder().requester("alice").account("payments-admin")
+          .reason("second try elsewhere").duration(Duration.ofMinutes(10)).build()))
+          .isInstanceOf(BreakGlassException.class)
+          .satisfies(e -> assertThat(((BreakGlassException) e).code()).isEqualTo(ReasonCode.RATE_LIMITED));
+    }
   }
 
   @Test
