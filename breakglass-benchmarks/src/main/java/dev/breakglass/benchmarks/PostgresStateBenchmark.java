@@ -48,7 +48,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 5)
 @Fork(1)
 public class PostgresStateBenchmark {
-  static final int ACCOUNTS = 64;
+  static final int ACCOUNTS = StateStoreBenchmark.ACCOUNTS;
 
   /** One embedded PostgreSQL server for the whole run. */
   @State(Scope.Benchmark)
@@ -83,16 +83,7 @@ public class PostgresStateBenchmark {
     @Setup(Level.Trial)
     public void setUp(Database db) throws IOException {
       dir = Files.createTempDirectory("bg-pgstate-");
-      BreakGlassPolicy.Builder policy = BreakGlassPolicy.builder()
-          .rateLimit(new BreakGlassPolicy.RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1)));
-      StateStoreBenchmark.MapVault vault = new StateStoreBenchmark.MapVault();
-      for (int i = 0; i < ACCOUNTS; i++) {
-        policy.account(AccountPolicy.builder("acct-" + i).requesters("alice").approvals(0)
-            .maxDuration(Duration.ofMinutes(30)).emergencyRequired(false).build());
-        vault.write("acct-" + i, ("secret-" + i).toCharArray());
-      }
-      BreakGlassEngine.Builder b = BreakGlassEngine.builder().policy(policy.build()).dataDirectory(dir).vault(vault)
-          .rotator(new StateStoreBenchmark.MapRotator()).fingerprintKey(new byte[32]).background(false);
+      BreakGlassEngine.Builder b = StateStoreBenchmark.requestEngine(dir);
       if (store.equals("postgresql")) {
         grants = PostgresGrantStore.open(db.dataSource);
         b.grantStore(grants);

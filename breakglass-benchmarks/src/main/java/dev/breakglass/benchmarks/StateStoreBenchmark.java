@@ -93,17 +93,7 @@ public class StateStoreBenchmark {
     @Setup
     public void setUp() throws IOException {
       dir = Files.createTempDirectory("bg-engine-");
-      BreakGlassPolicy.Builder policy = BreakGlassPolicy.builder()
-          .rateLimit(new BreakGlassPolicy.RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1)));
-      MapVault vault = new MapVault();
-      for (int i = 0; i < ACCOUNTS; i++) {
-        policy.account(AccountPolicy.builder("acct-" + i).requesters("alice").approvals(0)
-            .maxDuration(Duration.ofMinutes(30)).emergencyRequired(false).build());
-        vault.write("acct-" + i, ("secret-" + i).toCharArray());
-      }
-      engine = BreakGlassEngine.builder().policy(policy.build()).dataDirectory(dir).vault(vault)
-          .rotator(new MapRotator()).property("grant-store", store).fingerprintKey(new byte[32])
-          .background(false).build();
+      engine = requestEngine(dir).property("grant-store", store).build();
     }
 
     /** Ends the grant and rotates its account (an issued grant taints it), outside the measurement. */
@@ -139,6 +129,23 @@ public class StateStoreBenchmark {
     e.last = e.engine.requestAccess(AccessRequest.builder().requester("alice").account(account)
         .reason("benchmark").duration(Duration.ofMinutes(5)).build());
     return e.last;
+  }
+
+  /**
+   * An engine builder on the embedded defaults for the request benchmarks: {@link #ACCOUNTS} accounts
+   * needing no approvals, no rate limit in the way, credentials in memory, rotation into the vault.
+   */
+  static BreakGlassEngine.Builder requestEngine(Path dir) {
+    BreakGlassPolicy.Builder policy = BreakGlassPolicy.builder()
+        .rateLimit(new BreakGlassPolicy.RateLimit(Integer.MAX_VALUE, Duration.ofSeconds(1), Duration.ofSeconds(1)));
+    MapVault vault = new MapVault();
+    for (int i = 0; i < ACCOUNTS; i++) {
+      policy.account(AccountPolicy.builder("acct-" + i).requesters("alice").approvals(0)
+          .maxDuration(Duration.ofMinutes(30)).emergencyRequired(false).build());
+      vault.write("acct-" + i, ("secret-" + i).toCharArray());
+    }
+    return BreakGlassEngine.builder().policy(policy.build()).dataDirectory(dir).vault(vault)
+        .rotator(new MapRotator()).fingerprintKey(new byte[32]).background(false);
   }
 
   /** Credentials in memory: the benchmark is about state, not vaults. */
