@@ -89,8 +89,8 @@ final class RecordHead {
       } else if (b[p + 19] != 'Z') {
         return slow(b, p, n);
       }
-      if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || min > 59
-          || sec > 59 || fraction < 0) {
+      if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23
+          || min < 0 || min > 59 || sec < 0 || sec > 59 || fraction < 0) {
         return slow(b, p, n);
       }
       try {
