@@ -1,6 +1,8 @@
 package dev.breakglass.core.audit;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Where a log ends (records, last segment, byte offset), for refusals that concern the whole log
@@ -13,7 +15,7 @@ import java.nio.file.Path;
  */
 record LogEnd(long records, String segment, long offset) {
   static LogEnd of(Path dir) {
-    var sources = LogScanner.segmentsOf(dir);
+    var sources = Files.isDirectory(dir) ? LogScanner.segmentsOf(dir) : List.<LogScanner.Source>of();
     if (sources.isEmpty()) {
       return new LogEnd(0, LogFormat.segmentName(0), 0);
     }
