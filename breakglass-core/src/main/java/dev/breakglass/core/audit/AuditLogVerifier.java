@@ -162,6 +162,9 @@ public final class AuditLogVerifier {
           last = c;
         }
       }
+      if (segment != null) {
+        progress.progress(s.frontier().size(), segment, Long.MAX_VALUE);
+      }
     } catch (AuditLogCorruptException e) {
       return new VerificationResult(new Problem(e.recordIndex(), e.segment(), e.byteOffset(), e.problem()),
           s.frontier().size(), checkpoints, last, unsigned(s, last));
