@@ -3,7 +3,6 @@ package dev.breakglass.core.audit;
 import dev.breakglass.AuditEvent;
 import dev.breakglass.AuditEventType;
 import dev.breakglass.core.report.HtmlReport;
-import dev.breakglass.FreeText;
 import dev.breakglass.core.report.InertText;
 import dev.breakglass.core.report.JsonReport;
 import dev.breakglass.core.report.MarkdownReport;
@@ -11,7 +10,6 @@ import dev.breakglass.core.report.ReviewModel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -182,7 +180,7 @@ public final class PostIncidentReport {
       sb.append("  no emergency recorded\n");
     }
     for (AuditEvent e : emergencies) {
-      sb.append("  ").append(at(e.time())).append("  ").append(e.type()).append(" by ").append(e.actor())
+      sb.append("  ").append(at(e.time())).append("  ").append(e.type()).append(" by ").append(inert(e.actor()))
           .append(describe(e.details(), "cause", "reason", "incident")).append('\n');
     }
 
@@ -196,25 +194,31 @@ public final class PostIncidentReport {
 
     sb.append("\nUse outside an emergency (").append(outsideEmergency.size()).append(")\n");
     for (AuditEvent e : outsideEmergency) {
-      sb.append("  ").append(at(e.time())).append("  ").append(e.account()).append(describe(e.details(), "operation", "client"))
+      sb.append("  ").append(at(e.time())).append("  ").append(inert(e.account()))
+          .append(describe(e.details(), "operation", "client"))
           .append('\n');
     }
     sb.append("\nRefusals (").append(refusals.size()).append(")\n");
     for (AuditEvent e : refusals) {
-      sb.append("  ").append(at(e.time())).append("  ").append(e.type()).append(" ").append(e.actor())
-          .append(e.account() == null ? "" : " on " + e.account()).append(describe(e.details(), "reason")).append('\n');
+      sb.append("  ").append(at(e.time())).append("  ").append(e.type()).append(" ").append(inert(e.actor()))
+          .append(e.account() == null ? "" : " on " + inert(e.account())).append(describe(e.details(), "reason")).append('\n');
     }
     sb.append("\nRotation failures (").append(rotationFailures.size()).append(")\n");
     for (AuditEvent e : rotationFailures) {
-      sb.append("  ").append(at(e.time())).append("  ").append(e.account()).append(describe(e.details(), "error")).append('\n');
+      sb.append("  ").append(at(e.time())).append("  ").append(inert(e.account())).append(describe(e.details(), "error")).append('\n');
     }
     sb.append("\nOpen items\n");
     List<String> open = grantsStillOpen();
-    sb.append("  grants not ended: ").append(open.isEmpty() ? "none" : String.join(", ", open)).append('\n');
+    sb.append("  grants not ended: ").append(open.isEmpty() ? "none" : open.stream().map(PostIncidentReport::inert).collect(Collectors.joining(", "))).append('\n');
     sb.append("  accounts not rotated since their last grant: ")
-        .append(taintedAtEnd.isEmpty() ? "none" : String.join(", ", taintedAtEnd)).append('\n');
-    // actors, accounts and grant ids are printed as logged: each line made inert, so none can start another
-    return Arrays.stream(sb.toString().split("\n", -1)).map(FreeText::inert).collect(Collectors.joining("\n"));
+        .append(taintedAtEnd.isEmpty() ? "none" : taintedAtEnd.stream().map(PostIncidentReport::inert)
+            .collect(Collectors.joining(", "))).append('\n');
+    return sb.toString();
+  }
+
+  /** A logged actor, account or grant id as shown: inert, so it can neither start a line nor hide text. */
+  private static String inert(@Nullable String logged) {
+    return logged == null ? "null" : InertText.of(logged);
   }
 
   private static String at(Instant t) {
@@ -265,9 +269,9 @@ public final class PostIncidentReport {
     }
 
     void appendTo(StringBuilder sb) {
-      sb.append("  ").append(id);
+      sb.append("  ").append(inert(id));
       if (requested != null) {
-        sb.append(": ").append(requested.actor()).append(" -> ").append(requested.account())
+        sb.append(": ").append(inert(requested.actor())).append(" -> ").append(inert(requested.account()))
             .append(isDrill() ? " (DRILL, never real access)" : "").append('\n');
         sb.append("    requested ").append(at(requested.time()))
             .append(describe(requested.details(), "reason", "ticket", "duration", "emergency")).append('\n');
@@ -275,13 +279,13 @@ public final class PostIncidentReport {
         sb.append('\n');
       }
       for (AuditEvent a : approvals) {
-        sb.append("    approved  ").append(at(a.time())).append(" by ").append(a.actor()).append('\n');
+        sb.append("    approved  ").append(at(a.time())).append(" by ").append(inert(a.actor())).append('\n');
       }
       if (issued != null) {
         sb.append("    issued    ").append(at(issued.time())).append(describe(issued.details(), "expiresAt")).append('\n');
       }
       if (released != null) {
-        sb.append("    released  ").append(at(released.time())).append(" to ").append(released.actor()).append('\n');
+        sb.append("    released  ").append(at(released.time())).append(" to ").append(inert(released.actor())).append('\n');
       }
       if (!logins.isEmpty()) {
         sb.append("    used      ").append(logins.size()).append(logins.size() == 1 ? " time, at " : " times, first ").append(at(logins.get(0).time()))
@@ -289,7 +293,7 @@ public final class PostIncidentReport {
       }
       if (ended != null) {
         sb.append("    ended     ").append(at(ended.time())).append(" ").append(ended.type()).append(" by ")
-            .append(ended.actor()).append(describe(ended.details(), "reason"));
+            .append(inert(ended.actor())).append(describe(ended.details(), "reason"));
         if (issued != null) {
           sb.append(", held ").append(Duration.between(issued.time(), ended.time()).toSeconds()).append(" s");
         }
