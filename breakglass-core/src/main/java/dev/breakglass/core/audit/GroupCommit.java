@@ -349,7 +349,7 @@ final class GroupCommit {
           if (segmentBytes >= maxSegmentBytes) {
             rotate(endIndex);
           }
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
           error = new AuditUnavailableException("cannot write audit log " + dir + ": " + e, e);
         }
         if (error == null) {
@@ -374,7 +374,10 @@ final class GroupCommit {
         }
       }
     } finally {
-      lock.unlock();
+      // An error thrown while the lock was released for I/O must reach writeLoop as itself.
+      if (lock.isHeldByCurrentThread()) {
+        lock.unlock();
+      }
     }
   }
 
