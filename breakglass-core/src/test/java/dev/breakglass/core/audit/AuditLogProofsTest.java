@@ -113,4 +113,69 @@ class AuditLogProofsTest {
     assertThat(KEY.toString()).doesNotContain(java.util.Base64.getEncoder().encodeToString(k.raw()).substring(0, 8))
         .contains("redacted");
   }
+
+  @Test
+  void anEmptyOrEqualOlderTreeNeedsNoHashes() {
+    AuditLogProofs.ConsistencyProof fromEmpty = AuditLogProofs.consistencyProof(dir, 0, 9);
+    assertThat(fromEmpty.path()).isEmpty();
+    assertThat(fromEmpty).hasToString("ConsistencyProof[0 -> 9, path=[]]");
+    AuditLogProofs.ConsistencyProof same = AuditLogProofs.consistencyProof(dir, 9, 9);
+    assertThat(same.path()).isEmpty();
+    assertThat(same.verify(checkpointOfSize(9), checkpointOfSize(9), KEY.publicKey())).isTrue();
+    assertThat(AuditLogProofs.consistencyProof(dir, 0, 0).path()).isEmpty();
+    assertThatThrownBy(() -> AuditLogProofs.consistencyProof(dir, -1, 3))
+        .hasMessage("need 0 <= size1 <= size2, got -1 and 3");
+    assertThatThrownBy(() -> AuditLogProofs.inclusionProof(dir, -1, 3))
+        .hasMessage("record index -1 is not below tree size 3");
+  }
+
+  @Test
+  void aProofsHashesAndRecordAreCopiedAndPrintedInBase64() {
+    AuditLogProofs.InclusionProof p = AuditLogProofs.inclusionProof(dir, 2, 5);
+    assertThat(p.path()).hasSize(3);
+    List<String> hashes = p.path().stream().map(h -> java.util.Base64.getEncoder().encodeToString(h)).toList();
+    assertThat(p).hasToString("InclusionProof[index=2, treeSize=5, path=" + hashes + "]");
+    p.path().get(0)[0] ^= 1;
+    p.record()[0] ^= 1;
+    assertThat(p.verify(checkpointOfSize(5), KEY.publicKey())).isTrue();
+    AuditLogProofs.ConsistencyProof c = AuditLogProofs.consistencyProof(dir, 3, 7);
+    assertThat(c.path()).isNotEmpty();
+    c.path().get(0)[0] ^= 1;
+    assertThat(c.verify(checkpointOfSize(3), checkpointOfSize(7), KEY.publicKey())).isTrue();
+    assertThat(c.toString()).startsWith("ConsistencyProof[3 -> 7, path=[");
+    assertThat(c.verify(checkpointOfSize(4), checkpointOfSize(7), KEY.publicKey())).isFalse();
+    assertThat(c.verify(checkpointOfSize(3), checkpointOfSize(8), KEY.publicKey())).isFalse();
+  }
+
+  @Test
+  void aFrontierSavedAndRestoredHasTheSameRootAndGrowsOnTheSame() {
+    MerkleFrontier grown = new MerkleFrontier();
+    assertThat(grown.root()).isEqualTo(MerkleProofs.emptyRoot());
+    for (int size = 0; size <= N; size++) {
+      MerkleFrontier restored = MerkleFrontier.fromBytes(size, grown.toBytes());
+      assertThat(restored.size()).isEqualTo(size);
+      assertThat(restored.root()).as("size %d", size).isEqualTo(grown.root())
+          .isEqualTo(MerkleProofs.rootOf(records.subList(0, size)));
+      assertThat(restored).hasToString("MerkleFrontier[size=" + size + ", hashes=" + Long.bitCount(size) + "]");
+      if (size < N) {
+        restored.appendLeaf(records.get(size));
+        grown.appendLeaf(records.get(size));
+        assertThat(restored.root()).isEqualTo(grown.root());
+      }
+    }
+    assertThatThrownBy(() -> MerkleFrontier.fromBytes(-1, new byte[0])).hasMessage("Merkle tree size is negative: -1");
+    assertThatThrownBy(() -> MerkleFrontier.fromBytes(3, new byte[32]))
+        .hasMessage("a Merkle frontier of 3 leaves needs 2 hashes (64 bytes), got 32 bytes");
+  }
+
+  @Test
+  void theRootCannotBeChangedThroughTheArrayItReturns() {
+    for (int size : new int[] {1, 2, 3, 4}) {
+      MerkleFrontier f = new MerkleFrontier();
+      records.subList(0, size).forEach(f::appendLeaf);
+      byte[] root = f.root();
+      root[0] ^= 1;
+      assertThat(f.root()).as("size %d", size).isEqualTo(MerkleProofs.rootOf(records.subList(0, size)));
+    }
+  }
 }
