@@ -289,10 +289,6 @@ final class LogScanner implements AutoCloseable {
     return segmentNo >= 0 && segmentNo < sources.size() ? sources.get(segmentNo).name() : "(none)";
   }
 
-  boolean inLastSegment() {
-    return segmentNo == sources.size() - 1;
-  }
-
   long frameOffset() {
     return scanner.frameOffset();
   }
