@@ -13,6 +13,7 @@ import dev.breakglass.EmergencyAccessGrant;
 import dev.breakglass.core.BreakGlassEngine;
 import dev.breakglass.core.audit.AuditPublicKey;
 import dev.breakglass.core.audit.AuditSigningKey;
+import dev.breakglass.core.audit.Checkpoint;
 import dev.breakglass.core.rotation.SecretGenerator;
 import dev.breakglass.core.rotation.VaultOnlyRotator;
 import dev.breakglass.core.vault.Argon2Parameters;
@@ -179,6 +180,126 @@ class DrillEvidenceTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no record of drill bg-drill-0000");
     assertThatThrownBy(() -> DrillEvidence.export(dir.resolve("nowhere"), drill.drillId(), dir.resolve("out")))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no audit signing key");
+  }
+
+  /** The pack with its JSON changed by someone who holds the audit signing key, and signed again. */
+  private Path resigned(java.util.function.Consumer<tools.jackson.databind.node.ObjectNode> change) throws IOException {
+    tools.jackson.databind.node.ObjectNode root =
+        (tools.jackson.databind.node.ObjectNode) EvidenceFormat.MAPPER.readTree(Files.readAllBytes(written.pack()));
+    root.remove("signature");
+    change.accept(root);
+    String json = EvidenceFormat.MAPPER.writeValueAsString(root);
+    byte[] body = json.substring(0, json.lastIndexOf('}')).getBytes(StandardCharsets.UTF_8);
+    AuditSigningKey key = AuditSigningKey.load(data.resolve(dev.breakglass.core.audit.EmbeddedAuditLog.SIGNING_KEY_FILE));
+    byte[] file = EvidenceFormat.join(body,
+        java.util.Base64.getEncoder().encodeToString(key.sign(EvidenceFormat.signed(body))));
+    Path out = dir.resolve("forged").resolve(written.pack().getFileName());
+    Files.createDirectories(out.getParent());
+    Files.write(out, file);
+    return out;
+  }
+
+  private List<String> failuresOf(Path pack) {
+    return DrillEvidence.verify(pack, publicKey, null, written.report()).failures();
+  }
+
+  @Test
+  void aPackReSignedUnchangedStillVerifies() throws IOException {
+    assertThat(failuresOf(resigned(root -> { }))).isEmpty();
+  }
+
+  @Test
+  void recordsOutOfOrderOrRepeatedAreNamedEvenUnderAValidSignature() throws IOException {
+    Path swapped = resigned(root -> {
+      tools.jackson.databind.node.ArrayNode records = (tools.jackson.databind.node.ArrayNode) root.get("records");
+      tools.jackson.databind.JsonNode first = records.remove(0);
+      records.insert(1, first);
+    });
+    assertThat(failuresOf(swapped)).anySatisfy(f -> assertThat(f).matches("record 2 of \\d+ \\(log index \\d+, "
+        + "DRILL_STARTED\\): records are not in log order"));
+    Path repeated = resigned(root -> {
+      tools.jackson.databind.node.ArrayNode records = (tools.jackson.databind.node.ArrayNode) root.get("records");
+      records.insert(1, records.get(0).deepCopy());
+    });
+    assertThat(failuresOf(repeated)).anySatisfy(f -> assertThat(f).endsWith("DRILL_STARTED): records are not in log"
+        + " order"));
+  }
+
+  @Test
+  void aFieldThatDisagreesWithItsProvenRecordIsNamed() throws IOException {
+    Path retyped = resigned(root -> ((tools.jackson.databind.node.ObjectNode) root.get("records").get(0))
+        .put("type", "DRILL_COMPLETED"));
+    assertThat(failuresOf(retyped)).anySatisfy(f -> assertThat(f).startsWith("record 1 of ")
+        .contains("its type or time does not match the record (DRILL_STARTED, "));
+    Path reformatted = resigned(root -> root.put("format", "breakglass-other"));
+    assertThat(failuresOf(reformatted)).contains("format: the pack says \"breakglass-other\", not \""
+        + EvidenceFormat.FORMAT + "\"");
+  }
+
+  @Test
+  void aPackOfAVersionThisToolDoesNotKnowIsRefusedWhenGenuineAndAFailureWhenNot() throws IOException {
+    Path v2 = resigned(root -> root.put("version", 2));
+    assertThatThrownBy(() -> DrillEvidence.verify(v2, publicKey)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(v2 + " is an evidence pack of version 2, which this tool does not know (it reads version 1);"
+            + " use a newer tool");
+    byte[] bytes = Files.readAllBytes(v2);
+    bytes[bytes.length - 10] ^= 1;
+    Files.write(v2, bytes);
+    assertThat(failuresOf(v2)).contains("version: the pack says 2, not 1");
+  }
+
+  @Test
+  void aCheckpointOrPublicKeyTheKeyDidNotSignIsNamed() throws IOException {
+    AuditSigningKey other = AuditSigningKey.generate();
+    Checkpoint real = written.checkpoint();
+    Checkpoint foreign = Checkpoint.sign(real.logId(), real.previousSize(), real.treeSize(), real.rootHash(),
+        real.time(), other);
+    Path forged = resigned(root -> root.put("checkpoint", foreign.toText()));
+    assertThat(failuresOf(forged)).contains("checkpoint: its signature by key " + other.keyId()
+        + " does not verify with key " + publicKey.keyId());
+    Path unusable = resigned(root -> root.put("publicKey", "AAAA"));
+    assertThat(failuresOf(unusable)).anySatisfy(f -> assertThat(f).startsWith("key: the pack's public key is unusable"));
+    assertThat(DrillEvidence.verify(unusable, null, null, written.report()).failures())
+        .anySatisfy(f -> assertThat(f).startsWith("key: the pack's public key is unusable"));
+  }
+
+  @Test
+  void aChangedPackFailsUnderItsOwnKeyToo() throws IOException {
+    String pack = Files.readString(written.pack());
+    DrillEvidence.Verification v = verifyWithByteFlipped(pack.lastIndexOf("\"signature\": \"") - 40);
+    assertThat(v.valid()).isFalse();
+    Path flipped = dir.resolve("flipped.evidence.json");
+    assertThat(DrillEvidence.verify(flipped, null, null, written.report()).failures())
+        .anySatisfy(f -> assertThat(f).startsWith("signature: the pack's bytes do not match its signature by key "
+            + publicKey.keyId()));
+  }
+
+  @Test
+  void aKeptCheckpointMustBeSignedByTheKeyAndMatchThePacksLog() {
+    Checkpoint real = written.checkpoint();
+    AuditSigningKey key = AuditSigningKey.load(data.resolve(dev.breakglass.core.audit.EmbeddedAuditLog.SIGNING_KEY_FILE));
+    assertThat(DrillEvidence.verify(written.pack(), publicKey, real, written.report()).failures()).isEmpty();
+
+    AuditSigningKey other = AuditSigningKey.generate();
+    Checkpoint foreign = Checkpoint.sign(real.logId(), real.previousSize(), real.treeSize(), real.rootHash(),
+        real.time(), other);
+    assertThat(DrillEvidence.verify(written.pack(), publicKey, foreign, written.report()).failures())
+        .containsExactly("kept checkpoint: its signature by key " + other.keyId() + " does not verify with key "
+            + publicKey.keyId() + "; give the checkpoint of this log, signed with its key");
+
+    byte[] otherRoot = real.rootHash();
+    otherRoot[0] ^= 1;
+    Checkpoint rewritten = Checkpoint.sign(real.logId(), real.previousSize(), real.treeSize(), otherRoot, real.time(),
+        key);
+    assertThat(DrillEvidence.verify(written.pack(), publicKey, rewritten, written.report()).failures())
+        .containsExactly("kept checkpoint: the pack's log of " + real.treeSize() + " records has another root than"
+            + " the kept checkpoint of the same size: the log was rewritten after the checkpoint was kept");
+
+    Checkpoint larger = Checkpoint.sign(real.logId(), real.treeSize(), real.treeSize() + 5, otherRoot,
+        real.time(), key);
+    assertThat(DrillEvidence.verify(written.pack(), publicKey, larger, written.report()).failures())
+        .singleElement().satisfies(f -> assertThat(f).startsWith("kept checkpoint: it covers " + (real.treeSize() + 5)
+            + " records, but the pack is proven against the checkpoints of " + real.treeSize() + " records"));
   }
 
   private DrillEvidence.Verification verifyWithByteFlipped(int offset) throws IOException {

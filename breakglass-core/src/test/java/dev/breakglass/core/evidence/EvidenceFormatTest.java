@@ -47,6 +47,8 @@ class EvidenceFormatTest {
   @Test
   void aFileWithoutAnExactSignatureLineDoesNotSplit() {
     assertThat(EvidenceFormat.split(bytes(BODY))).as("no marker").isNull();
+    assertThat(EvidenceFormat.split(bytes("x".repeat(19) + "QQ==\"\n}\n"))).as("base64 and a trailer, no marker")
+        .isNull();
     assertThat(EvidenceFormat.split(new byte[0])).isNull();
     String good = text(EvidenceFormat.join(bytes(BODY), SIG));
     assertThat(EvidenceFormat.split(bytes(good.substring(0, good.length() - 1)))).as("no final newline").isNull();
