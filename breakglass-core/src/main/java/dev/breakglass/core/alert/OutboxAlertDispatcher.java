@@ -1,6 +1,5 @@
 package dev.breakglass.core.alert;
 
-import dev.breakglass.AuditEventType;
 import dev.breakglass.BreakGlassException;
 import dev.breakglass.ReasonCode;
 import dev.breakglass.core.retry.Backoff;
@@ -16,15 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeoutException;
 import java.util.random.RandomGenerator;
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The default {@link AlertDispatcher}: alerts survive channel outages and process restarts.
@@ -77,7 +72,6 @@ import org.slf4j.LoggerFactory;
  * <p>The dispatcher owns the channels given to it and closes them in {@link #close()}. Thread-safe.
  */
 public final class OutboxAlertDispatcher implements AlertDispatcher {
-  private static final Logger LOG = LoggerFactory.getLogger(OutboxAlertDispatcher.class);
 
   private final ChannelRoutes routes;
   private final AlertDeliveryListener listener;
@@ -93,7 +87,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     this.listener = b.listener;
     this.clock = b.clock;
     this.ownsScheduler = b.scheduler == null;
-    this.scheduler = b.scheduler != null ? b.scheduler : defaultScheduler();
+    this.scheduler = b.scheduler != null ? b.scheduler : Route.scheduler();
     this.closeTimeout = b.closeTimeout;
     this.ledger = new OutboxLedger(outbox, seal, routes.byKey(), clock, b.completedRetention, b.maxCompletedIds,
         b.compactionThreshold);
@@ -130,9 +124,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
       try {
         ledger.accept(entry);
       } catch (UncheckedIOException e) {
-        LOG.error("alert {} could not be written to the outbox; delivering from memory only: {}", alert.id(),
-            e.getMessage());
-        notifyOutboxUnavailable(alert, e);
+        OutboxNotices.outboxUnavailable(listener, alert, e);
       }
     }
     deliveries.settle(entry);
@@ -162,34 +154,6 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
     return deliveries.backoff(attempt);
   }
 
-  private void notifyOutboxUnavailable(Alert alert, Exception error) {
-    try {
-      listener.outboxUnavailable(alert, error);
-    } catch (RuntimeException e) {
-      LOG.warn("alert delivery listener failed on 'outboxUnavailable' for alert {}: {}", alert.id(), e.toString());
-    }
-  }
-
-  private void notifyTampered(OutboxLedger.Refusal refusal) {
-    LOG.error("alert outbox: {} line(s) failed the MAC check and were refused, not delivered ({}); moved to {}",
-        refusal.lines(), refusal.problem(), refusal.quarantined());
-    try {
-      listener.outboxTampered(refusal.quarantined(), refusal.lines(), refusal.problem());
-    } catch (RuntimeException e) {
-      LOG.warn("alert delivery listener failed on 'outboxTampered': {}", e.toString());
-    }
-  }
-
-  private Alert tamperAlert(OutboxLedger.Refusal refusal) {
-    Map<String, String> details = new LinkedHashMap<>();
-    details.put("file", refusal.quarantined().toString());
-    details.put("lines", Integer.toString(refusal.lines()));
-    details.put("problem", refusal.problem());
-    return new Alert(UUID.randomUUID().toString(), clock.instant(), Severity.CRITICAL,
-        AuditEventType.ALERT_OUTBOX_TAMPERED, refusal.lines() + " alert outbox line(s) failed the MAC check"
-            + " (injected or altered on disk) and were refused, not delivered", null, null, details);
-  }
-
   @Override
   public void close() {
     if (!ledger.markClosed()) {
@@ -205,13 +169,6 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
           + " before alert " + entry.alert.id() + " was confirmed; it stays in the outbox for the next start"));
     }
     routes.closeChannels();
-  }
-
-  private static ScheduledExecutorService defaultScheduler() {
-    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1,
-        Route.daemonThreads("breakglass-alert-scheduler"));
-    s.setRemoveOnCancelPolicy(true);
-    return s;
   }
 
   @Override
@@ -455,7 +412,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
         d.ledger.replay(loaded.records());
         refusal = d.ledger.quarantineRefused();
         if (refusal != null) {
-          d.notifyTampered(refusal);
+          OutboxNotices.tampered(d.listener, refusal);
         }
         d.ledger.compact();
       } catch (RuntimeException e) {
@@ -468,7 +425,7 @@ public final class OutboxAlertDispatcher implements AlertDispatcher {
       }
       d.deliveries.resume();
       if (refusal != null) {
-        d.dispatch(d.tamperAlert(refusal));
+        d.dispatch(OutboxNotices.tamperAlert(refusal, d.clock.instant()));
       }
       return d;
     }

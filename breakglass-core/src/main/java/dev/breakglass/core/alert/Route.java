@@ -4,6 +4,8 @@ import dev.breakglass.spi.AlertChannel;
 import dev.breakglass.spi.Severity;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +28,13 @@ final class Route {
         new LinkedBlockingQueue<>(), daemonThreads("breakglass-alert-" + key));
     ex.allowCoreThreadTimeOut(true);
     this.executor = ex;
+  }
+
+  /** The dispatcher's own scheduler (retries, confirmation timeouts) when the host gives none. */
+  static ScheduledExecutorService scheduler() {
+    ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemonThreads("breakglass-alert-scheduler"));
+    s.setRemoveOnCancelPolicy(true);
+    return s;
   }
 
   static ThreadFactory daemonThreads(String prefix) {
