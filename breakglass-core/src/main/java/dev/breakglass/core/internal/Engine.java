@@ -22,14 +22,12 @@ import dev.breakglass.ReasonCode;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.approval.SignatureVerifiers;
 import dev.breakglass.core.audit.Fingerprinter;
-import dev.breakglass.core.durable.SyncScope;
 import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialVault;
 import dev.breakglass.spi.GrantRecord;
 import dev.breakglass.spi.GrantStore;
-import dev.breakglass.spi.GrantStoreUnavailableException;
 import dev.breakglass.spi.HealthProbe;
 import dev.breakglass.spi.WorkerLease;
 import java.time.Clock;
@@ -43,9 +41,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,13 +98,13 @@ public final class Engine implements BreakGlass {
   private final EngineRuns runs;
   private final ThrottleLedger throttles;
   private final EmergencyLogins logins;
-  private final @Nullable ScheduledExecutorService scheduler;
+  private final EngineBackground background;
   private volatile boolean closed;
-  private volatile boolean heldLease = true;
 
   public Engine(Config config) {
     this.config = config;
     this.policy = config.policy();
+    this.background = new EngineBackground(config.lease());
     Clock clock = config.clock();
     Recorder recorder = new Recorder(config.audit(), config.alerts(), clock,
         new AuditDetails.Protection(config.fingerprinter(), configuredNames(config)));
@@ -124,7 +119,7 @@ public final class Engine implements BreakGlass {
     this.logins = new EmergencyLogins(policy, grants, rules, accounts, recorder, monitor, release,
         new LoginThrottle(LoginThrottle.Limits.PER_ACCOUNT, LoginThrottle.Limits.PER_CLIENT, clock, throttles));
     ExecutorService rotationThread = config.background()
-        ? Executors.newSingleThreadExecutor(daemon("breakglass-rotation")) : null;
+        ? Executors.newSingleThreadExecutor(EngineBackground.daemon("breakglass-rotation")) : null;
     this.rotation = new RotationScheduler(accounts, config.vault(), config.rotators(), recorder, clock,
         config.rotationBackoff(), rotationThread);
     this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
@@ -142,24 +137,8 @@ public final class Engine implements BreakGlass {
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
     monitor.firstRound();
     // What expired or timed out while the process was down ends now, with or without background threads.
-    try {
-      lifecycle.sweep();
-    } catch (RuntimeException e) {
-      LOG.error("start-up sweep failed: {}", e.toString());
-    }
-    if (config.background()) {
-      scheduler = Executors.newSingleThreadScheduledExecutor(daemon("breakglass-monitor"));
-      long health = config.healthCheckInterval().toMillis();
-      if (!config.probes().isEmpty() && health > 0) {
-        scheduler.scheduleWithFixedDelay(monitor::checkNow, health, health, TimeUnit.MILLISECONDS);
-      }
-      long sweep = config.sweepInterval().toMillis();
-      if (sweep > 0) {
-        scheduler.scheduleWithFixedDelay(this::sweepQuietly, sweep, sweep, TimeUnit.MILLISECONDS);
-      }
-    } else {
-      scheduler = null;
-    }
+    EngineBackground.quietly("start-up sweep failed", true, lifecycle::sweep);
+    background.start(config, monitor::checkNow, this::sweepQuietly);
   }
 
   private void emergencyEnded(EmergencyState state) {
@@ -173,21 +152,13 @@ public final class Engine implements BreakGlass {
     return names;
   }
 
-  private static ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
-  }
-
   // ---------------------------------------------------------------- requests and approvals
 
   @Override
   public EmergencyAccessGrant requestAccess(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    return operation(() -> handle(lifecycle.request(request)));
+    return EngineOperation.run(() -> handle(lifecycle.request(request)));
   }
 
   @Override
@@ -195,7 +166,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(approval, "approval");
     try {
       ensureOpen();
-      return operation(() -> handle(lifecycle.approve(approval)));
+      return EngineOperation.run(() -> handle(lifecycle.approve(approval)));
     } finally {
       approval.wipeShare();
     }
@@ -216,7 +187,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant deny(Denial denial) {
     Objects.requireNonNull(denial, "denial");
     ensureOpen();
-    return operation(() -> handle(lifecycle.deny(denial)));
+    return EngineOperation.run(() -> handle(lifecycle.deny(denial)));
   }
 
   @Override
@@ -231,7 +202,7 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedGrantId = Inputs.grantId(grantId);
     String checkedActor = Inputs.name("actor", actor);
-    return operation(() -> handle(lifecycle.end(checkedGrantId, checkedActor, checkedReason, GrantStatus.REVOKED)));
+    return EngineOperation.run(() -> handle(lifecycle.end(checkedGrantId, checkedActor, checkedReason, GrantStatus.REVOKED)));
   }
 
   @Override
@@ -239,12 +210,12 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedGrantId = Inputs.grantId(grantId);
     String checkedActor = Inputs.name("actor", actor);
-    return operation(() -> handle(lifecycle.end(checkedGrantId, checkedActor, "closed", GrantStatus.CLOSED)));
+    return EngineOperation.run(() -> handle(lifecycle.end(checkedGrantId, checkedActor, "closed", GrantStatus.CLOSED)));
   }
 
   Credential release(String grantId) {
     ensureOpen();
-    return operation(() -> release.release(grantId));
+    return EngineOperation.run(() -> release.release(grantId));
   }
 
   // ---------------------------------------------------------------- sweep, rotation, freshness
@@ -252,13 +223,13 @@ public final class Engine implements BreakGlass {
   @Override
   public void sweep() {
     ensureOpen();
-    operation(() -> {
+    EngineOperation.run(() -> {
       // An incident declared or closed by another instance sharing the store is followed here first.
       monitor.followStoredIncident();
       config.ephemeral().purgeExpired();
       logins.sweep();
       // The work every instance sharing the store would otherwise do at once: one lease holder does it.
-      if (holdsLease()) {
+      if (background.holdsLease()) {
         lifecycle.sweep();
         throttles.purge(config.clock().instant());
         rotation.rotateDue(policy.accounts().keySet());
@@ -267,63 +238,16 @@ public final class Engine implements BreakGlass {
     });
   }
 
-  /**
-   * Runs one engine operation: its files forced once when it ends ({@link SyncScope}), and a grant
-   * store that cannot be reached turned into a refusal with {@link ReasonCode#STATE_UNAVAILABLE}.
-   */
-  private static <T> T operation(java.util.function.Supplier<T> body) {
-    try {
-      return SyncScope.run(body);
-    } catch (GrantStoreUnavailableException e) {
-      throw new BreakGlassException(ReasonCode.STATE_UNAVAILABLE,
-          "the engine state is unavailable, nothing was done: " + e.getMessage(), e);
-    }
-  }
-
-  private static void operation(Runnable body) {
-    operation(() -> {
-      body.run();
-      return null;
-    });
-  }
-
   private void followIncidentQuietly() {
-    if (closed) {
-      return;
+    if (!closed) {
+      EngineBackground.quietly("could not follow the stored incident now (the next sweep retries)", false,
+          monitor::followStoredIncident);
     }
-    try {
-      monitor.followStoredIncident();
-    } catch (RuntimeException e) {
-      LOG.warn("could not follow the stored incident now (the next sweep retries): {}", e.toString());
-    }
-  }
-
-  private boolean holdsLease() {
-    boolean holds;
-    try {
-      holds = config.lease().tryHold();
-    } catch (RuntimeException e) {
-      LOG.warn("worker lease unavailable, this instance skips the cluster-wide sweep: {}", e.toString());
-      holds = false;
-    }
-    if (holds != heldLease) {
-      heldLease = holds;
-      if (holds) {
-        LOG.info("this instance now runs the cluster-wide background work (lease token {})", config.lease().token());
-      } else {
-        LOG.info("this instance no longer runs the cluster-wide background work");
-      }
-    }
-    return holds;
   }
 
   private void sweepQuietly() {
-    try {
-      if (!closed) {
-        sweep();
-      }
-    } catch (RuntimeException e) {
-      LOG.error("expiry sweep failed: {}", e.toString());
+    if (!closed) {
+      EngineBackground.quietly("expiry sweep failed", true, this::sweep);
     }
   }
 
@@ -342,7 +266,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant requestDrill(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    return operation(() -> handle(drills.request(request)));
+    return EngineOperation.run(() -> handle(drills.request(request)));
   }
 
   @Override
@@ -350,7 +274,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(grantId, "grantId");
     Objects.requireNonNull(actor, "actor");
     ensureOpen();
-    return operation(() -> drills.complete(grantId, actor));
+    return EngineOperation.run(() -> drills.complete(grantId, actor));
   }
 
   @Override
@@ -360,7 +284,7 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedAccount = Inputs.name("account", account);
     String checkedActor = Inputs.name("actor", actor);
-    return operation(() -> drills.drill(checkedAccount, checkedActor));
+    return EngineOperation.run(() -> drills.drill(checkedAccount, checkedActor));
   }
 
   /** The accounts whose drill is overdue now; raises their HIGH alert once (see {@link Drills}). */
@@ -385,7 +309,7 @@ public final class Engine implements BreakGlass {
    */
   RuntimeException useOutsideEmergency(LoginAttempt attempt, RuntimeException primaryAnswer) {
     ensureOpen();
-    return operation(() -> logins.outsideEmergency(attempt, primaryAnswer));
+    return EngineOperation.run(() -> logins.outsideEmergency(attempt, primaryAnswer));
   }
 
   /**
@@ -396,7 +320,7 @@ public final class Engine implements BreakGlass {
    */
   AuthenticatedPrincipal emergencyLogin(LoginAttempt attempt, @Nullable RuntimeException primaryAnswer) {
     ensureOpen();
-    GrantRecord grant = operation(() -> logins.login(attempt, primaryAnswer));
+    GrantRecord grant = EngineOperation.run(() -> logins.login(attempt, primaryAnswer));
     return AuthenticatedPrincipal.emergency(grant.account(), handle(grant));
   }
 
@@ -428,7 +352,7 @@ public final class Engine implements BreakGlass {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
     String checkedActor = Inputs.name("actor", actor);
-    return operation(() -> monitor.declare(checkedActor, checkedReason));
+    return EngineOperation.run(() -> monitor.declare(checkedActor, checkedReason));
   }
 
   @Override
@@ -436,7 +360,7 @@ public final class Engine implements BreakGlass {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
     String checkedActor = Inputs.name("actor", actor);
-    operation(() -> monitor.closeIncident(checkedActor, checkedReason));
+    EngineOperation.run(() -> monitor.closeIncident(checkedActor, checkedReason));
   }
 
   @Override
@@ -478,9 +402,7 @@ public final class Engine implements BreakGlass {
     closed = true;
     logins.close();
     release.forgetAll();
-    if (scheduler != null) {
-      scheduler.shutdownNow();
-    }
+    background.stop();
     rotation.close();
     runs.stop();
     List<AutoCloseable> owned = new ArrayList<>(config.owned());
