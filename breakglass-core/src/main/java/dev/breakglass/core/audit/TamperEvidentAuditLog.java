@@ -18,9 +18,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -110,7 +107,7 @@ public final class TamperEvidentAuditLog implements ReadableAuditSink {
   private final List<CheckpointWitness> ownWitnesses;
   private final FileChannel lockChannel;
   private final FileLock fileLock;
-  private final @Nullable ScheduledExecutorService scheduler;
+  private final @Nullable BackgroundCheckpoints scheduler;
   private final AtomicBoolean closing = new AtomicBoolean();
   private final CountDownLatch closed = new CountDownLatch(1);
   private volatile @Nullable Map<String, String> repairedOnOpen;
@@ -127,17 +124,7 @@ public final class TamperEvidentAuditLog implements ReadableAuditSink {
     this.fileLock = fileLock;
     this.writer = new GroupCommit(dir, key, clock, b.checkpointEvery, b.checkpointInterval, b.maxSegmentBytes,
         b.fsync, b.channels, r, logId, witnesses::publish);
-    if (b.backgroundCheckpoints) {
-      this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread t = new Thread(runnable, "breakglass-audit-checkpoints");
-        t.setDaemon(true);
-        return t;
-      });
-      long period = Math.max(1, b.checkpointInterval.toMillis());
-      scheduler.scheduleWithFixedDelay(this::backgroundCheckpoint, period, period, TimeUnit.MILLISECONDS);
-    } else {
-      this.scheduler = null;
-    }
+    this.scheduler = b.backgroundCheckpoints ? BackgroundCheckpoints.start(this, b.checkpointInterval) : null;
   }
 
   /** A builder for a log kept in {@code directory} (created if missing). */
@@ -272,7 +259,7 @@ public final class TamperEvidentAuditLog implements ReadableAuditSink {
     AuditUnavailableException error = null;
     try {
       if (scheduler != null) {
-        scheduler.shutdownNow();
+        scheduler.stop();
       }
       try {
         writer.close();
@@ -310,16 +297,6 @@ public final class TamperEvidentAuditLog implements ReadableAuditSink {
   @Override
   public String toString() {
     return "TamperEvidentAuditLog[" + dir + ", log " + logId + ", key " + key.keyId() + "]";
-  }
-
-  private void backgroundCheckpoint() {
-    try {
-      checkpointIfDue();
-    } catch (AuditUnavailableException e) {
-      LOG.debug("Background checkpoint skipped: {}", e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.warn("Background checkpoint of audit log {} failed", dir, e);
-    }
   }
 
   /** Hands the latest checkpoint to every witness (after open, so they are up to date). */
