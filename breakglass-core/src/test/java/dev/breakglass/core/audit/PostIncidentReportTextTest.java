@@ -189,4 +189,14 @@ class PostIncidentReportTextTest {
     assertThat(text).doesNotContain("alice\n", "\u202E", "\r", "\u0007")
         .contains("g1: alice\\u000AEmergency state -> db\\u202Eroot", "reason=a\\u000Db\\u0007");
   }
+
+  @Test
+  void everyRenderingTellsTheSameIncident() {
+    incident();
+    PostIncidentReport report = PostIncidentReport.of(events);
+    assertThat(report.toJson()).contains("\"version\" : " + PostIncidentReport.JSON_VERSION, "\"g4\"", "app-admin");
+    assertThat(report.toMarkdown()).startsWith("# Post-incident review").contains("| Time | Phase |", "db-root");
+    assertThat(report.toHtml()).startsWith("<!DOCTYPE html>").contains("g1", "app-admin");
+    assertThat(PostIncidentReport.jsonSchema()).contains("\"$schema\"", "2020-12");
+  }
 }
