@@ -9,9 +9,7 @@ import dev.breakglass.ProviderException;
 import dev.breakglass.core.alert.AlertDispatcher;
 import dev.breakglass.core.alert.ConsoleLinks;
 import dev.breakglass.core.audit.Fingerprinter;
-import dev.breakglass.core.audit.AuditLogCorruptException;
 import dev.breakglass.core.audit.EmbeddedAuditLog;
-import dev.breakglass.core.audit.TamperEvidentAuditLog;
 import dev.breakglass.core.internal.AuditTrust;
 import dev.breakglass.core.internal.Engine;
 import dev.breakglass.core.internal.LocalWorkerLease;
@@ -25,7 +23,6 @@ import dev.breakglass.core.internal.Components;
 import dev.breakglass.core.retry.Backoff;
 import dev.breakglass.core.rotation.EphemeralCredentials;
 import dev.breakglass.spi.AlertChannel;
-import dev.breakglass.spi.CheckpointWitness;
 import dev.breakglass.spi.CredentialRotator;
 import dev.breakglass.spi.CredentialRotatorProvider;
 import dev.breakglass.spi.CredentialVault;
@@ -285,36 +282,6 @@ public final class BreakGlassEngine {
       return this;
     }
 
-    /**
-     * The embedded tamper-evident audit log in {@code <data>/audit} ({@link EmbeddedAuditLog}: signed
-     * with {@code <data>/keys/audit-signing.key}, never a new key for an existing log, checked against
-     * the witnesses named by {@code witness}); a refusal raises a CRITICAL alert before it is thrown.
-     */
-    private AuditSink auditLog(Components components) {
-      if (auditSink != null) {
-        if (!Components.splitList(properties.getOrDefault("witness", "")).isEmpty()) {
-          throw new ProviderException("witness", "property 'witness' configures the embedded audit log's"
-              + " witnesses, but an audit sink was given with auditSink(...): remove one of them");
-        }
-        return auditSink;
-      }
-      List<CheckpointWitness> witnesses = AuditTrust.witnesses(components);
-      AuditSink configured = AuditTrust.configuredSink(components, witnesses);
-      if (configured != null) {
-        return configured;
-      }
-      try {
-        return components.own(EmbeddedAuditLog.open(components.dataDirectory("the audit log"), clock, witnesses));
-      } catch (AuditLogCorruptException e) {
-        AuditTrust.alertRefused(e, sink -> alerts().dispatcher(components, sink), clock);
-        throw e;
-      }
-    }
-
-    private EngineAlerts alerts() {
-      return new EngineAlerts(properties, alertChannels, clock);
-    }
-
     @Override
     public BreakGlass build() {
       if (fall < 1 || rise < 1 || passiveFall < 1) {
@@ -334,22 +301,12 @@ public final class BreakGlassEngine {
       Components components = new Components(Map.copyOf(properties), clock, dataDirectory);
       try {
         components.checkProperties();
-        dev.breakglass.spi.ProviderContext health = components.health();
-        int fallRounds = health.integer("fall", fall);
-        int riseRounds = health.integer("rise", rise);
-        int passiveFalls = health.integer("passive-fall", passiveFall);
-        for (String key : List.of("fall", "rise", "passive-fall")) {
-          if (health.integer(key, 1) < 1) {
-            throw health.problem(key, "must be at least 1, was '" + health.get(key).orElse("") + "'");
-          }
-        }
-        Duration interval = health.positiveDuration("interval", healthCheckInterval);
-        Duration window = health.positiveDuration("passive-window", passiveWindow);
-        AuditSink sink = auditLog(components);
+        HealthSettings health = new HealthSettings(fall, rise, passiveFall, healthCheckInterval, passiveWindow)
+            .overriddenBy(components.health());
+        EngineAlerts alerts = new EngineAlerts(properties, alertChannels, clock);
+        AuditSink sink = EngineAudit.sink(components, auditSink, alerts, clock);
         AuditSink audit = metrics != null ? metrics.timed(sink) : sink;
-        Fingerprinter fingerprinter = fingerprintKey.length > 0 ? new Fingerprinter(fingerprintKey)
-            : Fingerprinter.loadOrCreate(components.dataDirectory("the audit fingerprint key").resolve("keys")
-                .resolve("fingerprint.key"));
+        Fingerprinter fingerprinter = EngineAudit.fingerprinter(components, fingerprintKey);
         GrantStore store = grantStore != null ? grantStore
             : components.own(components.single("grant-store", components.hasDataDirectory() ? "file" : "memory",
                 ProviderRegistry.load("grant store", GrantStoreProvider.class)));
@@ -368,7 +325,6 @@ public final class BreakGlassEngine {
         List<AutoCloseable> owned = new ArrayList<>(components.owned());
         owned.addAll(allProbes);
         owned.addAll(allRotators);
-        EngineAlerts alerts = alerts();
         AlertDispatcher dispatcher = components.own(alerts.dispatcher(components, audit));
         owned.add(dispatcher);
         alerts.alertIfRepaired(sink, dispatcher);
@@ -386,8 +342,8 @@ public final class BreakGlassEngine {
             ProviderRegistry.load("approval signature verifier", ApprovalSignatureVerifierProvider.class));
         owned.addAll(verifiers);
         Engine engine = new Engine(new Engine.Config(effectivePolicy, clock, audit, store, v, allRotators,
-            dispatcher, allProbes, fallRounds, riseRounds, interval, sweepInterval, fingerprinter,
-            background, rotationBackoff, ephemeral, owned, passiveFalls, window, keys,
+            dispatcher, allProbes, health.fall(), health.rise(), health.interval(), sweepInterval, fingerprinter,
+            background, rotationBackoff, ephemeral, owned, health.passiveFall(), health.passiveWindow(), keys,
             SignatureVerifiers.of(verifiers), lease));
         if (metrics != null) {
           metrics.bind(dispatcher instanceof ConsoleLinks links ? links.delegate() : dispatcher, store,

@@ -34,25 +34,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The break-glass engine: a facade that wires the parts and hands each call to the one that does
- * it. {@link RequestRules} and {@link ApprovalRules} decide; {@link GrantLifecycle} carries out
- * requests, approvals and endings; {@link GrantStateMachine} is the only writer of grants (audit,
- * then compare-and-set, then alert, over the {@link GrantTransition} table); {@link CredentialRelease}
- * releases credentials and checks emergency logins; {@link RotationScheduler} rotates tainted
- * accounts; {@link FreshnessChecks} tests the pre-staged credentials; {@link EmergencyMonitor}
- * decides whether the emergency path is open. Thread-safe.
+ * The break-glass engine: a facade over its {@link EngineParts} that starts them and hands each
+ * call to the one that does it. {@link RequestRules} and {@link ApprovalRules} decide;
+ * {@link GrantLifecycle} carries out requests, approvals and endings; {@link GrantStateMachine} is
+ * the only writer of grants (audit, then compare-and-set, then alert, over the
+ * {@link GrantTransition} table); {@link CredentialRelease} releases credentials and checks
+ * emergency logins; {@link RotationScheduler} rotates tainted accounts; {@link FreshnessChecks}
+ * tests the pre-staged credentials; {@link EmergencyMonitor} decides whether the emergency path is
+ * open; {@link EngineBackground} runs the background work. Thread-safe.
  */
 public final class Engine implements BreakGlass {
   private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
@@ -85,71 +82,24 @@ public final class Engine implements BreakGlass {
       WorkerLease lease) {}
 
   private final Config config;
-  private final BreakGlassPolicy policy;
-  private final GrantRules rules;
-  private final GrantStateMachine grants;
-  private final EmergencyMonitor monitor;
-  private final GrantLifecycle lifecycle;
-  private final CredentialRelease release;
-  private final RotationScheduler rotation;
-  private final FreshnessChecks freshness;
-  private final Drills drills;
-  private final CustodianKeyService custodianKeys;
-  private final EngineRuns runs;
-  private final ThrottleLedger throttles;
-  private final EmergencyLogins logins;
+  private final EngineParts parts;
   private final EngineBackground background;
   private volatile boolean closed;
 
   public Engine(Config config) {
     this.config = config;
-    this.policy = config.policy();
     this.background = new EngineBackground(config.lease());
-    Clock clock = config.clock();
-    Recorder recorder = new Recorder(config.audit(), config.alerts(), clock,
-        new AuditDetails.Protection(config.fingerprinter(), configuredNames(config)));
-    this.rules = new GrantRules(policy, clock);
-    this.grants = new GrantStateMachine(config.store(), recorder, rules);
-    AccountLedger accounts = new AccountLedger(config.store());
-    this.throttles = new ThrottleLedger(config.store());
-    this.monitor = new EmergencyMonitor(config.probes(), config.fallThreshold(), config.riseThreshold(),
-        config.passiveFallThreshold(), config.passiveWindow(), recorder, policy.incidentDeclarers(),
-        this::emergencyEnded, config.store());
-    this.release = new CredentialRelease(grants, rules, recorder, monitor, config.vault(), config.ephemeral());
-    this.logins = new EmergencyLogins(policy, grants, rules, accounts, recorder, monitor, release,
-        new LoginThrottle(LoginThrottle.Limits.PER_ACCOUNT, LoginThrottle.Limits.PER_CLIENT, clock, throttles));
-    ExecutorService rotationThread = config.background()
-        ? Executors.newSingleThreadExecutor(EngineBackground.daemon("breakglass-rotation")) : null;
-    this.rotation = new RotationScheduler(accounts, config.vault(), config.rotators(), recorder, clock,
-        config.rotationBackoff(), rotationThread);
-    this.freshness = new FreshnessChecks(policy, config.vault(), rotation, recorder);
-    this.custodianKeys = new CustodianKeyService(policy, config.custodianKeyStore(), recorder, monitor::isEmergency);
-    this.lifecycle = new GrantLifecycle(grants, rules, accounts, recorder, monitor,
-        new RequestRateLimiter(policy.rateLimit(), clock, throttles), release, rotation, config.ephemeral(),
-        new SignedDecisions(config.custodianKeyStore(), custodianKeys, config.signatureVerifiers()));
-    this.drills = new Drills(policy, lifecycle, grants, rules, release, rotation, freshness, monitor, recorder);
+    this.parts = new EngineParts(config);
     // Start rules first: the store is cross-checked against the audit log before any operation.
-    this.runs = new EngineRuns(config.store(), recorder, config.audit());
-    runs.start();
-    monitor.restore();
+    parts.runs.start();
+    parts.monitor.restore();
     // Another instance's incident reaches this one as soon as the store can tell, else at the next sweep.
     config.store().watchIncident(this::followIncidentQuietly);
     // The state is known when build() returns: no NOT_IN_EMERGENCY only because nothing was checked yet.
-    monitor.firstRound();
+    parts.monitor.firstRound();
     // What expired or timed out while the process was down ends now, with or without background threads.
-    EngineBackground.quietly("start-up sweep failed", true, lifecycle::sweep);
-    background.start(config, monitor::checkNow, this::sweepQuietly);
-  }
-
-  private void emergencyEnded(EmergencyState state) {
-    lifecycle.emergencyEnded();
-  }
-
-  /** Audit detail keys that name configured things (accounts, probes): their values are outcomes. */
-  private static Set<String> configuredNames(Config config) {
-    Set<String> names = new HashSet<>(config.policy().accounts().keySet());
-    config.probes().forEach(p -> names.add(p.name()));
-    return names;
+    EngineBackground.quietly("start-up sweep failed", true, parts.lifecycle::sweep);
+    background.start(config, parts.monitor::checkNow, this::sweepQuietly);
   }
 
   // ---------------------------------------------------------------- requests and approvals
@@ -158,7 +108,7 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant requestAccess(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    return EngineOperation.run(() -> handle(lifecycle.request(request)));
+    return EngineOperation.run(() -> handle(parts.lifecycle.request(request)));
   }
 
   @Override
@@ -166,7 +116,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(approval, "approval");
     try {
       ensureOpen();
-      return EngineOperation.run(() -> handle(lifecycle.approve(approval)));
+      return EngineOperation.run(() -> handle(parts.lifecycle.approve(approval)));
     } finally {
       approval.wipeShare();
     }
@@ -179,7 +129,7 @@ public final class Engine implements BreakGlass {
     String checkedGrantId = Inputs.grantId(grantId);
     String checkedCustodian = Inputs.name("custodian", custodian);
     // An unknown grant is refused (and audited) by the lifecycle; its digest is then never compared.
-    String digest = grants.find(checkedGrantId).map(GrantRecord::requestDigest).orElse("unknown");
+    String digest = parts.grants.find(checkedGrantId).map(GrantRecord::requestDigest).orElse("unknown");
     return deny(Denial.of(checkedGrantId, checkedCustodian, digest, checkedReason));
   }
 
@@ -187,13 +137,13 @@ public final class Engine implements BreakGlass {
   public EmergencyAccessGrant deny(Denial denial) {
     Objects.requireNonNull(denial, "denial");
     ensureOpen();
-    return EngineOperation.run(() -> handle(lifecycle.deny(denial)));
+    return EngineOperation.run(() -> handle(parts.lifecycle.deny(denial)));
   }
 
   @Override
   public CustodianKeys custodianKeys() {
     ensureOpen();
-    return custodianKeys;
+    return parts.custodianKeys;
   }
 
   @Override
@@ -202,7 +152,8 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedGrantId = Inputs.grantId(grantId);
     String checkedActor = Inputs.name("actor", actor);
-    return EngineOperation.run(() -> handle(lifecycle.end(checkedGrantId, checkedActor, checkedReason, GrantStatus.REVOKED)));
+    return EngineOperation.run(() -> handle(
+        parts.lifecycle.end(checkedGrantId, checkedActor, checkedReason, GrantStatus.REVOKED)));
   }
 
   @Override
@@ -210,12 +161,13 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedGrantId = Inputs.grantId(grantId);
     String checkedActor = Inputs.name("actor", actor);
-    return EngineOperation.run(() -> handle(lifecycle.end(checkedGrantId, checkedActor, "closed", GrantStatus.CLOSED)));
+    return EngineOperation.run(() -> handle(
+        parts.lifecycle.end(checkedGrantId, checkedActor, "closed", GrantStatus.CLOSED)));
   }
 
   Credential release(String grantId) {
     ensureOpen();
-    return EngineOperation.run(() -> release.release(grantId));
+    return EngineOperation.run(() -> parts.release.release(grantId));
   }
 
   // ---------------------------------------------------------------- sweep, rotation, freshness
@@ -225,15 +177,15 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     EngineOperation.run(() -> {
       // An incident declared or closed by another instance sharing the store is followed here first.
-      monitor.followStoredIncident();
+      parts.monitor.followStoredIncident();
       config.ephemeral().purgeExpired();
-      logins.sweep();
+      parts.logins.sweep();
       // The work every instance sharing the store would otherwise do at once: one lease holder does it.
       if (background.holdsLease()) {
-        lifecycle.sweep();
-        throttles.purge(config.clock().instant());
-        rotation.rotateDue(policy.accounts().keySet());
-        drills.checkOverdue();
+        parts.lifecycle.sweep();
+        parts.throttles.purge(config.clock().instant());
+        parts.rotation.rotateDue(config.policy().accounts().keySet());
+        parts.drills.checkOverdue();
       }
     });
   }
@@ -241,7 +193,7 @@ public final class Engine implements BreakGlass {
   private void followIncidentQuietly() {
     if (!closed) {
       EngineBackground.quietly("could not follow the stored incident now (the next sweep retries)", false,
-          monitor::followStoredIncident);
+          parts.monitor::followStoredIncident);
     }
   }
 
@@ -253,20 +205,20 @@ public final class Engine implements BreakGlass {
 
   /** Rotates a tainted account's credential now (see {@link RotationScheduler#rotate}). */
   void rotate(String account) {
-    rotation.rotate(account);
+    parts.rotation.rotate(account);
   }
 
   @Override
   public List<CredentialCheck> checkCredentials() {
     ensureOpen();
-    return drills.withLastDrill(freshness.checkAll());
+    return parts.drills.withLastDrill(parts.freshness.checkAll());
   }
 
   @Override
   public EmergencyAccessGrant requestDrill(AccessRequest request) {
     Objects.requireNonNull(request, "request");
     ensureOpen();
-    return EngineOperation.run(() -> handle(drills.request(request)));
+    return EngineOperation.run(() -> handle(parts.drills.request(request)));
   }
 
   @Override
@@ -274,7 +226,7 @@ public final class Engine implements BreakGlass {
     Objects.requireNonNull(grantId, "grantId");
     Objects.requireNonNull(actor, "actor");
     ensureOpen();
-    return EngineOperation.run(() -> drills.complete(grantId, actor));
+    return EngineOperation.run(() -> parts.drills.complete(grantId, actor));
   }
 
   @Override
@@ -284,23 +236,23 @@ public final class Engine implements BreakGlass {
     ensureOpen();
     String checkedAccount = Inputs.name("account", account);
     String checkedActor = Inputs.name("actor", actor);
-    return EngineOperation.run(() -> drills.drill(checkedAccount, checkedActor));
+    return EngineOperation.run(() -> parts.drills.drill(checkedAccount, checkedActor));
   }
 
   /** The accounts whose drill is overdue now; raises their HIGH alert once (see {@link Drills}). */
   List<String> checkDrillsNow() {
-    return drills.checkOverdue();
+    return parts.drills.checkOverdue();
   }
 
   // ---------------------------------------------------------------- guard
 
   @Override
   public Authenticator guard(Authenticator primary) {
-    return new Guard(primary, this, monitor);
+    return new Guard(primary, this, parts.monitor);
   }
 
   boolean isBreakGlassAccount(String username) {
-    return logins.account(username) != null;
+    return parts.logins.account(username) != null;
   }
 
   /**
@@ -309,7 +261,7 @@ public final class Engine implements BreakGlass {
    */
   RuntimeException useOutsideEmergency(LoginAttempt attempt, RuntimeException primaryAnswer) {
     ensureOpen();
-    return EngineOperation.run(() -> logins.outsideEmergency(attempt, primaryAnswer));
+    return EngineOperation.run(() -> parts.logins.outsideEmergency(attempt, primaryAnswer));
   }
 
   /**
@@ -320,7 +272,7 @@ public final class Engine implements BreakGlass {
    */
   AuthenticatedPrincipal emergencyLogin(LoginAttempt attempt, @Nullable RuntimeException primaryAnswer) {
     ensureOpen();
-    GrantRecord grant = EngineOperation.run(() -> logins.login(attempt, primaryAnswer));
+    GrantRecord grant = EngineOperation.run(() -> parts.logins.login(attempt, primaryAnswer));
     return AuthenticatedPrincipal.emergency(grant.account(), handle(grant));
   }
 
@@ -328,14 +280,14 @@ public final class Engine implements BreakGlass {
 
   @Override
   public Optional<EmergencyAccessGrant> grant(String grantId) {
-    return grants.find(grantId).map(this::handle);
+    return parts.grants.find(grantId).map(this::handle);
   }
 
   @Override
   public List<EmergencyAccessGrant> openGrants() {
     List<EmergencyAccessGrant> out = new ArrayList<>();
-    for (GrantRecord r : grants.openGrants()) {
-      if (!rules.status(r).isTerminal()) {
+    for (GrantRecord r : parts.grants.openGrants()) {
+      if (!parts.rules.status(r).isTerminal()) {
         out.add(handle(r));
       }
     }
@@ -344,7 +296,7 @@ public final class Engine implements BreakGlass {
 
   @Override
   public EmergencyState emergencyState() {
-    return monitor.state();
+    return parts.monitor.state();
   }
 
   @Override
@@ -352,7 +304,7 @@ public final class Engine implements BreakGlass {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
     String checkedActor = Inputs.name("actor", actor);
-    return EngineOperation.run(() -> monitor.declare(checkedActor, checkedReason));
+    return EngineOperation.run(() -> parts.monitor.declare(checkedActor, checkedReason));
   }
 
   @Override
@@ -360,28 +312,28 @@ public final class Engine implements BreakGlass {
     String checkedReason = Inputs.reason(reason);
     ensureOpen();
     String checkedActor = Inputs.name("actor", actor);
-    EngineOperation.run(() -> monitor.closeIncident(checkedActor, checkedReason));
+    EngineOperation.run(() -> parts.monitor.closeIncident(checkedActor, checkedReason));
   }
 
   @Override
   public void checkHealthNow() {
     ensureOpen();
-    monitor.checkNow();
-    drills.checkOverdue();
+    parts.monitor.checkNow();
+    parts.drills.checkOverdue();
   }
 
   @Override
   public BreakGlassPolicy policy() {
-    return policy;
+    return config.policy();
   }
 
   GrantRecord current(String grantId) {
-    return grants.find(grantId).orElseThrow(() -> new AccessDeniedException(ReasonCode.GRANT_NOT_FOUND,
+    return parts.grants.find(grantId).orElseThrow(() -> new AccessDeniedException(ReasonCode.GRANT_NOT_FOUND,
         "no grant " + grantId, grantId));
   }
 
   GrantStatus effectiveStatus(GrantRecord rec) {
-    return rules.status(rec);
+    return parts.rules.status(rec);
   }
 
   private EmergencyAccessGrant handle(GrantRecord rec) {
@@ -400,11 +352,11 @@ public final class Engine implements BreakGlass {
       return;
     }
     closed = true;
-    logins.close();
-    release.forgetAll();
+    parts.logins.close();
+    parts.release.forgetAll();
     background.stop();
-    rotation.close();
-    runs.stop();
+    parts.rotation.close();
+    parts.runs.stop();
     List<AutoCloseable> owned = new ArrayList<>(config.owned());
     Collections.reverse(owned);
     for (AutoCloseable c : owned) {
