@@ -295,6 +295,15 @@ class ApprovalLogVerifierTest {
   }
 
   @Test
+  void theOfflineVerifiersHoldTheRawKindsAndWhatTheClassPathProvides() {
+    SignatureVerifiers offline = SignatureVerifiers.offline();
+    assertThat(offline.supports(ApprovalSignature.Kind.ED25519)).isTrue();
+    assertThat(offline.supports(ApprovalSignature.Kind.ECDSA_P256)).isTrue();
+    assertThat(offline.supports(ApprovalSignature.Kind.WEBAUTHN)).as("breakglass-webauthn is not on this class path")
+        .isFalse();
+  }
+
+  @Test
   void rawVerifiersNameTheirAlgorithmsAndRefuseAMismatchedKey() {
     assertThat(RawSignatureVerifier.jdkAlgorithm(ApprovalSignature.Kind.ED25519)).isEqualTo("Ed25519");
     assertThat(RawSignatureVerifier.jdkAlgorithm(ApprovalSignature.Kind.ECDSA_P256)).isEqualTo("SHA256withECDSA");
