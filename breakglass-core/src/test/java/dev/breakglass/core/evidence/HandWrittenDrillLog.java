@@ -23,7 +23,6 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import tools.jackson.databind.node.ObjectNode;
@@ -85,6 +84,11 @@ final class HandWrittenDrillLog implements AutoCloseable {
     drill(AuditEventType.ACCESS_REQUESTED, "alice", Map.of("requestDigest", DIGEST));
   }
 
+  /** A record that names the drill in its details only, as the delivery of one of its alerts does. */
+  long alertDelivered() {
+    return append(AuditEventType.ALERT_DELIVERED, "system", null, Map.of("drillId", DRILL, "channel", "log"));
+  }
+
   long register(CustodianKey custodianKey) {
     return append(AuditEventType.CUSTODIAN_KEY_REGISTERED, custodianKey.custodian(), null,
         SignatureDetails.of(custodianKey));
@@ -139,14 +143,6 @@ final class HandWrittenDrillLog implements AutoCloseable {
     Files.createDirectories(out.getParent());
     Files.write(out, file);
     return out;
-  }
-
-  static Map<String, String> details(String... keysAndValues) {
-    Map<String, String> d = new LinkedHashMap<>();
-    for (int i = 0; i < keysAndValues.length; i += 2) {
-      d.put(keysAndValues[i], keysAndValues[i + 1]);
-    }
-    return d;
   }
 
   @Override
