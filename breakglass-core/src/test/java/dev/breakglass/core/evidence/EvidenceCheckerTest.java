@@ -99,9 +99,10 @@ class EvidenceCheckerTest {
     AuditPublicKey other = AuditSigningKey.generate().publicKey();
     DrillEvidence.Verification foreign = DrillEvidence.verify(pack, other);
     assertThat(foreign.keyId()).isEqualTo(other.keyId());
-    assertThat(foreign.failures()).contains("key: the pack is signed by key " + key.keyId() + ", not by the trusted key "
-        + other.keyId(), "signature: the pack's bytes do not match its signature by key " + other.keyId()
-        + " (it was changed after it was signed)");
+    assertThat(foreign.failures()).contains(
+        "key: the pack is signed by key " + key.keyId() + ", not by the trusted key " + other.keyId(),
+        "signature: the pack's bytes do not match its signature by key " + other.keyId()
+            + " (it was changed after it was signed)");
 
     Path unusable = log.resigned(pack, root -> root.put("publicKey", "AAAA"));
     DrillEvidence.Verification trusted = DrillEvidence.verify(unusable, key);
@@ -124,6 +125,15 @@ class EvidenceCheckerTest {
     assertThat(v.valid()).isFalse();
     assertThat(v.failures()).contains("version: the pack says 2, not 1")
         .anySatisfy(f -> assertThat(f).startsWith("key: the pack's public key is unusable ("));
+  }
+
+  @Test
+  void aPackWithoutRecordsIsNamedAndProvesNothing() throws IOException {
+    Path empty = log.resigned(pack, root -> root.putArray("records"));
+    DrillEvidence.Verification v = DrillEvidence.verify(empty, key);
+    assertThat(v.valid()).isFalse();
+    assertThat(v.records()).isZero();
+    assertThat(v.failures()).containsExactly("records: the pack holds no records", "records: the drill has no records");
   }
 
   @Test
