@@ -131,18 +131,6 @@ class ApprovalLogVerifierTest {
   }
 
   @Test
-  void anUnsignedApprovalCountsEvenWithoutNamingADecisionButADenialDoesNot() {
-    request("g1", DIGEST);
-    add(AuditEventType.APPROVAL_ACCEPTED, "carol", "g1", Map.of());
-    assertThat(verify().unsigned()).as("an approval alone").isEqualTo(1);
-
-    log.clear();
-    request("g1", DIGEST);
-    add(AuditEventType.REQUEST_DENIED, "dave", "g1", Map.of("reason", "no"));
-    assertThat(verify().unsigned()).as("a denial naming no decision alone").isZero();
-  }
-
-  @Test
   void aSignatureOverTheOtherDecisionDoesNotReVerify() {
     register(CAROL_KEY);
     request("g1", DIGEST);
