@@ -99,4 +99,35 @@ class OutboxDispatcherLifecycleTest {
     }
     assertThat(threadAlive("breakglass-alert-lifecycle-failed")).as("the channel's threads are stopped").isFalse();
   }
+
+  @Test
+  void theFirstRefusedLineIsNamedWithWhatIsWrongWithIt() throws IOException {
+    Path outbox = Files.createDirectories(dir.resolve("outbox"));
+    Path keyFile = dir.resolve("keys").resolve(OutboxSeal.KEY_FILE);
+    OutboxSeal.loadOrCreate(keyFile);
+    String forged = "m1:" + "A".repeat(43) + "= {\"op\":\"done\",\"id\":\"x\",\"confirmed\":true,\"at\":"
+        + "\"2026-03-01T12:00:00Z\"}";
+    String bare = "{\"op\":\"done\",\"id\":\"y\",\"confirmed\":true,\"at\":\"2026-03-01T12:00:00Z\"}";
+    Files.writeString(outbox.resolve("alerts-000001.jsonl"), forged + "\n" + bare + "\n");
+    java.util.List<String> told = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AlertDeliveryListener listener = new AlertDeliveryListener() {
+      @Override
+      public void outboxTampered(Path quarantined, int lines, String problem) {
+        told.add(lines + " " + problem);
+      }
+    };
+    try (OutboxAlertDispatcher d = OutboxAlertDispatcher.builder(outbox).outboxKeyFile(keyFile).listener(listener)
+        .channel("lifecycle-refused", channel(), Severity.INFO).build()) {
+      assertThat(told).containsExactly("2 record 1 of " + outbox + " has a MAC that does not match its content");
+    }
+
+    Files.walk(outbox).sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    Files.createDirectories(outbox);
+    Files.writeString(outbox.resolve("alerts-000001.jsonl"), bare + "\n" + forged + "\n");
+    told.clear();
+    try (OutboxAlertDispatcher d = OutboxAlertDispatcher.builder(outbox).outboxKeyFile(keyFile).listener(listener)
+        .channel("lifecycle-refused", channel(), Severity.INFO).build()) {
+      assertThat(told).containsExactly("2 record 1 of " + outbox + " carries no MAC");
+    }
+  }
 }
