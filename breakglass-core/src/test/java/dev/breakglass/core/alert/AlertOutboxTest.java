@@ -22,21 +22,6 @@ class AlertOutboxTest {
     return s.getBytes(StandardCharsets.UTF_8);
   }
 
-  long openFilesIn(Path d) throws IOException {
-    long n = 0;
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        try {
-          if (Files.readSymbolicLink(fd).startsWith(d.toRealPath())) {
-            n++;
-          }
-        } catch (IOException gone) {
-          // the listing's own descriptor
-        }
-      }
-    }
-    return n;
-  }
 
   @Test
   void recordsAppendedAreReadBackInOrderAfterAReopen() throws IOException {
@@ -99,9 +84,9 @@ class AlertOutboxTest {
     assertThat(dir.resolve("alerts-000001.jsonl")).doesNotExist();
     assertThat(outbox.size()).isEqualTo(14);
     outbox.append(b("new"));
-    assertThat(openFilesIn(dir)).as("only the new segment is open").isEqualTo(1);
+    assertThat(dev.breakglass.core.OpenFiles.under(dir)).as("only the new segment is open").isEqualTo(1);
     outbox.close();
-    assertThat(openFilesIn(dir)).isZero();
+    assertThat(dev.breakglass.core.OpenFiles.under(dir)).isZero();
     assertThat(Files.readString(dir.resolve("alerts-000002.jsonl"))).isEqualTo("live-1\nlive-2\nnew\n");
     assertThat(AlertOutbox.open(dir).records()).containsExactly("live-1", "live-2", "new");
   }

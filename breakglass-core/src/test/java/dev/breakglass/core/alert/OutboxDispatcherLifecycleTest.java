@@ -39,21 +39,6 @@ class OutboxDispatcherLifecycleTest {
     };
   }
 
-  long openFilesIn(Path d) throws IOException {
-    long n = 0;
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        try {
-          if (Files.readSymbolicLink(fd).startsWith(d.toRealPath())) {
-            n++;
-          }
-        } catch (IOException gone) {
-          // the listing's own descriptor
-        }
-      }
-    }
-    return n;
-  }
 
   static boolean threadAlive(String prefix) {
     return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().startsWith(prefix) && t.isAlive());
@@ -66,11 +51,11 @@ class OutboxDispatcherLifecycleTest {
     try {
       OutboxAlertDispatcher d = OutboxAlertDispatcher.builder(outbox).scheduler(hosts)
           .channel("lifecycle-close", channel(), Severity.INFO).build();
-      assertThat(openFilesIn(outbox)).isPositive();
+      assertThat(dev.breakglass.core.OpenFiles.under(outbox)).isPositive();
       d.close();
       d.close();
       assertThat(closes).hasValue(1);
-      assertThat(openFilesIn(outbox)).isZero();
+      assertThat(dev.breakglass.core.OpenFiles.under(outbox)).isZero();
       assertThat(hosts.isShutdown()).as("the host's scheduler is the host's to stop").isFalse();
     } finally {
       hosts.shutdownNow();
@@ -89,7 +74,7 @@ class OutboxDispatcherLifecycleTest {
         .channel("lifecycle-failed", channel(), Severity.INFO).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageStartingWith("alert outbox " + outbox + ": record 1 is not valid");
-    assertThat(openFilesIn(outbox)).isZero();
+    assertThat(dev.breakglass.core.OpenFiles.under(outbox)).isZero();
     for (int i = 0; i < 500 && threadAlive("breakglass-alert-lifecycle-failed"); i++) {
       try {
         Thread.sleep(10);

@@ -147,35 +147,20 @@ class AuditLogReaderTest {
     assertThat(verifiedRange(N - 3, N)).containsExactly(event(N - 3), event(N - 2), event(N - 1));
   }
 
-  long openFilesInLog() throws java.io.IOException {
-    long n = 0;
-    try (var fds = java.nio.file.Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        try {
-          if (java.nio.file.Files.readSymbolicLink(fd).startsWith(dir.toRealPath())) {
-            n++;
-          }
-        } catch (java.io.IOException gone) {
-          // the listing's own descriptor
-        }
-      }
-    }
-    return n;
-  }
 
   @Test
   void aReaderHoldsOneSegmentOpenAtATimeAndNoneOnceClosed() throws Exception {
     try (AuditLogReader r = AuditLogReader.open(dir)) {
       for (AuditLogReader.Entry e = r.next(); e != null; e = r.next()) {
-        assertThat(openFilesInLog()).as("reading %s", e.segment()).isEqualTo(1);
+        assertThat(dev.breakglass.core.OpenFiles.under(dir)).as("reading %s", e.segment()).isEqualTo(1);
       }
-      assertThat(openFilesInLog()).as("after the last entry").isZero();
+      assertThat(dev.breakglass.core.OpenFiles.under(dir)).as("after the last entry").isZero();
     }
     try (AuditLogReader r = AuditLogReader.open(dir)) {
       r.next();
       r.next();
-      assertThat(openFilesInLog()).isEqualTo(1);
+      assertThat(dev.breakglass.core.OpenFiles.under(dir)).isEqualTo(1);
     }
-    assertThat(openFilesInLog()).as("closed halfway").isZero();
+    assertThat(dev.breakglass.core.OpenFiles.under(dir)).as("closed halfway").isZero();
   }
 }

@@ -49,22 +49,6 @@ class GroupCommitLifecycleTest {
         .map(e -> ((AuditLogReader.CheckpointEntry) e).checkpoint().treeSize()).toList();
   }
 
-  /** Open file descriptors of this process that point into the log directory. */
-  long openFilesInLog() throws IOException {
-    long n = 0;
-    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-      for (Path fd : (Iterable<Path>) fds::iterator) {
-        try {
-          if (Files.readSymbolicLink(fd).startsWith(dir.toRealPath())) {
-            n++;
-          }
-        } catch (IOException gone) {
-          // the descriptor of the listing itself, closed meanwhile
-        }
-      }
-    }
-    return n;
-  }
 
   @Test
   void aCheckpointFollowsExactlyEveryNRecords() {
@@ -157,9 +141,9 @@ class GroupCommitLifecycleTest {
       log.append(event(i));
     }
     assertThat(LogScanner.segmentsOf(dir)).hasSizeGreaterThan(2);
-    assertThat(openFilesInLog()).as("the last segment and the lock file").isEqualTo(2);
+    assertThat(dev.breakglass.core.OpenFiles.under(dir)).as("the last segment and the lock file").isEqualTo(2);
     log.close();
-    assertThat(openFilesInLog()).isZero();
+    assertThat(dev.breakglass.core.OpenFiles.under(dir)).isZero();
   }
 
   @Test
